@@ -1,0 +1,44 @@
+// Bundles the extension, its worker, the CLI and the webview scripts with esbuild,
+// and copies the tree-sitter wasm files beside them (the bundle loads them by path).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+mkdirSync('dist/webview', { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+const entries = [
+  ['src/vscode/extension.ts', 'dist/extension.js'],
+  ['src/vscode/engine-worker.ts', 'dist/engine-worker.js'],
+  ['src/cli/main.ts', 'dist/cli.js'],
+];
+const builds = [];
+for (const [entry, outfile] of entries) {
+  if (!existsSync(entry)) continue;
+  builds.push(esbuild.build({ ...common, entryPoints: [entry], outfile,
+    banner: entry.startsWith('src/cli') ? { js: '#!/usr/bin/env node' } : undefined }));
+}
+// Webview scripts run in the browser sandbox of the webview, not in Node.
+if (existsSync('src/vscode/webview')) {
+  for (const f of readdirSync('src/vscode/webview')) {
+    if (!f.endsWith('.ts')) continue;
+    builds.push(esbuild.build({ ...common, platform: 'browser', format: 'iife', external: [],
+      entryPoints: [join('src/vscode/webview', f)], outfile: join('dist/webview', f.replace(/\.ts$/, '.js')) }));
+  }
+}
+await Promise.all(builds);
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'dist/tree-sitter-c.wasm');
