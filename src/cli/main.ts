@@ -7,7 +7,7 @@ import { TreeConfigError } from '../engine/config/tree-config';
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
-  layout: { summary: 'struct layouts as pahole prints them (or JSON)', load: () => require('./layout-command').layoutCommand },
+  // layout, check and sim register here as their modules land.
 };
 
 export const USAGE = `usage: overlay-lens <command> [options]
