@@ -1,0 +1,224 @@
+// The mirror map of an overlay pair: every field of B with its byte range, the
+// fields of A it overlays under the current config, and a status. Findings
+// come only from layouts and assert values the engine is sure of.
+import { Finding, Fix, RULES, RuleInfo } from './findings';
+import { MemberView, StructView, ancestry, byteRange, findMember, namedMembers, SourcePosition } from './layout-view';
+import { MirrorAssert, OverlayPair } from './overlay-pairs';
+
+export type MirrorStatus =
+  | 'asserted'          // asserted, assert passes, same size
+  | 'assert-fails'
+  | 'assert-unknown'
+  | 'size-differs'      // asserted at the same offset, narrower than the mirrored field
+  | 'type-differs'      // same offset and size, different type
+  | 'unasserted'        // overlays A's fields without an assert
+  | 'outside-region'    // reaches A bytes outside the region it mirrors
+  | 'padding'           // a padding/unused field: overlaying is its job
+  | 'whole';            // a whole struct A placed in B (folio's `struct page page`)
+
+export interface OverlaidField {
+  path: string;
+  type: string;
+  /** byte range within the A it belongs to */
+  start: number;
+  end: number;
+}
+
+export interface MirrorRow {
+  field: MemberView;
+  /** byte range within B */
+  start: number;
+  end: number;
+  /** which struct A of an array (folio's tail pages), 0 for a single one */
+  k: number;
+  overlays: OverlaidField[];
+  status: MirrorStatus;
+  asserts: MirrorAssert[];
+  note?: string;
+}
+
+export interface Region {
+  k: number;
+  /** byte range within B (k * sizeof(A) added) */
+  start: number;
+  end: number;
+  /** "anonymous struct in union at 8" / "all of struct page" */
+  label: string;
+  member?: MemberView;
+}
+
+export interface MirrorMap {
+  pair: OverlayPair;
+  a: StructView;
+  b: StructView;
+  regions: Region[];
+  rows: MirrorRow[];
+  findings: Finding[];
+}
+
+export interface MirrorOptions {
+  /** names of fields whose job is to pad (never reported as unasserted) */
+  isPadding?(name: string): boolean;
+  /** the exact assert line to insert for an unasserted field, if the project can write one */
+  fixFor?(pair: OverlayPair, aPath: string, bPath: string): Fix | undefined;
+  /** where to report findings about B as a whole */
+  fallbackPosition?: SourcePosition;
+}
+
+const PADDING = /^_*(unused|pad|padding|reserved|filler|rsvd)(_|\d|$)|_pad(_?\d+)?$|^__filler$/i;
+
+export function isPaddingName(name: string): boolean {
+  return PADDING.test(name);
+}
+
+function isScalar(m: MemberView): boolean {
+  return !m.children && !/^(struct|union)\b/.test(m.type);
+}
+
+function describeMember(view: StructView, m: MemberView): string {
+  const chain = ancestry(view, m).filter((x) => x.name === null).map((x) => `anonymous ${x.aggregate ?? 'struct'}`);
+  return chain.length ? ` (in ${chain.join(' > ')})` : '';
+}
+
+/** The deepest member containing every asserted A field: the sub-struct B is meant to mirror. */
+function regionFor(a: StructView, asserted: MemberView[], k: number): Region {
+  const whole: Region = { k, start: k * a.size, end: (k + 1) * a.size, label: `all of struct ${a.name}` };
+  if (asserted.length === 0) return whole;
+  const chains = asserted.map((m) => ancestry(a, m));
+  let common: MemberView | undefined;
+  for (let i = 0; ; i++) {
+    const cand = chains[0][i];
+    if (!cand || !chains.every((c) => c[i] === cand)) break;
+    common = cand;
+  }
+  // A union is not a region: its alternatives are what differ. Use the struct inside it.
+  if (!common || common.aggregate === 'union') {
+    const unionMember = common;
+    if (!unionMember) return whole;
+    const [s, e] = byteRange(unionMember);
+    return { k, start: k * a.size + s, end: k * a.size + e, label: `${unionMember.name ?? 'anonymous union'} at ${s}`, member: unionMember };
+  }
+  const [s, e] = byteRange(common);
+  const label = common.name === null ? `anonymous ${common.aggregate ?? 'struct'} at ${s}..${e}` : `${common.path} at ${s}..${e}`;
+  return { k, start: k * a.size + s, end: k * a.size + e, label, member: common };
+}
+
+/** A's fields a byte range overlays, looking inside the region's sub-struct when there is one. */
+function overlaidFields(a: StructView, region: Region | undefined, start: number, end: number): OverlaidField[] {
+  const pool = region?.member?.children ? namedMembers(region.member.children) : namedMembers(a.members);
+  const out: OverlaidField[] = [];
+  const visit = (ms: MemberView[]) => {
+    for (const m of ms) {
+      const [s, e] = byteRange(m);
+      if (s < end && e > start) {
+        // An anonymous union/struct's members are what the user names.
+        if (m.name === null && m.children) visit(m.children);
+        else out.push({ path: m.path, type: m.type, start: s, end: e });
+      }
+    }
+  };
+  visit(pool);
+  return out;
+}
+
+function finding(rule: RuleInfo, pos: SourcePosition, message: string, key: string, fix?: Fix): Finding {
+  return { rule: rule.id, severity: rule.severity, file: pos.file, line: pos.line, column: pos.column, message, key, ...(fix ? { fix } : {}) };
+}
+
+export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts: MirrorOptions = {}): MirrorMap {
+  const isPad = opts.isPadding ?? isPaddingName;
+  const findings: Finding[] = [];
+  const byK = new Map<number, MemberView[]>();
+  for (const m of pair.asserts) {
+    const am = findMember(a, m.aPath);
+    if (!am) continue;
+    if (!byK.has(m.k)) byK.set(m.k, []);
+    byK.get(m.k)!.push(am);
+  }
+  const regions = new Map<number, Region>();
+  if (byK.size === 0) {
+    for (let k = 0; k * a.size < b.size; k++) regions.set(k, regionFor(a, [], k));
+  } else {
+    for (const [k, ms] of byK) regions.set(k, regionFor(a, ms, k));
+  }
+  const fallback = opts.fallbackPosition ?? b.decl ?? pair.asserts[0]?.result.site.at;
+
+  const rows: MirrorRow[] = [];
+  for (const f of namedMembers(b.members)) {
+    const [s, e] = byteRange(f);
+    const k = a.size > 0 ? Math.floor(s / a.size) : 0;
+    const base = k * a.size;
+    const region = regions.get(k);
+    const asserts = pair.asserts.filter((m) => m.bPath === f.path || m.bPath.startsWith(f.path + '.'));
+    const row: MirrorRow = { field: f, start: s, end: e, k, overlays: overlaidFields(a, region, s - base, e - base), status: 'unasserted', asserts };
+    rows.push(row);
+    const pos = f.decl ?? fallback;
+    const where = `${b.name}.${f.path} (offset ${s}, ${e - s} bytes)`;
+    const key = `${pair.a}:${pair.b}:${f.path}`;
+
+    if (f.type === `struct ${a.name}` && s % a.size === 0 && e - s === a.size) {
+      row.status = 'whole';
+      continue;
+    }
+    if (asserts.length > 0) {
+      const fails = asserts.filter((m) => m.result.status === 'fail');
+      const passes = asserts.filter((m) => m.result.status === 'pass');
+      if (fails.length) {
+        row.status = 'assert-fails';
+        continue; // the assert itself is reported at its line
+      }
+      if (!passes.length) {
+        row.status = 'assert-unknown';
+        row.note = asserts[0].result.reason;
+        continue;
+      }
+      const mirrored = passes.map((m) => findMember(a, m.aPath)).filter((x): x is MemberView => !!x);
+      const sizes = mirrored.map((m) => m.sizeBits);
+      if (mirrored.length && !sizes.includes(f.sizeBits)) {
+        const widest = mirrored.reduce((x, y) => (y.sizeBits > x.sizeBits ? y : x));
+        const narrower = f.sizeBits < widest.sizeBits;
+        if (narrower || (isScalar(f) && isScalar(widest))) {
+          row.status = 'size-differs';
+          row.note = `${f.type} (${f.sizeBits / 8} bytes) mirrors ${a.name}.${widest.path}: ${widest.type} (${widest.sizeBits / 8} bytes)`;
+          findings.push(finding(RULES.mirrorSize, pos!,
+            `${where} mirrors struct ${a.name}.${widest.path} at the same offset, but is ${f.type} (${f.sizeBits / 8} bytes) where ${a.name} has ${widest.type} (${widest.sizeBits / 8} bytes)`, key));
+          continue;
+        }
+      }
+      const sameSize = mirrored.filter((m) => m.sizeBits === f.sizeBits);
+      if (sameSize.length && !sameSize.some((m) => m.type === f.type) && sameSize.every((m) => isScalar(m) === isScalar(f))) {
+        row.status = 'type-differs';
+        row.note = `${f.type} over ${sameSize[0].type}`;
+        findings.push(finding(RULES.mirrorType, pos!, `${where} is ${f.type}; the mirrored ${a.name}.${sameSize[0].path} is ${sameSize[0].type}`, key));
+        continue;
+      }
+      row.status = 'asserted';
+      continue;
+    }
+    if (isPad(f.name ?? '')) {
+      row.status = 'padding';
+      continue;
+    }
+    const inRegion = region && s >= region.start && e <= region.end;
+    if (!inRegion) {
+      row.status = 'outside-region';
+      const what = region ? `the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name})` : `any part of struct ${a.name} that has asserts`;
+      const over = row.overlays.length ? `; it overlays ${row.overlays.map((o) => `${a.name}.${o.path}`).join(', ')}` : '';
+      findings.push(finding(RULES.spills, pos!, `${where} lies outside ${what}${over}`, key));
+      continue;
+    }
+    row.status = 'unasserted';
+    const same = row.overlays.find((o) => o.start === s - base && o.end === e - base) ?? row.overlays.find((o) => o.start === s - base);
+    const fix = same && opts.fixFor?.(pair, same.path, f.path);
+    const over = row.overlays.length ? row.overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s - base}..${e - base} of struct ${a.name}`;
+    findings.push(finding(RULES.unasserted, pos!,
+      `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined));
+  }
+
+  const maxEnd = Math.max(...[...regions.values()].map((r) => r.end));
+  if (b.size > maxEnd && !rows.some((r) => r.status === 'outside-region' && r.end > maxEnd) && fallback) {
+    findings.push(finding(RULES.tooLarge, fallback,
+      `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pair.a}:${pair.b}:size`));
+  }
+  return { pair, a, b, regions: [...regions.values()].sort((x, y) => x.start - y.start), rows, findings };
+}

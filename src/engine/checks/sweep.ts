@@ -1,0 +1,57 @@
+// Config sweep: the same check under several configurations/architectures.
+// A finding seen under only some of them is the interesting kind (a layout
+// that breaks on i386 or with CONFIG_MEMCG off): it is kept once, with the
+// list of configurations that have it.
+import { Finding } from './findings';
+
+export interface SweepRun<T extends { findings: Finding[] }> {
+  label: string;
+  result: T;
+}
+
+export function mergeSweep<T extends { findings: Finding[] }>(runs: SweepRun<T>[]): Finding[] {
+  const seen = new Map<string, { f: Finding; labels: string[] }>();
+  for (const run of runs) {
+    for (const f of run.result.findings) {
+      const key = `${f.rule}\0${f.key}\0${f.file}`;
+      const have = seen.get(key);
+      if (have) have.labels.push(run.label);
+      else seen.set(key, { f, labels: [run.label] });
+    }
+  }
+  const all = runs.length;
+  const out: Finding[] = [];
+  for (const { f, labels } of seen.values()) {
+    if (labels.length === all) out.push(f);
+    else out.push({ ...f, onlyUnder: labels, message: `${f.message} [only under: ${labels.join(', ')}; not under: ${runs.map((r) => r.label).filter((l) => !labels.includes(l)).join(', ')}]` });
+  }
+  return out;
+}
+
+/**
+ * "tree" | "memcg-off" | "i386" | "arm64" | "CONFIG_X=n" ... separated by commas:
+ * each item is one run, items joined with '+' combine ("i386+CONFIG_MEMCG=n").
+ */
+export interface SweepItem {
+  label: string;
+  arch?: string;
+  overrides: Record<string, string | null>;
+}
+
+export function parseSweep(spec: string): SweepItem[] | { error: string } {
+  const items: SweepItem[] = [];
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const item: SweepItem = { label: raw, overrides: {} };
+    for (const part of raw.split('+').map((s) => s.trim())) {
+      let m: RegExpExecArray | null;
+      if (part === 'tree' || part === 'config') continue;
+      if (/^(x86_64|i386|arm64|arm|riscv64)$/.test(part)) item.arch = part;
+      else if ((m = /^(?:CONFIG_)?([A-Z0-9_]+)=(y|m|n|".*"|\S+)$/.exec(part))) item.overrides[`CONFIG_${m[1]}`] = m[2] === "n" ? null : m[2];
+      else if ((m = /^([a-z0-9_]+)-(off|on)$/.exec(part))) item.overrides[`CONFIG_${m[1].toUpperCase()}`] = m[2] === "off" ? null : "y";
+      else return { error: `sweep item '${part}': expected tree, an arch (x86_64, i386, arm64, arm, riscv64), CONFIG_X=y|n|VALUE or name-off/name-on` };
+    }
+    items.push(item);
+  }
+  if (items.length === 0) return { error: 'empty sweep' };
+  return items;
+}

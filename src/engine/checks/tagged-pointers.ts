@@ -1,0 +1,173 @@
+// Tagged pointers: netmem_ref carries a struct page * or a struct net_iov *,
+// told apart by the pointer's LSB (NET_IOV). Pointers can only carry a tag
+// bit that alignment keeps zero, so _Alignof each tagged type must exceed the
+// mask. The scheme is read from the header's own code, parsed with tree-sitter
+// before expansion (so the tag macro is still a name):
+//   (struct X *)(v & ~TAG)        X is tagged with TAG; v's type is the carrier
+//   (CARRIER)(p | TAG)            the same, seen from the other side
+//   struct Y *f(CARRIER v) { return (struct Y *)v; }    Y travels in the carrier too
+//   CARRIER f(struct Y *p) { return (CARRIER)p; }
+import type { Node, Tree } from 'web-tree-sitter';
+import { Finding, RULES } from './findings';
+import { SourcePosition } from './layout-view';
+
+export interface TaggedScheme {
+  tag: string;
+  carrier: string;
+  /** struct tags whose pointers travel in the carrier, with where that was seen */
+  structs: Map<string, SourcePosition>;
+  at: SourcePosition;
+}
+
+const norm = (s: string) => s.replace(/\b(const|volatile|__force)\b/g, '').replace(/\s+/g, ' ').replace(/\s*\*\s*/g, ' *').trim();
+
+function unwrap(n: Node | null): Node | null {
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'cast_expression')) {
+    n = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
+  }
+  return n;
+}
+
+/** v & ~TAG, v | TAG → { operand: v, tag }; anything else → undefined */
+function tagOp(n: Node | null): { operand: Node | null; tag: string; op: string } | undefined {
+  n = unwrap(n);
+  if (!n || n.type !== 'binary_expression') return undefined;
+  const op = n.childForFieldName('operator')?.type ?? '';
+  const l = n.childForFieldName('left');
+  let r = n.childForFieldName('right');
+  if (op === '&' && r?.type === 'unary_expression' && r.childForFieldName('operator')?.type === '~') {
+    r = unwrap(r.childForFieldName('argument'));
+    if (r?.type === 'identifier') return { operand: l, tag: r.text, op };
+  }
+  if (op === '|' && r?.type === 'identifier' && /^[A-Z_][A-Z0-9_]*$/.test(r.text)) return { operand: l, tag: r.text, op };
+  return undefined;
+}
+
+/** The identifier an expression reduces to once casts, parentheses and tag ops are peeled. */
+function baseIdentifier(n: Node | null): string | undefined {
+  for (let i = 0; i < 8 && n; i++) {
+    n = unwrap(n);
+    const t = tagOp(n);
+    if (t) { n = t.operand; continue; }
+    return n?.type === 'identifier' ? n.text : undefined;
+  }
+  return undefined;
+}
+
+function pos(file: string, n: Node): SourcePosition {
+  return { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 };
+}
+
+interface FunctionShape {
+  node: Node;
+  returnType: string;
+  params: Array<{ name: string; type: string }>;
+}
+
+function functionsOf(tree: Tree): FunctionShape[] {
+  const out: FunctionShape[] = [];
+  for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
+    if (!fn) continue;
+    let d = fn.childForFieldName('declarator');
+    let stars = '';
+    while (d && d.type === 'pointer_declarator') { stars += ' *'; d = d.childForFieldName('declarator'); }
+    if (!d || d.type !== 'function_declarator') continue;
+    const params: FunctionShape['params'] = [];
+    for (const p of d.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (!p || p.type !== 'parameter_declaration') continue;
+      let pd = p.childForFieldName('declarator');
+      let pstars = '';
+      while (pd && pd.type === 'pointer_declarator') { pstars += ' *'; pd = pd.childForFieldName('declarator'); }
+      if (pd?.type !== 'identifier') continue;
+      params.push({ name: pd.text, type: norm((p.childForFieldName('type')?.text ?? '') + pstars) });
+    }
+    out.push({ node: fn, returnType: norm((fn.childForFieldName('type')?.text ?? '') + stars), params });
+  }
+  return out;
+}
+
+/** Finds tagged-pointer schemes in one header's unexpanded source. */
+export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
+  const fns = functionsOf(tree);
+  const schemes = new Map<string, TaggedScheme>();
+  const structOf = (t: string) => /^struct ([A-Za-z_]\w*) \*$/.exec(t)?.[1];
+
+  for (const f of fns) {
+    for (const c of f.node.descendantsOfType('cast_expression')) {
+      if (!c) continue;
+      const castTo = norm(c.childForFieldName('type')?.text ?? '');
+      const t = tagOp(c.childForFieldName('value'));
+      if (!t) continue;
+      const v = baseIdentifier(t.operand);
+      const param = f.params.find((p) => p.name === v);
+      if (!param) continue;
+      // (struct X *)(carrier & ~TAG) or (carrier)((...)structX | TAG)
+      const [carrier, st] = t.op === '&' ? [param.type, structOf(castTo)] : [castTo, structOf(param.type)];
+      if (!st || structOf(carrier)) continue;
+      let s = schemes.get(t.tag);
+      if (!s) schemes.set(t.tag, (s = { tag: t.tag, carrier, structs: new Map(), at: pos(file, c) }));
+      if (!s.structs.has(st)) s.structs.set(st, pos(file, c));
+    }
+  }
+  // Plain conversions between the carrier and other struct pointers.
+  for (const s of schemes.values()) {
+    for (const f of fns) {
+      if (f.params.length !== 1) continue;
+      const p = f.params[0];
+      let st: string | undefined;
+      let target: string;
+      if (p.type === s.carrier && structOf(f.returnType)) { st = structOf(f.returnType); target = f.returnType; }
+      else if (f.returnType === s.carrier && structOf(p.type)) { st = structOf(p.type); target = s.carrier; }
+      else continue;
+      if (!st || s.structs.has(st)) continue;
+      for (const r of f.node.descendantsOfType('return_statement')) {
+        const c = r?.namedChild(0);
+        if (c?.type === 'cast_expression' && norm(c.childForFieldName('type')?.text ?? '') === target && baseIdentifier(c) === p.name) {
+          s.structs.set(st, pos(file, c));
+          break;
+        }
+      }
+    }
+  }
+  return [...schemes.values()];
+}
+
+export interface TagAlignmentInput {
+  scheme: TaggedScheme;
+  /** the tag macro's value (NET_IOV → 1), or why it is not known */
+  mask: bigint | { reason: string };
+  alignOf(struct: string): number | { reason: string };
+  declOf(struct: string): SourcePosition | undefined;
+}
+
+export interface TagAlignmentResult {
+  struct: string;
+  align?: number;
+  mask?: bigint;
+  ok?: boolean;
+  reason?: string;
+}
+
+export function checkTagAlignment(input: TagAlignmentInput): { results: TagAlignmentResult[]; findings: Finding[] } {
+  const results: TagAlignmentResult[] = [];
+  const findings: Finding[] = [];
+  const { scheme } = input;
+  for (const [st, seen] of scheme.structs) {
+    if (typeof input.mask !== 'bigint') { results.push({ struct: st, reason: `value of ${scheme.tag} unknown: ${input.mask.reason}` }); continue; }
+    const al = input.alignOf(st);
+    if (typeof al !== 'number') { results.push({ struct: st, mask: input.mask, reason: al.reason }); continue; }
+    // Every bit of the mask must be below the alignment: (align - 1) covers the mask.
+    const ok = (BigInt(al - 1) & input.mask) === input.mask;
+    results.push({ struct: st, align: al, mask: input.mask, ok });
+    if (!ok) {
+      const at = input.declOf(st) ?? seen;
+      findings.push({
+        rule: RULES.taggedAlign.id, severity: RULES.taggedAlign.severity, file: at.file, line: at.line, column: at.column,
+        key: `tag:${scheme.tag}:${st}`,
+        message: `struct ${st} pointers carry the tag ${scheme.tag} (mask 0x${input.mask.toString(16)}) in ${scheme.carrier}, but _Alignof(struct ${st}) is ${al}: an aligned pointer may already have the tag bit set`,
+        related: [{ ...seen, message: `struct ${st} * converted to/from ${scheme.carrier} here` }, { ...scheme.at, message: `${scheme.tag} used as a tag here` }],
+      });
+    }
+  }
+  return { results, findings };
+}

@@ -1,0 +1,160 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { view, pageSpec, netIovSpec, mirrorExpr } from './views';
+import { StructView, findMember } from '../../../src/engine/checks/layout-view';
+import { AssertSite, evaluateAsserts } from '../../../src/engine/checks/asserts';
+import { pairsFromAsserts, pairsFromUnions, mirrorAssertOf } from '../../../src/engine/checks/overlay-pairs';
+import { mirrorMap } from '../../../src/engine/checks/mirror-map';
+import { EvalContext } from '../../../src/engine/eval/evaluate';
+import { overhead, parseSize } from '../../../src/engine/checks/overhead';
+import { mergeSweep, parseSweep } from '../../../src/engine/checks/sweep';
+
+function ctxOf(...views: StructView[]): EvalContext {
+  const byName = (t: string) => views.find((v) => `struct ${v.name}` === t.trim());
+  const unknown = (why: string) => ({ ok: false as const, reason: why });
+  const size = { bits: 64, signed: false };
+  return {
+    sizeType: size,
+    sizeof: (t) => { const v = byName(t.text); return v ? { ok: true, value: BigInt(v.size), type: size } : unknown(`no layout for ${t.text}`); },
+    alignof: (t) => { const v = byName(t.text); return v ? { ok: true, value: BigInt(v.align), type: size } : unknown(`no layout for ${t.text}`); },
+    offsetof: (t, d) => {
+      const v = byName(t.text);
+      if (!v) return unknown(`no layout for ${t.text}`);
+      const m = findMember(v, d.join('.'));
+      return m ? { ok: true, value: BigInt(m.offsetBits / 8), type: size } : unknown(`${t.text} has no member ${d.join('.')}`);
+    },
+  };
+}
+
+const NETMEM = 'include/net/netmem.h';
+function sites(pairs: Array<[string, string]>, firstLine = 48): AssertSite[] {
+  return pairs.map(([pg, iov], i) => ({
+    kind: 'static_assert', at: { file: NETMEM, line: firstLine + i, column: 1 },
+    macro: { name: 'NET_IOV_ASSERT_OFFSET', args: [pg, iov] },
+    text: `offsetof(struct page, ${pg}) == offsetof(struct net_iov, ${iov})`, cond: mirrorExpr('page', pg, 'net_iov', iov),
+  }));
+}
+const ASSERTED: Array<[string, string]> = [['pp_magic', 'pp_magic'], ['pp', 'pp'], ['dma_addr', 'dma_addr'], ['pp_ref_count', 'pp_ref_count']];
+
+function check(page: StructView, niov: StructView, asserted = ASSERTED) {
+  const results = evaluateAsserts(sites(asserted), ctxOf(page, niov));
+  const [pair] = pairsFromAsserts(results);
+  const map = mirrorMap(pair, page, niov, {
+    fixFor: (_p, a, b) => ({ description: 'add the assert', file: NETMEM, insertBeforeLine: 52, text: `NET_IOV_ASSERT_OFFSET(${a}, ${b});` }),
+  });
+  return { results, pair, map };
+}
+
+test('6.12-shaped net_iov: asserts pass, owner is the one unasserted overlay, with the line to add', () => {
+  const page = view('page', 'include/linux/mm_types.h', pageSpec);
+  const niov = view('net_iov', NETMEM, netIovSpec);
+  assert.equal(page.size, 64);
+  assert.equal(niov.size, 48);
+  const { results, pair, map } = check(page, niov);
+  assert.deepEqual(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass']);
+  assert.equal(results[1].lhs, '16');
+  assert.equal(results[1].rhs, '16');
+  assert.deepEqual([pair.a, pair.b], ['page', 'net_iov']);
+  assert.equal(map.regions.length, 1);
+  assert.deepEqual([map.regions[0].start, map.regions[0].end], [8, 48]);
+  const status = Object.fromEntries(map.rows.map((r) => [r.field.path, r.status]));
+  assert.deepEqual(status, { __unused_padding: 'padding', pp_magic: 'asserted', pp: 'asserted', owner: 'unasserted', dma_addr: 'asserted', pp_ref_count: 'asserted' });
+  assert.equal(map.findings.length, 1);
+  const f = map.findings[0];
+  assert.equal(f.rule, 'overlay/unasserted-field');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /net_iov\.owner \(offset 24, 8 bytes\) overlays page\._pp_mapping_pad/);
+  assert.equal(f.fix?.text, 'NET_IOV_ASSERT_OFFSET(_pp_mapping_pad, owner);');
+  assert.equal(f.line, map.rows.find((r) => r.field.path === 'owner')!.field.decl!.line);
+});
+
+test('swapping two mirrored fields fails their asserts with both values', () => {
+  const spec = netIovSpec.slice();
+  [spec[1], spec[2]] = [spec[2], spec[1]];
+  const { results, map } = check(view('page', 'mm_types.h', pageSpec), view('net_iov', NETMEM, spec));
+  const failed = results.filter((r) => r.status === 'fail');
+  assert.equal(failed.length, 2);
+  assert.deepEqual([failed[0].lhs, failed[0].rhs], ['8', '16']);
+  assert.ok(failed[0].terms.some((t) => t.text === 'offsetof(struct net_iov, pp_magic)' && t.value === '16'));
+  assert.equal(map.rows.filter((r) => r.status === 'assert-fails').length, 2);
+});
+
+test('pp_ref_count as atomic_t: the offset assert passes, the size mismatch is an error', () => {
+  const spec = netIovSpec.map((s) => (s[0] === 'pp_ref_count' ? ['pp_ref_count', 'atomic_t', 4] : s)) as typeof netIovSpec;
+  const { results, map } = check(view('page', 'mm_types.h', pageSpec), view('net_iov', NETMEM, spec));
+  assert.ok(results.every((r) => r.status === 'pass'));
+  const f = map.findings.find((x) => x.rule === 'overlay/mirror-size-mismatch');
+  assert.ok(f, JSON.stringify(map.findings));
+  assert.equal(f.severity, 'error');
+  assert.match(f.message, /atomic_t \(4 bytes\) where page has atomic_long_t \(8 bytes\)/);
+});
+
+test('a deleted assert leaves its field unasserted; growing net_iov spills out of the page_pool region', () => {
+  const page = view('page', 'mm_types.h', pageSpec);
+  const { map } = check(page, view('net_iov', NETMEM, netIovSpec), ASSERTED.filter(([a]) => a !== 'dma_addr'));
+  assert.deepEqual(map.findings.map((f) => f.rule).sort(), ['overlay/unasserted-field', 'overlay/unasserted-field']);
+  assert.ok(map.findings.some((f) => f.fix?.text === 'NET_IOV_ASSERT_OFFSET(dma_addr, dma_addr);'));
+
+  const grown = view('net_iov', NETMEM, [...netIovSpec, ['extra', 'unsigned long', 8]]);
+  const g = check(page, grown).map;
+  const spill = g.findings.find((f) => f.rule === 'overlay/outside-region');
+  assert.ok(spill, JSON.stringify(g.findings));
+  assert.match(spill.message, /net_iov\.extra \(offset 48, 8 bytes\) lies outside the region it mirrors/);
+});
+
+test('an inserted field before pp shifts the mirror: asserts fail', () => {
+  const spec = netIovSpec.slice();
+  spec.splice(2, 0, ['new_field', 'unsigned long', 8]);
+  const { results } = check(view('page', 'mm_types.h', pageSpec), view('net_iov', NETMEM, spec));
+  assert.deepEqual(results.map((r) => r.status), ['pass', 'fail', 'fail', 'fail']);
+});
+
+test('asserts over an unknown struct or member are unknown with a reason, never fail', () => {
+  const page = view('page', 'mm_types.h', pageSpec);
+  const r = evaluateAsserts(sites([['pp', 'no_such_field']]), ctxOf(page, view('net_iov', NETMEM, netIovSpec)));
+  assert.equal(r[0].status, 'unknown');
+  assert.match(r[0].reason!, /no member no_such_field/);
+  const r2 = evaluateAsserts(sites([['pp', 'pp']]), ctxOf(page));
+  assert.equal(r2[0].status, 'unknown');
+  assert.match(r2[0].reason!, /no layout for struct net_iov/);
+  const half: AssertSite = { kind: 'static_assert', at: { file: 'x.h', line: 1, column: 1 }, text: 'offsetof(struct page,', cond: { k: 'unknown', reason: 'x' }, unreadable: 'the assert is incomplete (syntax error)' };
+  assert.equal(evaluateAsserts([half], ctxOf(page))[0].status, 'unknown');
+});
+
+test('FOLIO_MATCH "+ k * sizeof(struct page)" forms name page as the overlaid struct, k-th copy', () => {
+  const r = evaluateAsserts([{ kind: 'static_assert', at: { file: 'mm_types.h', line: 431, column: 1 }, text: '', cond: mirrorExpr('page', 'flags', 'folio', '_flags_1', 1) }], ctxOf());
+  const m = mirrorAssertOf(r[0]);
+  assert.deepEqual(m && [m.a, m.aPath, m.b, m.bPath, m.k], ['page', 'flags', 'folio', '_flags_1', 1]);
+});
+
+test('a union holding a whole struct page makes an overlay pair; other structs in unions do not', () => {
+  const folio = view('folio', 'mm_types.h', [[null, 'union', [[null, 'struct', [['flags', 'unsigned long', 8], ['lru', 'struct list_head', 16]]], ['page', 'struct page', 64]]]]);
+  folio.members[0].children![1].type = 'struct page';
+  folio.members[0].children![0].children![1].type = 'struct list_head';
+  assert.deepEqual(pairsFromUnions(folio, new Set(['page'])).map((p) => [p.a, p.b]), [['page', 'folio']]);
+  assert.deepEqual(pairsFromUnions(folio, new Set(['list_head_only'])), []);
+});
+
+test('overhead: the seed thread numbers', () => {
+  const o = overhead('net_iov', 48, 4096, parseSize('10M'));
+  assert.deepEqual(o.region, { bytes: 10485760, descriptors: 2560, arrayBytes: 122880, arrayPages: 30 });
+  assert.equal(overhead('page', 64, 4096).percent, 1.5625);
+});
+
+test('sweep: findings present under some configurations only are labelled with them', () => {
+  const mk = (key: string) => ({ rule: 'overlay/assert-fails', severity: 'error' as const, file: 'a.h', line: 1, column: 1, message: 'm', key });
+  const merged = mergeSweep([
+    { label: 'tree', result: { findings: [mk('both')] } },
+    { label: 'i386', result: { findings: [mk('both'), mk('only-i386')] } },
+  ]);
+  assert.equal(merged.length, 2);
+  const only = merged.find((f) => f.key === 'only-i386')!;
+  assert.deepEqual(only.onlyUnder, ['i386']);
+  assert.match(only.message, /only under: i386; not under: tree/);
+  assert.deepEqual(parseSweep('tree,memcg-off,i386+CONFIG_SMP=n'), [
+    { label: 'tree', overrides: {} },
+    { label: 'memcg-off', overrides: { CONFIG_MEMCG: null } },
+    { label: 'i386+CONFIG_SMP=n', arch: 'i386', overrides: { CONFIG_SMP: null } },
+  ]);
+  assert.ok('error' in (parseSweep('bogus item!') as object));
+});
