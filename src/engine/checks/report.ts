@@ -1,0 +1,152 @@
+// The result of `check`, and its three printed forms: text for a terminal,
+// the JSON the issue specifies, and SARIF 2.1.0 for code-scanning uploads.
+import * as path from 'node:path';
+import { AssertResult, summarize } from './asserts';
+import { Finding, RULES, Severity } from './findings';
+import { MirrorMap } from './mirror-map';
+import { Overhead, formatOverhead } from './overhead';
+
+export interface CheckReport {
+  /** the tree's source dir: file paths in output are made relative to it */
+  root: string;
+  configLabel: string;
+  asserts: AssertResult[];
+  findings: Finding[];
+  mirrors: MirrorMap[];
+  overheads: Overhead[];
+  /** things that could not be checked, with why (a struct not found, a header unreadable) */
+  notes: string[];
+  /** sweep: the configurations checked */
+  sweep?: string[];
+}
+
+export function failed(report: CheckReport): boolean {
+  return report.findings.some((f) => f.severity === 'error') || report.asserts.some((a) => a.status === 'fail');
+}
+
+/** Failing asserts are findings too (rule overlay/assert-fails), reported at the assert's line. */
+export function assertFindings(asserts: AssertResult[]): Finding[] {
+  return asserts.filter((a) => a.status === 'fail').map((a) => ({
+    rule: RULES.assertFails.id, severity: RULES.assertFails.severity,
+    file: a.site.at.file, line: a.site.at.line, column: a.site.at.column,
+    key: `assert:${a.site.at.file}:${a.site.text}`,
+    message: `${a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')}): ` : ''}${a.site.text} is false` +
+      (a.lhs !== undefined && a.rhs !== undefined ? ` (${a.lhs} ${a.op ?? 'vs'} ${a.rhs})` : '') +
+      (a.terms.length ? `: ${a.terms.map((t) => `${t.text} = ${t.value}`).join(', ')}` : ''),
+  }));
+}
+
+const rel = (root: string, f: string) => (path.isAbsolute(f) ? path.relative(root, f) || f : f);
+
+export function toJson(report: CheckReport): object {
+  return {
+    config: report.configLabel,
+    ...(report.sweep ? { sweep: report.sweep } : {}),
+    asserts: report.asserts.map((a) => ({
+      file: rel(report.root, a.site.at.file), line: a.site.at.line, expr: a.site.text,
+      ...(a.site.macro ? { macro: `${a.site.macro.name}(${a.site.macro.args.join(', ')})` } : {}),
+      status: a.status, lhs: a.lhs ?? null, rhs: a.rhs ?? null, reason: a.reason ?? null,
+      terms: a.terms,
+    })),
+    findings: report.findings.map((f) => ({
+      rule: f.rule, severity: f.severity, file: rel(report.root, f.file), line: f.line, column: f.column, message: f.message,
+      fix: f.fix ? { ...f.fix, file: rel(report.root, f.fix.file) } : null,
+      ...(f.onlyUnder ? { onlyUnder: f.onlyUnder } : {}),
+    })),
+    mirrors: report.mirrors.map((m) => ({
+      a: m.a.name, b: m.b.name, regions: m.regions.map((r) => ({ k: r.k, start: r.start, end: r.end, label: r.label })),
+      rows: m.rows.map((r) => ({ field: r.field.path, type: r.field.type, start: r.start, end: r.end, overlays: r.overlays.map((o) => o.path), status: r.status, ...(r.note ? { note: r.note } : {}) })),
+    })),
+    overheads: report.overheads,
+    notes: report.notes,
+    summary: summarize(report.asserts),
+  };
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function toSarif(report: CheckReport, toolVersion: string): object {
+  const rules = Object.values(RULES);
+  const uri = (f: string) => rel(report.root, f).split(path.sep).join('/');
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'overlay-lens',
+          version: toolVersion,
+          rules: rules.map((r) => ({
+            id: r.id, name: r.title.replace(/(^|\s)(\w)/g, (_m, _s, c: string) => c.toUpperCase()).replace(/\W/g, ''),
+            shortDescription: { text: r.title }, fullDescription: { text: r.help },
+            defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+          })),
+        },
+      },
+      originalUriBaseIds: { SRCROOT: { uri: 'file://' + path.resolve(report.root).split(path.sep).join('/') + '/' } },
+      results: report.findings.map((f) => ({
+        ruleId: f.rule,
+        ruleIndex: rules.findIndex((r) => r.id === f.rule),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: 'SRCROOT' }, region: { startLine: f.line, startColumn: Math.max(1, f.column) } } }],
+        partialFingerprints: { overlayKey: f.key },
+        ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uri(r.file), uriBaseId: 'SRCROOT' }, region: { startLine: r.line, startColumn: Math.max(1, r.column) } } })) } : {}),
+        ...(f.fix ? {
+          fixes: [{
+            description: { text: f.fix.description },
+            artifactChanges: [{
+              artifactLocation: { uri: uri(f.fix.file), uriBaseId: 'SRCROOT' },
+              replacements: [{ deletedRegion: { startLine: f.fix.insertBeforeLine, startColumn: 1, endLine: f.fix.insertBeforeLine, endColumn: 1 }, insertedContent: { text: f.fix.text + '\n' } }],
+            }],
+          }],
+        } : {}),
+      })),
+    }],
+  };
+}
+
+export function toText(report: CheckReport): string {
+  const lines: string[] = [];
+  const s = summarize(report.asserts);
+  lines.push(`overlay-lens check · ${report.configLabel}${report.sweep ? ` · sweep: ${report.sweep.join(', ')}` : ''}`);
+  for (const f of [...report.findings].sort((x, y) => (x.file === y.file ? x.line - y.line : x.file < y.file ? -1 : 1))) {
+    lines.push(`${rel(report.root, f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]`);
+    if (f.fix) lines.push(`    fix: insert before ${rel(report.root, f.fix.file)}:${f.fix.insertBeforeLine}: ${f.fix.text}`);
+  }
+  const unknown = report.asserts.filter((a) => a.status === 'unknown');
+  if (unknown.length) {
+    lines.push('', `unknown asserts (${unknown.length}): the engine could not decide these, so it reports nothing about them`);
+    for (const a of unknown.slice(0, 50)) lines.push(`  ${rel(report.root, a.site.at.file)}:${a.site.at.line}: ${a.site.macro?.name ?? a.site.kind}: ${a.reason}`);
+    if (unknown.length > 50) lines.push(`  ... ${unknown.length - 50} more (--format json lists all)`);
+  }
+  for (const m of report.mirrors) {
+    const counts = new Map<string, number>();
+    for (const r of m.rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    lines.push(`overlay struct ${m.a.name} ◀ struct ${m.b.name}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  }
+  for (const o of report.overheads) lines.push(formatOverhead(o));
+  for (const n of report.notes) lines.push(`note: ${n}`);
+  lines.push(`asserts: ${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown · findings: ${report.findings.filter((f) => f.severity === 'error').length} errors, ${report.findings.filter((f) => f.severity === 'warning').length} warnings, ${report.findings.filter((f) => f.severity === 'info').length} info`);
+  return lines.join('\n') + '\n';
+}
+
+/** The side-by-side mirror map of `overlay-lens overlay A B`: one row per byte range. */
+export function mirrorTable(m: MirrorMap): string {
+  const out: string[] = [];
+  out.push(`struct ${m.b.name} (${m.b.size} bytes) over struct ${m.a.name} (${m.a.size} bytes)`);
+  for (const r of m.regions) out.push(`  mirrored region${m.regions.length > 1 ? ` #${r.k}` : ''}: ${r.label} (bytes ${r.start}..${r.end} of ${m.b.name})`);
+  const rows = m.rows.map((r) => [
+    `${String(r.start).padStart(5)} ${String(r.end - r.start).padStart(4)}`,
+    `${r.field.type} ${r.field.path}`,
+    r.overlays.length ? r.overlays.map((o) => `${o.type} ${o.path}${m.regions.length > 1 || r.k ? ` [#${r.k}]` : ''}`).join(' | ') : '—',
+    r.status + (r.note ? ` (${r.note})` : ''),
+  ]);
+  const head = ['/* offset size */', `struct ${m.b.name}`, `struct ${m.a.name}`, 'status'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ');
+  out.push(fmt(head), fmt(w.map((n) => '-'.repeat(n))));
+  for (const r of rows) out.push(fmt(r));
+  for (const f of m.findings) out.push(`${f.severity}: ${f.message} [${f.rule}]${f.fix ? `\n    fix: ${f.fix.text}` : ''}`);
+  return out.join('\n') + '\n';
+}
