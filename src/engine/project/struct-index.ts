@@ -1,0 +1,108 @@
+// Where is `struct page` defined? A layout request names a struct, not a
+// header. This index answers with candidate headers found by a cheap textual
+// scan of definitions (`struct NAME {` at the start of a line, possibly with
+// attributes before the brace); the candidates are then preprocessed and
+// parsed for real, so a false candidate costs time, never a wrong answer.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface StructLocation {
+  file: string;
+  line: number;
+  kind: 'struct' | 'union';
+}
+
+const DEF = /^(?:typedef\s+)?(struct|union)\s+([A-Za-z_]\w*)\s*(?:__\w+(?:\([^)]*\))?\s*)*\{/gm;
+
+/** Well-known homes, checked first: the descriptors that overlay struct page. */
+export const KNOWN_HOMES: Record<string, string> = {
+  page: 'include/linux/mm_types.h',
+  folio: 'include/linux/mm_types.h',
+  ptdesc: 'include/linux/mm_types.h',
+  slab: 'mm/slab.h',
+  net_iov: 'include/net/netmem.h',
+  netmem_desc: 'include/net/netmem.h',
+  page_pool: 'include/net/page_pool/types.h',
+  page_pool_params: 'include/net/page_pool/types.h',
+  sk_buff: 'include/linux/skbuff.h',
+  skb_shared_info: 'include/linux/skbuff.h',
+  list_head: 'include/linux/types.h',
+  callback_head: 'include/linux/types.h',
+};
+
+export function scanDefinitions(file: string, text: string): StructLocation[] {
+  const out: StructLocation[] = [];
+  DEF.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = DEF.exec(text))) {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    out.push({ file, line, kind: m[1] as 'struct' | 'union' });
+    (out[out.length - 1] as StructLocation & { name?: string }).name = m[2];
+  }
+  return out;
+}
+
+export class StructIndex {
+  private byName = new Map<string, StructLocation[]>();
+  private scanned = false;
+
+  constructor(private readonly srcDir: string, private readonly dirs: string[], private readonly maxFileBytes = 4 << 20) {}
+
+  /** Headers under the index's directories, relative paths. */
+  headers(): string[] {
+    const out: string[] = [];
+    const walk = (rel: string) => {
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
+      for (const e of entries) {
+        const r = path.join(rel, e.name);
+        if (e.isDirectory()) walk(r);
+        else if (e.isFile() && e.name.endsWith('.h')) out.push(r);
+      }
+    };
+    for (const d of this.dirs) walk(d);
+    return out.sort();
+  }
+
+  private scanAll(): void {
+    if (this.scanned) return;
+    this.scanned = true;
+    for (const rel of this.headers()) {
+      const abs = path.join(this.srcDir, rel);
+      let text: string;
+      try {
+        if (fs.statSync(abs).size > this.maxFileBytes) continue;
+        text = fs.readFileSync(abs, 'latin1');
+      } catch { continue; }
+      for (const loc of scanDefinitions(abs, text)) {
+        const name = (loc as StructLocation & { name: string }).name;
+        delete (loc as { name?: string }).name;
+        if (!this.byName.has(name)) this.byName.set(name, []);
+        this.byName.get(name)!.push(loc);
+      }
+    }
+  }
+
+  /** Candidate definitions of `struct name` (or union), best first. */
+  locate(name: string, kind: 'struct' | 'union' = 'struct'): StructLocation[] {
+    const home = KNOWN_HOMES[name];
+    if (home && kind === 'struct') {
+      const abs = path.join(this.srcDir, home);
+      try {
+        const hits = scanDefinitions(abs, fs.readFileSync(abs, 'latin1')).filter((l) => (l as StructLocation & { name?: string }).name === name);
+        if (hits.length) return hits.map(({ file, line, kind }) => ({ file, line, kind }));
+      } catch { /* fall through to the scan */ }
+    }
+    this.scanAll();
+    return (this.byName.get(name) ?? []).filter((l) => l.kind === kind);
+  }
+
+  /** Every struct/union name defined under the index's directories. */
+  all(): Array<{ name: string } & StructLocation> {
+    this.scanAll();
+    const out: Array<{ name: string } & StructLocation> = [];
+    for (const [name, locs] of this.byName) for (const l of locs) out.push({ name, ...l });
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
