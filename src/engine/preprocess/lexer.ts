@@ -24,9 +24,26 @@ export interface Token {
   /** whitespace (or a comment) before the token on the same line */
   space: boolean;
   /** an identifier that must never be expanded again (C11 6.10.3.4p2, "painted blue") */
-  noexpand?: boolean;
+  noexpand: boolean;
   /** index of the outermost macro invocation this token came from, -1 for file text */
-  exp?: number;
+  exp: number;
+  /** spelled in a macro body (so shown at the invocation, not where it was spelled) */
+  body: boolean;
+  /** a ## operator from a macro body */
+  paste: boolean;
+}
+
+/** Tokens are copied on every expansion: one fixed shape keeps that fast. */
+export function makeToken(kind: TokKind, text: string, line: number, col: number, file: number, space: boolean, noexpand: boolean, exp: number, body: boolean, paste: boolean): Token {
+  return { kind, text, line, col, file, space, noexpand, exp, body, paste };
+}
+
+export function copyToken(t: Token, exp: number, space: boolean, body: boolean): Token {
+  return { kind: t.kind, text: t.text, line: t.line, col: t.col, file: t.file, space, noexpand: t.noexpand, exp, body, paste: t.paste };
+}
+
+export function retoken(t: Token, kind: TokKind, text: string, noexpand: boolean): Token {
+  return { kind, text, line: t.line, col: t.col, file: t.file, space: t.space, noexpand, exp: t.exp, body: t.body, paste: false };
 }
 
 const PUNCT3 = new Set(['...', '<<=', '>>=', '%:%']);
@@ -48,12 +65,8 @@ export interface LexResult {
   problems: Array<{ line: number; col: number; message: string }>;
 }
 
-const interned = new Map<string, string>();
-function intern(s: string): string {
-  let v = interned.get(s);
-  if (v === undefined) { interned.set(s, s); v = s; }
-  return v;
-}
+/** Single-character punctuators share one string each. */
+const ONE_CHAR: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /**
  * Lexes `src`. A line splice (backslash-newline) between tokens continues the
@@ -70,13 +83,13 @@ export function lex(src: string, file: number): LexResult {
   let space = false;
   const physLine = () => line;
   const push = (kind: TokKind, start: number, end: number) => {
-    tokens.push({ kind, text: kind === TokKind.Ident || kind === TokKind.Punct ? intern(text.slice(start, end)) : text.slice(start, end), line: physLine(), col: start - lineStart + 1, file, space });
+    tokens.push(makeToken(kind, end - start === 1 && kind === TokKind.Punct ? ONE_CHAR[text.charCodeAt(start)] : text.slice(start, end), line, start - lineStart + 1, file, space, false, -1, false, false));
     space = false;
   };
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 10) {
-      tokens.push({ kind: TokKind.Newline, text: '\n', line: physLine(), col: i - lineStart + 1, file, space: false });
+      tokens.push(makeToken(TokKind.Newline, '\n', line, i - lineStart + 1, file, false, false, -1, false, false));
       i++; line++; lineStart = i; space = false;
       continue;
     }
@@ -147,7 +160,7 @@ export function lex(src: string, file: number): LexResult {
     push(TokKind.Other, start, i);
   }
   if (tokens.length === 0 || tokens[tokens.length - 1].kind !== TokKind.Newline) {
-    tokens.push({ kind: TokKind.Newline, text: '\n', line: physLine(), col: i - lineStart + 1, file, space: false });
+    tokens.push(makeToken(TokKind.Newline, '\n', line, i - lineStart + 1, file, false, false, -1, false, false));
   }
   return { tokens, problems };
 }

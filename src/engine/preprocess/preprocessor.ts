@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { evaluate, INTMAX } from '../eval/evaluate';
 import { Expr } from '../eval/expr';
 import { IfExpressionError, parseIfExpression } from './if-expression';
-import { lex, spell, Token, TokKind } from './lexer';
+import { copyToken, lex, makeToken, retoken, spell, Token, TokKind } from './lexer';
 
 export interface FileSystem {
   /** file contents, or undefined when there is no such file */
@@ -96,6 +96,91 @@ interface Frame {
   toks: Token[];
   pos: number;
   macro: Macro | null;
+  /** the bottom frame of a file: tokens pulled lazily, directives handled on the way */
+  source?: FileSource;
+}
+
+const NO_TOKENS: Token[] = [];
+
+interface Conditional {
+  taken: boolean;
+  sawElse: boolean;
+  line: number;
+  parentActive: boolean;
+}
+
+/** A file's tokens as the expander pulls them: directive lines handled, inactive lines skipped. */
+class FileSource {
+  conds: Conditional[] = [];
+  active = true;
+  guardCandidate: string | undefined;
+  guardOpen = false;
+  guardClosed = false;
+  guardBroken = false;
+  seenContent = false;
+  private i = 0;
+  private atLineStart = true;
+  private ahead: Token[] = [];
+  private aheadPos = 0;
+
+  constructor(private readonly pp: Preprocessor, readonly file: string, readonly fid: number, private readonly toks: Token[], readonly dir: number) {}
+
+  private pull(): Token | undefined {
+    const toks = this.toks;
+    const n = toks.length;
+    for (;;) {
+      if (this.i >= n) return undefined;
+      const t = toks[this.i];
+      if (this.atLineStart && t.kind === TokKind.Punct && (t.text === '#' || t.text === '%:')) {
+        let e = this.i + 1;
+        while (e < n && toks[e].kind !== TokKind.Newline) e++;
+        const line = toks.slice(this.i + 1, e);
+        this.i = e + 1;
+        this.pp.handleDirective(this, t, line);
+        continue;
+      }
+      if (!this.active) {
+        while (this.i < n && toks[this.i].kind !== TokKind.Newline) this.i++;
+        this.i++;
+        this.atLineStart = true;
+        continue;
+      }
+      this.i++;
+      this.atLineStart = t.kind === TokKind.Newline;
+      if (!this.atLineStart && this.conds.length === 0 && !this.guardOpen) this.guardBroken = true;
+      return t;
+    }
+  }
+
+  next(): Token | undefined {
+    if (this.aheadPos < this.ahead.length) {
+      const t = this.ahead[this.aheadPos++];
+      if (this.aheadPos === this.ahead.length) { this.ahead.length = 0; this.aheadPos = 0; }
+      return t;
+    }
+    return this.pull();
+  }
+
+  peekNonNewline(): Token | undefined {
+    for (let k = this.aheadPos; k < this.ahead.length; k++) if (this.ahead[k].kind !== TokKind.Newline) return this.ahead[k];
+    for (;;) {
+      const t = this.pull();
+      if (!t) return undefined;
+      this.ahead.push(t);
+      if (t.kind !== TokKind.Newline) return t;
+    }
+  }
+
+  finish(): void {
+    if (this.conds.length) {
+      const c = this.conds[this.conds.length - 1];
+      this.pp.reportUnterminated(this.fid, c.line);
+    }
+  }
+
+  get guard(): string | undefined {
+    return this.guardCandidate && this.guardClosed && !this.guardBroken && !this.guardOpen ? this.guardCandidate : undefined;
+  }
 }
 
 interface Expansion {
@@ -196,6 +281,7 @@ export class Preprocessor {
   private readonly pragmaOnce = new Set<string>();
   private readonly guards = new Map<string, string>();
   private readonly includedFiles: string[] = [];
+  private readonly includedSet = new Set<string>();
   private readonly includeStack: string[] = [];
   private readonly resolveCache = new Map<string, { file: string; dir: number } | null>();
   private readonly expansions: Expansion[] = [];
@@ -204,13 +290,14 @@ export class Preprocessor {
   private runaway = false;
 
   // output
-  private out: string[] = [];
+  private out = '';
   private outLen = 0;
-  private oStarts: number[] = [];
-  private oFiles: number[] = [];
-  private oLines: number[] = [];
-  private oCols: number[] = [];
-  private oExps: number[] = [];
+  private oCount = 0;
+  private oStarts = new Int32Array(1 << 16);
+  private oFiles = new Int32Array(1 << 16);
+  private oLines = new Int32Array(1 << 16);
+  private oCols = new Int32Array(1 << 16);
+  private oExps = new Int32Array(1 << 16);
   private curFile = -1;
   private curLine = -1;
   // function-body elision
@@ -236,6 +323,10 @@ export class Preprocessor {
     return i;
   }
 
+  reportUnterminated(fid: number, line: number): void {
+    this.diag(fid, line, 1, 'error', `unterminated conditional directive (#if at line ${line} has no #endif)`);
+  }
+
   private diag(file: number | string, line: number, column: number, severity: Severity, message: string): void {
     if (this.diagnostics.length > 1000) return;
     this.diagnostics.push({ file: typeof file === 'number' ? this.fileNames[file] : file, line, column, severity, message });
@@ -244,11 +335,13 @@ export class Preprocessor {
   private defineBuiltins(): void {
     const mk = (name: string, fn: (t: Token) => Token[]) =>
       this.macros.set(name, { name, params: null, variadic: false, body: [], file: '<built-in>', line: 0, builtin: fn });
-    const num = (t: Token, v: string | number): Token[] => [{ ...t, kind: TokKind.Number, text: String(v), noexpand: true }];
-    const str = (t: Token, v: string): Token[] => [{ ...t, kind: TokKind.String, text: JSON.stringify(v), noexpand: true }];
-    mk('__FILE__', (t) => str(t, this.fileNames[t.file] ?? ''));
+    const num = (t: Token, v: string | number): Token[] => [retoken(t, TokKind.Number, String(v), true)];
+    const str = (t: Token, v: string): Token[] => [retoken(t, TokKind.String, JSON.stringify(v), true)];
+    // Inside a macro expansion these describe the outermost invocation, as gcc does.
+    const where = (t: Token) => (t.exp >= 0 ? this.expansions[t.exp] : t);
+    mk('__FILE__', (t) => str(t, this.fileNames[where(t).file] ?? ''));
     mk('__BASE_FILE__', (t) => str(t, this.mainFile));
-    mk('__LINE__', (t) => num(t, t.line));
+    mk('__LINE__', (t) => num(t, where(t).line));
     mk('__COUNTER__', (t) => num(t, this.counter++));
     mk('__INCLUDE_LEVEL__', (t) => num(t, Math.max(0, this.includeStack.length - 1)));
     mk('__DATE__', (t) => str(t, 'Jan  1 1970'));
@@ -328,9 +421,10 @@ export class Preprocessor {
     else this.processFile(main.path, mainTokens, -1);
     this.flushElision();
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
+    const n = this.oCount;
     return new PreprocessResult(
-      this.out.join(''), Int32Array.from(this.oStarts), Int32Array.from(this.oFiles), Int32Array.from(this.oLines),
-      Int32Array.from(this.oCols), Int32Array.from(this.oExps), this.fileNames, this.expansions, this.diagnostics,
+      this.out, this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
+      this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this,
     );
   }
@@ -355,112 +449,76 @@ export class Preprocessor {
   // ----------------------------------------------------------- directives
 
   private processFile(file: string, toks: Token[], dir: number): void {
-    if (!this.includedFiles.includes(file)) this.includedFiles.push(file);
+    if (!this.includedSet.has(file)) { this.includedSet.add(file); this.includedFiles.push(file); }
     this.includeStack.push(file);
-    const fid = this.fileId(file);
-    // Conditional stack: [active, seenTrue, sawElse, line]
-    const conds: Array<{ active: boolean; taken: boolean; sawElse: boolean; line: number; parentActive: boolean }> = [];
-    let active = true;
-    // Include-guard detection: #ifndef X first, its #endif last, nothing outside.
-    let guardCandidate: string | undefined;
-    let guardOpen = false;
-    let guardBroken = false;
-    let seenContent = false;
-    let run: Token[] = [];
-    const flush = () => {
-      if (run.length) { this.expandRun(run); run = []; }
-    };
-    let i = 0;
-    const n = toks.length;
-    while (i < n) {
-      // At the start of a logical line.
-      const t = toks[i];
-      if (t.kind === TokKind.Punct && (t.text === '#' || t.text === '%:')) {
-        let e = i + 1;
-        while (e < n && toks[e].kind !== TokKind.Newline) e++;
-        const line = toks.slice(i + 1, e);
-        i = e + 1;
-        const nameTok = line[0];
-        const name = nameTok?.kind === TokKind.Ident ? nameTok.text : nameTok?.kind === TokKind.Number ? 'line' : '';
-        const args = line.slice(1);
-        if (conds.length === 0 && guardOpen === false && seenContent === false && !guardBroken && name === 'ifndef' && args[0]?.kind === TokKind.Ident) {
-          guardCandidate = args[0].text;
-        } else if (conds.length === 0) {
-          if (name !== 'ifndef' || guardOpen) guardBroken = true;
-        }
-        seenContent = true;
-        switch (name) {
-          case 'if': case 'ifdef': case 'ifndef': {
-            let value = false;
-            if (active) {
-              flush();
-              if (name === 'if') value = this.evalIf(args, fid, t.line);
-              else {
-                if (args[0]?.kind !== TokKind.Ident) this.diag(fid, t.line, t.col, 'error', `#${name} without a macro name`);
-                else value = this.macros.has(args[0].text) === (name === 'ifdef');
-              }
-            }
-            conds.push({ active, taken: value, sawElse: false, line: t.line, parentActive: active });
-            if (conds.length === 1 && guardCandidate && name === 'ifndef') guardOpen = true;
-            active = active && value;
-            break;
-          }
-          case 'elif': case 'elifdef': case 'elifndef': {
-            const c = conds[conds.length - 1];
-            if (!c) { this.diag(fid, t.line, t.col, 'error', `#${name} without #if`); break; }
-            if (c.sawElse) this.diag(fid, t.line, t.col, 'error', `#${name} after #else`);
-            if (active) flush();
-            if (c.taken || !c.parentActive) { active = false; break; }
-            let value: boolean;
-            if (name === 'elif') value = this.evalIf(args, fid, t.line);
-            else value = args[0]?.kind === TokKind.Ident && this.macros.has(args[0].text) === (name === 'elifdef');
-            c.taken = value;
-            active = value;
-            if (conds.length === 1) guardBroken = true;
-            break;
-          }
-          case 'else': {
-            const c = conds[conds.length - 1];
-            if (!c) { this.diag(fid, t.line, t.col, 'error', '#else without #if'); break; }
-            if (c.sawElse) this.diag(fid, t.line, t.col, 'error', '#else after #else');
-            if (active) flush();
-            c.sawElse = true;
-            active = c.parentActive && !c.taken;
-            c.taken = true;
-            if (conds.length === 1) guardBroken = true;
-            break;
-          }
-          case 'endif': {
-            const c = conds.pop();
-            if (!c) { this.diag(fid, t.line, t.col, 'error', '#endif without #if'); break; }
-            if (active) flush();
-            active = c.parentActive;
-            if (conds.length === 0 && guardOpen) { guardOpen = false; seenContent = false; }
-            break;
-          }
-          default:
-            if (!active) break;
-            flush();
-            this.directive(name, nameTok, args, file, fid, dir, t);
-        }
-        continue;
-      }
-      // A text line: collect until the next directive.
-      let e = i;
-      while (e < n && toks[e].kind !== TokKind.Newline) e++;
-      if (active) {
-        for (let k = i; k <= e && k < n; k++) run.push(toks[k]);
-        if (conds.length === 0 && !guardOpen && e > i) guardBroken = true;
-      }
-      i = e + 1;
-    }
-    flush();
-    if (conds.length) {
-      const c = conds[conds.length - 1];
-      this.diag(fid, c.line, 1, 'error', `unterminated conditional directive (#if at line ${c.line} has no #endif)`);
-    }
-    if (guardCandidate && !guardBroken && !guardOpen) this.guards.set(file, guardCandidate);
+    const source = new FileSource(this, file, this.fileId(file), toks, dir);
+    // Directives are handled as the expander pulls tokens, so a macro's
+    // arguments may span #ifdef lines (struct_group() in sk_buff does).
+    this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source }], (t) => this.emit(t), false);
+    source.finish();
+    if (source.guard) this.guards.set(file, source.guard);
     this.includeStack.pop();
+  }
+
+  /** For FileSource: a conditional or other directive line. Returns the new "active" state. */
+  handleDirective(src: FileSource, hash: Token, line: Token[]): void {
+    const fid = src.fid;
+    const nameTok = line[0];
+    const name = nameTok?.kind === TokKind.Ident ? nameTok.text : nameTok?.kind === TokKind.Number ? 'line' : '';
+    const args = line.slice(1);
+    const conds = src.conds;
+    if (conds.length === 0 && !src.guardOpen && !src.seenContent && !src.guardBroken && name === 'ifndef' && args[0]?.kind === TokKind.Ident) {
+      src.guardCandidate = args[0].text;
+    } else if (conds.length === 0) {
+      if (name !== 'ifndef' || src.guardOpen) src.guardBroken = true;
+    }
+    src.seenContent = true;
+    switch (name) {
+      case 'if': case 'ifdef': case 'ifndef': {
+        let value = false;
+        if (src.active) {
+          if (name === 'if') value = this.evalIf(args, fid, hash.line);
+          else if (args[0]?.kind !== TokKind.Ident) this.diag(fid, hash.line, hash.col, 'error', `#${name} without a macro name`);
+          else value = this.macros.has(args[0].text) === (name === 'ifdef');
+        }
+        conds.push({ taken: value, sawElse: false, line: hash.line, parentActive: src.active });
+        if (conds.length === 1 && src.guardCandidate && name === 'ifndef') src.guardOpen = true;
+        src.active = src.active && value;
+        return;
+      }
+      case 'elif': case 'elifdef': case 'elifndef': {
+        const c = conds[conds.length - 1];
+        if (!c) { this.diag(fid, hash.line, hash.col, 'error', `#${name} without #if`); return; }
+        if (c.sawElse) this.diag(fid, hash.line, hash.col, 'error', `#${name} after #else`);
+        if (conds.length === 1) src.guardBroken = true;
+        if (c.taken || !c.parentActive) { src.active = false; return; }
+        const value = name === 'elif' ? this.evalIf(args, fid, hash.line)
+          : args[0]?.kind === TokKind.Ident && this.macros.has(args[0].text) === (name === 'elifdef');
+        c.taken = value;
+        src.active = value;
+        return;
+      }
+      case 'else': {
+        const c = conds[conds.length - 1];
+        if (!c) { this.diag(fid, hash.line, hash.col, 'error', '#else without #if'); return; }
+        if (c.sawElse) this.diag(fid, hash.line, hash.col, 'error', '#else after #else');
+        c.sawElse = true;
+        src.active = c.parentActive && !c.taken;
+        c.taken = true;
+        if (conds.length === 1) src.guardBroken = true;
+        return;
+      }
+      case 'endif': {
+        const c = conds.pop();
+        if (!c) { this.diag(fid, hash.line, hash.col, 'error', '#endif without #if'); return; }
+        src.active = c.parentActive;
+        if (conds.length === 0 && src.guardOpen) { src.guardOpen = false; src.seenContent = false; src.guardClosed = true; }
+        return;
+      }
+      default:
+        if (!src.active) return;
+        this.directive(name, nameTok, args, src.file, fid, src.dir, hash);
+    }
   }
 
   private directive(name: string, nameTok: Token | undefined, args: Token[], file: string, fid: number, dir: number, hash: Token): void {
@@ -540,7 +598,8 @@ export class Preprocessor {
         return;
       }
     }
-    const body = args.slice(k).map((t, idx) => (idx === 0 ? { ...t, space: false } : t));
+    // Body tokens are marked once here: wherever they are copied, they came from a macro body.
+    const body = args.slice(k).map((t, idx) => copyToken(t, -1, idx === 0 ? false : t.space, true));
     this.macros.set(nameTok.text, { name: nameTok.text, params, variadic, body, file: this.fileNames[fid], line: nameTok.line });
   }
 
@@ -568,7 +627,7 @@ export class Preprocessor {
   /** defined X, __has_include(...), __has_attribute(x), __has_builtin(x) → 0/1 tokens. */
   private replaceOperators(toks: Token[], fid: number, line: number): Token[] {
     const out: Token[] = [];
-    const one = (t: Token, v: number | boolean): Token => ({ ...t, kind: TokKind.Number, text: String(Number(v)), noexpand: true });
+    const one = (t: Token, v: number | boolean): Token => retoken(t, TokKind.Number, String(Number(v)), true);
     for (let k = 0; k < toks.length; k++) {
       const t = toks[k];
       if (t.kind !== TokKind.Ident) { out.push(t); continue; }
@@ -634,10 +693,6 @@ export class Preprocessor {
     }
   }
 
-  private expandRun(toks: Token[]): void {
-    this.expandFrames([{ toks, pos: 0, macro: null }], (t) => this.emit(t), false);
-  }
-
   /**
    * The expansion loop. `frames` is a stack of token sources; a frame that
    * came from a macro disables that macro until it is exhausted.
@@ -652,6 +707,7 @@ export class Preprocessor {
       for (;;) {
         if (frames.length < base || frames.length === 0) return undefined;
         const f = frames[frames.length - 1];
+        if (f.source) return f.source.next();
         if (f.pos < f.toks.length) return f.toks[f.pos++];
         if (frames.length === base) return undefined;
         pop();
@@ -661,6 +717,7 @@ export class Preprocessor {
     const peekNonNewline = (): Token | undefined => {
       for (let d = frames.length - 1; d >= base - 1 && d >= 0; d--) {
         const f = frames[d];
+        if (f.source) return f.source.peekNonNewline();
         for (let p = f.pos; p < f.toks.length; p++) if (f.toks[p].kind !== TokKind.Newline) return f.toks[p];
         if (d === base - 1) break;
       }
@@ -674,9 +731,9 @@ export class Preprocessor {
       if (!nested && this.eliding) { emit(t); continue; }
       const m = this.macros.get(t.text);
       if (!m) { emit(t); continue; }
-      if (m.disabled) { emit({ ...t, noexpand: true }); continue; }
+      if (m.disabled) { const blue = copyToken(t, t.exp, t.space, t.body); blue.noexpand = true; emit(blue); continue; }
       if (this.runaway) { emit(t); continue; }
-      if (m.builtin) { for (const x of m.builtin(t)) emit({ ...x, exp: t.exp }); continue; }
+      if (m.builtin) { for (const x of m.builtin(t)) emit(x); continue; }
       if (t.text === '_Pragma') { emit(t); continue; }
       let rawArgs: Token[][] | null = null;
       let closeTok: Token | undefined;
@@ -727,7 +784,7 @@ export class Preprocessor {
         }
       }
       // The outermost invocation names the expansion.
-      let exp = t.exp ?? -1;
+      let exp = t.exp;
       if (exp < 0 && !nested) {
         exp = this.expansions.length;
         this.expansions.push({ name: m.name, file: t.file, line: t.line, col: t.col, rawArgs });
@@ -746,18 +803,21 @@ export class Preprocessor {
   private substitute(m: Macro, rawArgs: Token[][] | null, call: Token, exp: number): Token[] {
     const body = m.body;
     const params = m.params;
-    const at = (tok: Token): Token => ({ ...tok, exp, space: tok.space, body: true } as Token);
     if (!params || !rawArgs) {
       const out: Token[] = new Array(body.length);
-      for (let k = 0; k < body.length; k++) out[k] = at(body[k]);
-      if (out.length) out[0] = { ...out[0], space: call.space };
-      return body.some((b) => b.text === '##') ? this.paste(out) : out;
+      let hasPaste = false;
+      for (let k = 0; k < body.length; k++) {
+        const b = body[k];
+        out[k] = copyToken(b, exp, k === 0 ? call.space : b.space, true);
+        if (b.kind === TokKind.Punct && b.text === '##') { out[k].paste = true; hasPaste = true; }
+      }
+      return hasPaste ? this.paste(out) : out;
     }
     const expandedCache: Array<Token[] | undefined> = [];
     const paramIndex = (tok: Token) => (tok.kind === TokKind.Ident ? params.indexOf(tok.text) : -1);
     const argTokens = (idx: number, expanded: boolean): Token[] => {
       const raw = rawArgs[idx] ?? [];
-      const mark = (x: Token) => ({ ...x, exp: exp >= 0 ? exp : x.exp });
+      const mark = (x: Token) => copyToken(x, exp >= 0 ? exp : x.exp, x.space, x.body);
       if (!expanded) return raw.map(mark);
       let e = expandedCache[idx];
       if (!e) e = expandedCache[idx] = this.expandToList(raw).map(mark);
@@ -773,7 +833,7 @@ export class Preprocessor {
       const nextPaste = body[k + 1]?.text === '##';
       if (b.text === '#' && k + 1 < body.length && paramIndex(body[k + 1]) >= 0) {
         const raw = rawArgs[paramIndex(body[k + 1])] ?? [];
-        out.push({ ...b, kind: TokKind.String, text: stringify(raw), exp, space: b.space, body: true } as Token);
+        out.push(makeToken(TokKind.String, stringify(raw), b.line, b.col, b.file, b.space, false, exp, true, false));
         k++;
         continue;
       }
@@ -787,7 +847,7 @@ export class Preprocessor {
         if (!vaEmpty) {
           const inner = this.substitute({ ...m, body: body.slice(k + 2, e) }, rawArgs, call, exp);
           out.push(...inner);
-        } else out.push({ ...b, text: PLACEMARKER, kind: TokKind.Other } as Token);
+        } else out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false));
         k = e;
         continue;
       }
@@ -802,23 +862,24 @@ export class Preprocessor {
           }
           out.pop(); // the ## does not paste here: comma, then the arguments
           const toks = argTokens(pi, true);
-          if (toks.length) out.push({ ...toks[0], space: true }, ...toks.slice(1));
+          if (toks.length) out.push(copyToken(toks[0], toks[0].exp, b.space, toks[0].body), ...toks.slice(1));
           continue;
         }
         const toks = argTokens(pi, !(prevPaste || nextPaste));
         if (toks.length === 0) {
-          if (prevPaste || nextPaste) out.push({ ...b, text: PLACEMARKER, kind: TokKind.Other, exp } as Token);
+          if (prevPaste || nextPaste) out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false));
           continue;
         }
-        out.push({ ...toks[0], space: b.space }, ...toks.slice(1));
+        out.push(copyToken(toks[0], toks[0].exp, b.space, toks[0].body));
+        for (let x = 1; x < toks.length; x++) out.push(toks[x]);
         continue;
       }
-      if (b.text === '##' && b.kind === TokKind.Punct) { hasPaste = true; out.push({ ...b, exp, body: true, pasteOp: true } as Token); continue; }
-      out.push(at(b));
+      if (b.text === '##' && b.kind === TokKind.Punct) { hasPaste = true; const op = copyToken(b, exp, b.space, true); op.paste = true; out.push(op); continue; }
+      out.push(copyToken(b, exp, b.space, true));
     }
     const pasted = hasPaste ? this.paste(out) : out;
     const result = pasted.filter((x) => x.text !== PLACEMARKER || x.kind !== TokKind.Other);
-    if (result.length) result[0] = { ...result[0], space: call.space };
+    if (result.length) result[0] = copyToken(result[0], result[0].exp, call.space, result[0].body);
     return result;
   }
 
@@ -826,14 +887,14 @@ export class Preprocessor {
     const out: Token[] = [];
     for (let k = 0; k < toks.length; k++) {
       const t = toks[k];
-      if ((t as Token & { pasteOp?: boolean }).pasteOp && out.length && k + 1 < toks.length) {
+      if (t.paste && out.length && k + 1 < toks.length) {
         const left = out.pop()!;
         const right = toks[++k];
         const text = left.text + right.text;
         if (left.text === PLACEMARKER && left.kind === TokKind.Other) { out.push(right); continue; }
         if (right.text === PLACEMARKER && right.kind === TokKind.Other) { out.push(left); continue; }
         const re = lex(text, left.file).tokens.filter((x) => x.kind !== TokKind.Newline);
-        if (re.length === 1) out.push({ ...left, kind: re[0].kind, text: re[0].text, noexpand: false });
+        if (re.length === 1) out.push(retoken(left, re[0].kind, re[0].text, false));
         else out.push(left, right);
         continue;
       }
@@ -909,12 +970,21 @@ export class Preprocessor {
   }
 
   private flushElision(): void {
-    if (this.eliding) { this.write({ kind: TokKind.Punct, text: '}', line: 0, col: 0, file: 0, space: true }); this.eliding = false; }
+    if (this.eliding) { this.write(makeToken(TokKind.Punct, '}', 0, 0, 0, true, false, -1, false, false)); this.eliding = false; }
+  }
+
+  private growOrigins(): void {
+    const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+    this.oStarts = grow(this.oStarts);
+    this.oFiles = grow(this.oFiles);
+    this.oLines = grow(this.oLines);
+    this.oCols = grow(this.oCols);
+    this.oExps = grow(this.oExps);
   }
 
   private write(t: Token): void {
-    const body = (t as Token & { body?: boolean }).body;
-    const exp = t.exp ?? -1;
+    const body = t.body;
+    const exp = t.exp;
     // Tokens from a macro body are shown at the invocation; argument tokens at their own spelling.
     let file = t.file;
     let line = t.line;
@@ -924,19 +994,21 @@ export class Preprocessor {
       file = x.file; line = x.line; col = x.col;
     }
     if (file !== this.curFile || line !== this.curLine) {
-      if (this.outLen > 0) { this.out.push('\n'); this.outLen++; }
+      if (this.outLen > 0) { this.out += '\n'; this.outLen++; }
       this.curFile = file;
       this.curLine = line;
     } else if (this.outLen > 0) {
-      this.out.push(' ');
+      this.out += ' ';
       this.outLen++;
     }
-    this.oStarts.push(this.outLen);
-    this.oFiles.push(file);
-    this.oLines.push(line);
-    this.oCols.push(col);
-    this.oExps.push(exp);
-    this.out.push(t.text);
+    const k = this.oCount++;
+    if (k === this.oStarts.length) this.growOrigins();
+    this.oStarts[k] = this.outLen;
+    this.oFiles[k] = file;
+    this.oLines[k] = line;
+    this.oCols[k] = col;
+    this.oExps[k] = exp;
+    this.out += t.text;
     this.outLen += t.text.length;
   }
 }
