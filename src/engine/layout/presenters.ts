@@ -1,0 +1,146 @@
+// Three ways to show a layout: pahole's text (kernel developers diff it
+// against `pahole -C`), the flattened JSON that ../shared/tools/btf-layouts.py
+// writes from BTF (so the two compare field by field), and the member tree
+// the checks and the editor use.
+import { MemberView, SourcePosition, StructView } from '../checks/layout-view';
+import { canonical, CType, typeName } from '../types/type-table';
+import { LaidMember, RecordLayout } from './record-layout';
+
+export interface FlatMember {
+  path: string;
+  offset_bits: number;
+  bitfield: number;
+  size: number;
+  type: string;
+}
+
+export interface FlatLayout {
+  kind: 'struct' | 'union';
+  size: number;
+  align: number;
+  members: FlatMember[];
+}
+
+/** Members reachable by a C designator: anonymous members folded in, named nested ones as a.b. */
+export function flatten(l: RecordLayout): FlatLayout {
+  const out: FlatMember[] = [];
+  const walk = (ms: LaidMember[], prefix: string) => {
+    for (const m of ms) {
+      if (m.name !== null) {
+        out.push({ path: prefix + m.name, offset_bits: m.offsetBits, bitfield: m.bitWidth, size: m.sizeBits / 8, type: typeName(m.type) });
+      }
+      if (m.children && !(m.name === null && m.bitWidth)) walk(m.children, m.name === null ? prefix : prefix + m.name + '.');
+    }
+  };
+  walk(l.members, '');
+  return { kind: l.kind, size: l.size, align: l.align, members: out };
+}
+
+/** The member tree for checks and the editor; `position` maps a text offset back to the source. */
+export function structView(l: RecordLayout, position?: (offset: number) => SourcePosition | undefined): StructView {
+  const conv = (ms: LaidMember[], prefix: string): MemberView[] => ms.map((m) => {
+    const path = m.name === null ? '' : prefix + m.name;
+    const v: MemberView = { name: m.name, path, offsetBits: m.offsetBits, sizeBits: m.bitWidth || m.sizeBits, bitfield: m.bitWidth, type: typeName(m.type) };
+    if (m.children) { v.children = conv(m.children, m.name === null ? prefix : path + '.'); v.aggregate = m.aggregate; }
+    const decl = position?.(m.node.startIndex);
+    if (decl) v.decl = decl;
+    return v;
+  });
+  const view: StructView = { kind: l.kind, name: l.name ?? '(anon)', size: l.size, align: l.align, members: conv(l.members, '') };
+  const decl = position?.(l.node.startIndex);
+  if (decl) view.decl = decl;
+  return view;
+}
+
+// ------------------------------------------------------------------- pahole
+
+const CACHELINE = 64;
+
+/** pahole spells base types as DWARF does, and arrays as `type name[N]`. */
+function declText(t: CType, name: string): { type: string; name: string } {
+  let suffix = '';
+  let cur = t;
+  while (cur.k === 'array') { suffix += `[${cur.count === 'flex' ? '' : cur.count}]`; cur = cur.of; }
+  if (cur.k === 'ptr' && canonical(cur.to).k === 'func') return { type: typeName(rootOfPtr(cur)), name: `(*${name})(...)${suffix}` };
+  return { type: typeName(cur), name: name + suffix };
+}
+
+function rootOfPtr(t: CType): CType {
+  return t.k === 'ptr' ? { k: 'void' } : t;
+}
+
+interface Stats {
+  members: number;
+  sumMembers: number;
+  holes: number;
+  sumHoles: number;
+  bitHoles: number;
+}
+
+function line(indent: number, left: string, comment: string): string {
+  const tabs = '\t'.repeat(indent);
+  // pahole pads the declaration to 40 columns after the indent (tabs counted as 8).
+  const width = 40 + (indent - 1) * 8 - (indent - 1) * 8;
+  const pad = Math.max(1, width - left.length);
+  return `${tabs}${left}${' '.repeat(pad)}${comment}`;
+}
+
+function memberLines(ms: LaidMember[], indent: number, base: number, out: string[], stats: Stats, top: boolean, endBits: number, isUnion: boolean): void {
+  let lastCacheline = Math.floor(base / 8 / CACHELINE);
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i];
+    const off = m.offsetBits / 8;
+    const cl = Math.floor(off / CACHELINE);
+    if (top && !isUnion && cl > lastCacheline && m.offsetBits % 8 === 0) {
+      out.push(`${'\t'.repeat(indent)}/* --- cacheline ${cl} boundary (${cl * CACHELINE} bytes) --- */`);
+      lastCacheline = cl;
+    }
+    if (m.children && (m.name === null || canonical(m.type).k === 'record') && m.name === null) {
+      out.push(`${'\t'.repeat(indent)}${m.aggregate ?? 'struct'} {`);
+      const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0 };
+      memberLines(m.children, indent + 1, m.offsetBits, out, sub, false, m.offsetBits + m.sizeBits, m.aggregate === 'union');
+      out.push(line(indent, `${'\t'.repeat(0)}};`, `/* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`));
+    } else {
+      const { type, name } = declText(m.type, m.name ?? '');
+      const left = `${type.padEnd(26)} ${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`;
+      const comment = m.bitWidth
+        ? `/* ${String(Math.floor(off)).padStart(5)}:${String(m.offsetBits % 8).padStart(2)} ${String(m.sizeBits / 8).padStart(3)} */`
+        : `/* ${String(off).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`;
+      out.push(`${'\t'.repeat(indent)}${left.padEnd(40)} ${comment}`);
+    }
+    stats.members++;
+    stats.sumMembers += m.bitWidth ? 0 : m.sizeBits / 8;
+    if (isUnion) continue;
+    // a hole before the next member (or before the end of the enclosing struct)
+    const next = ms.slice(i + 1).find((x) => !x.bitWidth || x.offsetBits % 8 === 0);
+    const endThis = m.bitWidth ? Math.ceil((m.offsetBits + m.bitWidth) / 8) * 8 : m.offsetBits + m.sizeBits;
+    if (m.bitWidth && ms[i + 1]?.bitWidth && ms[i + 1].offsetBits < endThis) continue;
+    const nextStart = next ? next.offsetBits : top ? undefined : endBits;
+    if (nextStart !== undefined && nextStart > endThis && !m.bitWidth) {
+      const hole = (nextStart - endThis) / 8;
+      if (hole >= 1) {
+        out.push(`\n${'\t'.repeat(indent)}/* XXX ${hole} byte${hole === 1 ? '' : 's'} hole, try to pack */`);
+        stats.holes++;
+        stats.sumHoles += hole;
+      }
+    }
+  }
+}
+
+export function pahole(l: RecordLayout): string {
+  const out: string[] = [`${l.kind} ${l.name ?? ''} {`.replace('  {', ' {')];
+  const stats: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0 };
+  memberLines(l.members, 1, 0, out, stats, true, l.size * 8, l.kind === 'union');
+  const last = l.members[l.members.length - 1];
+  const endBits = l.kind === 'union' ? 0 : last ? last.offsetBits + (last.bitWidth || last.sizeBits) : 0;
+  const padding = l.kind === 'union' ? 0 : l.size - Math.ceil(endBits / 8);
+  const cachelines = Math.ceil(l.size / CACHELINE);
+  out.push('');
+  out.push(`\t/* size: ${l.size}, cachelines: ${cachelines}, members: ${l.members.length} */`);
+  if (stats.holes) out.push(`\t/* sum members: ${stats.sumMembers}, holes: ${stats.holes}, sum holes: ${stats.sumHoles} */`);
+  if (padding > 0) out.push(`\t/* padding: ${padding} */`);
+  const lastCl = l.size % CACHELINE;
+  if (lastCl) out.push(`\t/* last cacheline: ${lastCl} bytes */`);
+  out.push('};');
+  return out.join('\n') + '\n';
+}

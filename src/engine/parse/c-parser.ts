@@ -1,0 +1,41 @@
+// web-tree-sitter with tree-sitter-c's shipped grammar. The wasm files sit
+// beside the bundle in dist/ (scripts/build.mjs copies them); from out/ or a
+// source checkout they come from node_modules.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, Tree } from 'web-tree-sitter';
+
+let ready: Promise<Language> | undefined;
+
+function locate(file: string, pkgPath: string): string {
+  const beside = path.join(__dirname, file);
+  if (fs.existsSync(beside)) return beside;
+  return require.resolve(pkgPath);
+}
+
+/** Loads the runtime and the C grammar once per process. */
+export function loadC(): Promise<Language> {
+  ready ??= (async () => {
+    await Parser.init({ locateFile: (name: string) => (name.endsWith('.wasm') ? locate(name, `web-tree-sitter/${name}`) : name) });
+    return Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
+  })();
+  return ready;
+}
+
+export class CParser {
+  private constructor(private readonly parser: Parser) {}
+
+  static async create(): Promise<CParser> {
+    const lang = await loadC();
+    const p = new Parser();
+    p.setLanguage(lang);
+    return new CParser(p);
+  }
+
+  /** Parses `text`; with `old` (already told about the edit via tree.edit) re-parses incrementally. */
+  parse(text: string, old?: Tree): Tree {
+    const t = this.parser.parse(text, old ?? null);
+    if (!t) throw new Error('tree-sitter returned no tree');
+    return t;
+  }
+}

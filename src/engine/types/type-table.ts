@@ -1,0 +1,696 @@
+// The type table of one translation unit: struct/union/enum tags, typedefs
+// and enumerators, indexed from the parse tree once and resolved only when a
+// layout or an expression asks (the closure of mm_types.h + skbuff.h holds
+// thousands of structs; a request for struct page touches a few dozen).
+import type { Node, Tree } from 'web-tree-sitter';
+import { DataModel } from '../abi/data-models';
+import { EvalResult, Expr, IntType, TypeRef } from '../eval/expr';
+import { evaluate, EvalContext } from '../eval/evaluate';
+import { exprFromSyntax } from '../eval/from-syntax';
+import { AttributeGroup } from '../parse/gnu-extensions';
+
+export type CType =
+  | { k: 'void' }
+  | { k: 'int'; name: string; size: number; align: number; fieldAlign: number; signed: boolean }
+  | { k: 'float'; name: string; size: number; align: number; fieldAlign: number }
+  | { k: 'ptr'; to: CType }
+  | { k: 'array'; of: CType; count: number | 'flex' }
+  | { k: 'record'; rec: RecordDecl }
+  | { k: 'enum'; decl: EnumDecl }
+  | { k: 'func' }
+  | { k: 'typedef'; name: string; of: CType; align?: number }
+  | { k: 'unknown'; reason: string };
+
+export interface Attributes {
+  /** aligned(N) in bytes; 0 for aligned without argument (the biggest alignment) */
+  aligned?: number;
+  packed?: boolean;
+  randomize?: boolean;
+  /** an attribute argument that could not be evaluated */
+  problem?: string;
+}
+
+export interface FieldDecl {
+  name: string | null;
+  type: CType;
+  bitWidth?: number | { reason: string };
+  attrs: Attributes;
+  node: Node;
+}
+
+export interface RecordDecl {
+  kind: 'struct' | 'union';
+  name: string | null;
+  node: Node;
+  /** undefined until resolved */
+  fields?: FieldDecl[];
+  attrs?: Attributes;
+  /** set when the body cannot be read */
+  error?: string;
+  complete: boolean;
+}
+
+export interface EnumDecl {
+  name: string | null;
+  node: Node | null;
+  values?: Map<string, bigint>;
+  size?: number;
+  signed?: boolean;
+  error?: string;
+}
+
+const UNSIGNED_NAMES: Record<string, string> = {
+  char: 'unsigned char', short: 'short unsigned int', int: 'unsigned int', long: 'long unsigned int', 'long long': 'long long unsigned int', __int128: '__int128 unsigned',
+};
+const SIGNED_NAMES: Record<string, string> = {
+  char: 'char', short: 'short int', int: 'int', long: 'long int', 'long long': 'long long int', __int128: '__int128',
+};
+
+export function typeName(t: CType): string {
+  switch (t.k) {
+    case 'void': return 'void';
+    case 'int': case 'float': return t.name;
+    case 'ptr': return t.to.k === 'func' ? 'fn *' : `${typeName(t.to)} *`;
+    case 'array': return `${typeName(t.of)}[${t.count === 'flex' ? 0 : t.count}]`;
+    case 'record': return `${t.rec.kind} ${t.rec.name ?? '(anon)'}`;
+    case 'enum': return `enum ${t.decl.name ?? '(anon)'}`;
+    case 'func': return 'fn';
+    case 'typedef': return t.name;
+    case 'unknown': return '?';
+  }
+}
+
+/** Strips typedefs. */
+export function canonical(t: CType): CType {
+  while (t.k === 'typedef') t = t.of;
+  return t;
+}
+
+export class TypeTable {
+  private readonly tags = new Map<string, RecordDecl | EnumDecl & { k?: 'enum' }>();
+  private readonly recordTags = new Map<string, RecordDecl>();
+  private readonly enumTags = new Map<string, EnumDecl>();
+  private readonly typedefNodes = new Map<string, { type: Node; declarator: Node; def: Node }>();
+  private readonly typedefs = new Map<string, CType>();
+  private readonly resolving = new Set<string>();
+  private readonly enumerators = new Map<string, EnumDecl>();
+  private readonly anonRecords = new Map<number, RecordDecl>();
+  private readonly anonEnums = new Map<number, EnumDecl>();
+  private readonly attrStarts: number[];
+
+  constructor(
+    readonly tree: Tree,
+    /** the text tree-sitter parsed (GNU extensions blanked) */
+    readonly text: string,
+    readonly model: DataModel,
+    private readonly attributes: AttributeGroup[],
+    /** parses a type name outside the tree (assert conditions): returns a type_descriptor node */
+    private readonly parseTypeName?: (text: string) => Node | undefined,
+  ) {
+    this.attrStarts = attributes.map((a) => a.start);
+    this.index();
+  }
+
+  // ----------------------------------------------------------------- index
+
+  private index(): void {
+    const root = this.tree.rootNode;
+    const bodies: Array<[number, number]> = [];
+    for (const c of root.namedChildren) {
+      if (c && c.type === 'function_definition') {
+        const b = c.childForFieldName('body');
+        if (b) bodies.push([b.startIndex, b.endIndex]);
+      }
+    }
+    const inBody = (n: Node) => {
+      let lo = 0, hi = bodies.length - 1;
+      const x = n.startIndex;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (bodies[mid][1] <= x) lo = mid + 1;
+        else if (bodies[mid][0] > x) hi = mid - 1;
+        else return true;
+      }
+      return false;
+    };
+    for (const n of root.descendantsOfType(['struct_specifier', 'union_specifier', 'enum_specifier', 'type_definition'])) {
+      if (!n || inBody(n)) continue;
+      if (n.type === 'type_definition') {
+        const type = n.childForFieldName('type');
+        if (!type) continue;
+        for (const d of n.childrenForFieldName('declarator')) {
+          if (!d) continue;
+          const name = declaratorName(d);
+          if (name) this.typedefNodes.set(name, { type, declarator: d, def: n });
+        }
+        continue;
+      }
+      const body = n.childForFieldName('body');
+      const nameNode = n.childForFieldName('name');
+      if (n.type === 'enum_specifier') {
+        if (!body) continue;
+        const decl: EnumDecl = { name: nameNode?.text ?? null, node: n };
+        if (nameNode) this.enumTags.set(nameNode.text, decl);
+        else this.anonEnums.set(n.id, decl);
+        for (const e of body.namedChildren) if (e && e.type === 'enumerator') {
+          const en = e.childForFieldName('name');
+          if (en) this.enumerators.set(en.text, decl);
+        }
+        continue;
+      }
+      if (!body || !nameNode) continue;
+      this.recordTags.set(nameNode.text, { kind: n.type === 'struct_specifier' ? 'struct' : 'union', name: nameNode.text, node: n, complete: true });
+    }
+  }
+
+  /** Every struct/union tag defined in this unit. */
+  recordNames(): string[] {
+    return [...this.recordTags.keys()];
+  }
+
+  record(name: string): RecordDecl | undefined {
+    return this.recordTags.get(name);
+  }
+
+  hasTypedef(name: string): boolean {
+    return this.typedefNodes.has(name);
+  }
+
+  // ------------------------------------------------------------- attributes
+
+  /** Attribute groups whose start lies in [from, to). */
+  attributesIn(from: number, to: number): AttributeGroup[] {
+    const a = this.attrStarts;
+    let lo = 0, hi = a.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < from) lo = mid + 1; else hi = mid; }
+    const out: AttributeGroup[] = [];
+    for (let i = lo; i < a.length && a[i] < to; i++) out.push(this.attributes[i]);
+    return out;
+  }
+
+  readAttributes(groups: AttributeGroup[], into: Attributes = {}): Attributes {
+    for (const g of groups) {
+      for (const it of g.items) {
+        if (it.name === 'packed') into.packed = true;
+        else if (it.name === 'randomize_layout') into.randomize = true;
+        else if (it.name === 'aligned') {
+          if (it.args === undefined || it.args.trim() === '') into.aligned = Math.max(into.aligned ?? 0, this.model.biggestAlignment);
+          else {
+            const v = this.evaluateText(it.args);
+            if (v.ok) into.aligned = Math.max(into.aligned ?? 0, Number(v.value));
+            else into.problem = `aligned(${it.args.trim()}): ${v.reason}`;
+          }
+        }
+      }
+    }
+    return into;
+  }
+
+  /** Evaluates an expression written as text (attribute arguments). */
+  evaluateText(text: string): EvalResult {
+    const t = text.trim();
+    if (/^\d+[uUlL]*$/.test(t) || /^0[xX][0-9a-fA-F]+[uUlL]*$/.test(t)) {
+      return { ok: true, value: BigInt(t.replace(/[uUlL]+$/, '')), type: { bits: 32, signed: true } };
+    }
+    const node = this.parseTypeName?.(`__OL_EXPR__(${t})`);
+    if (!node) return { ok: false, reason: `cannot read '${t}'` };
+    return evaluate(exprFromSyntax(node), this.evalContext());
+  }
+
+  // ------------------------------------------------------------- resolution
+
+  /** The type named by a specifier node (struct_specifier, type_identifier, primitive_type ...). */
+  specifierType(spec: Node, quals: Node[] = []): CType {
+    switch (spec.type) {
+      case 'primitive_type': return this.primitive(spec.text);
+      case 'sized_type_specifier': return this.sized(spec);
+      case 'type_identifier': return this.typedefType(spec.text);
+      case 'struct_specifier': case 'union_specifier': return { k: 'record', rec: this.recordOf(spec) };
+      case 'enum_specifier': return { k: 'enum', decl: this.enumOf(spec) };
+      case 'macro_type_specifier': {
+        // typeof(type) / __typeof__(type)
+        const t = spec.childForFieldName('type');
+        const name = spec.childForFieldName('name')?.text ?? '';
+        if (t && /^(typeof|__typeof__|__typeof|typeof_unqual|__typeof_unqual__)$/.test(name)) return this.typeDescriptor(t);
+        return { k: 'unknown', reason: `cannot read type ${spec.text.slice(0, 60)}` };
+      }
+      default:
+        void quals;
+        return { k: 'unknown', reason: `cannot read type '${spec.text.slice(0, 60)}' (${spec.type})` };
+    }
+  }
+
+  private primitive(name: string): CType {
+    const m = this.model;
+    switch (name) {
+      case 'void': return { k: 'void' };
+      case 'char': return { k: 'int', name: 'char', ...m.char, fieldAlign: m.char.align, signed: m.charSigned };
+      case 'short': return this.intType('short', true);
+      case 'int': case 'signed': return this.intType('int', true);
+      case 'unsigned': return this.intType('int', false);
+      case 'long': return this.intType('long', true);
+      case '_Bool': case 'bool': return { k: 'int', name: '_Bool', size: m.bool.size, align: m.bool.align, fieldAlign: m.bool.align, signed: false };
+      case 'float': return { k: 'float', name: 'float', size: m.float.size, align: m.float.align, fieldAlign: m.float.fieldAlign ?? m.float.align };
+      case 'double': return { k: 'float', name: 'double', size: m.double.size, align: m.double.align, fieldAlign: m.double.fieldAlign ?? m.double.align };
+      case 'size_t': return this.typedefType('size_t');
+      case 'ssize_t': return this.typedefType('ssize_t');
+      case 'uintptr_t': case 'intptr_t': case 'ptrdiff_t': return this.typedefType(name);
+      case 'int8_t': case 'int16_t': case 'int32_t': case 'int64_t': case 'uint8_t': case 'uint16_t': case 'uint32_t': case 'uint64_t':
+        return this.typedefType(name);
+      case 'char16_t': case 'char32_t': case 'char8_t': case 'nullptr_t': return this.typedefType(name);
+      case '__int128': return this.intType('__int128', true);
+      default: return { k: 'unknown', reason: `unknown base type ${name}` };
+    }
+  }
+
+  private intType(base: 'short' | 'int' | 'long' | 'long long' | '__int128' | 'char', signed: boolean, explicitSigned = false): CType {
+    const m = this.model;
+    const bt = base === 'short' ? m.short : base === 'int' ? m.int : base === 'long' ? m.long : base === 'long long' ? m.longLong : base === 'char' ? m.char : m.int128;
+    if (!bt) return { k: 'unknown', reason: `${base} does not exist on ${m.arch}` };
+    const name = base === 'char' ? (signed ? (explicitSigned ? 'signed char' : 'char') : 'unsigned char') : signed ? SIGNED_NAMES[base] : UNSIGNED_NAMES[base];
+    return { k: 'int', name, size: bt.size, align: bt.align, fieldAlign: bt.fieldAlign ?? bt.align, signed: base === 'char' && !explicitSigned && signed ? m.charSigned : signed };
+  }
+
+  private sized(spec: Node): CType {
+    // unsigned long long int, short unsigned, signed char, long double ...
+    const words = spec.text.replace(/\b(__signed__|__signed)\b/g, 'signed').split(/\s+/).filter(Boolean);
+    let unsigned = false, signed = false, longs = 0, short = false;
+    let base: string | undefined;
+    for (const w of words) {
+      if (w === 'unsigned') unsigned = true;
+      else if (w === 'signed') signed = true;
+      else if (w === 'long') longs++;
+      else if (w === 'short') short = true;
+      else if (w === 'int') base ??= 'int';
+      else base = w;
+    }
+    if (base === 'double') {
+      const ld = this.model.longDouble;
+      return longs ? { k: 'float', name: 'long double', size: ld.size, align: ld.align, fieldAlign: ld.fieldAlign ?? ld.align } : this.primitive('double');
+    }
+    if (base === 'char') return this.intType('char', !unsigned, signed);
+    if (base === '__int128') return this.intType('__int128', !unsigned);
+    if (base && base !== 'int') {
+      if (base === '_Bool' || base === 'bool') return this.primitive('_Bool');
+      return { k: 'unknown', reason: `cannot read type '${spec.text}'` };
+    }
+    const kind = short ? 'short' : longs >= 2 ? 'long long' : longs === 1 ? 'long' : 'int';
+    return this.intType(kind, !unsigned);
+  }
+
+  typedefType(name: string): CType {
+    const have = this.typedefs.get(name);
+    if (have) return have;
+    const def = this.typedefNodes.get(name);
+    if (!def) return { k: 'unknown', reason: `unknown type name '${name}'` };
+    if (this.resolving.has(name)) return { k: 'unknown', reason: `typedef ${name} refers to itself` };
+    this.resolving.add(name);
+    try {
+      const base = this.specifierType(def.type);
+      const of = this.applyDeclarator(def.declarator, base);
+      // aligned() in a typedef may raise or lower alignment (GCC).
+      const attrs = this.readAttributes(this.typedefAttributes(def.def));
+      const t: CType = { k: 'typedef', name, of: of.type, ...(attrs.aligned ? { align: attrs.aligned } : {}) };
+      this.typedefs.set(name, t);
+      return t;
+    } finally {
+      this.resolving.delete(name);
+    }
+  }
+
+  /** Attributes of a typedef declaration that are not inside a struct body. */
+  private typedefAttributes(def: Node): AttributeGroup[] {
+    const type = def.childForFieldName('type');
+    const body = type?.childForFieldName('body');
+    return this.attributesIn(def.startIndex, def.endIndex).filter((g) => {
+      if (!body) return true;
+      // after the body's closing brace but before the declarator: it belongs to the struct type
+      if (g.start >= body.startIndex && g.start < body.endIndex) return false;
+      if (g.start >= body.endIndex && type && g.start < (def.childForFieldName('declarator')?.startIndex ?? def.endIndex)) return false;
+      if (type && g.start < body.startIndex && g.start > type.startIndex) return false;
+      return true;
+    });
+  }
+
+  recordOf(spec: Node): RecordDecl {
+    const kind = spec.type === 'union_specifier' ? 'union' : 'struct';
+    const nameNode = spec.childForFieldName('name');
+    const body = spec.childForFieldName('body');
+    if (nameNode) {
+      const have = this.recordTags.get(nameNode.text);
+      if (have && have.kind === kind) return have;
+      // only a forward declaration or a use of an undefined tag
+      const fwd: RecordDecl = { kind, name: nameNode.text, node: spec, complete: false };
+      if (body) { fwd.complete = true; this.recordTags.set(nameNode.text, fwd); }
+      return fwd;
+    }
+    let r = this.anonRecords.get(spec.id);
+    if (!r) { r = { kind, name: null, node: spec, complete: !!body }; this.anonRecords.set(spec.id, r); }
+    return r;
+  }
+
+  private enumOf(spec: Node): EnumDecl {
+    const nameNode = spec.childForFieldName('name');
+    if (nameNode) return this.enumTags.get(nameNode.text) ?? { name: nameNode.text, node: null, error: `enum ${nameNode.text} is not defined` };
+    let e = this.anonEnums.get(spec.id);
+    if (!e) { e = { name: null, node: spec }; this.anonEnums.set(spec.id, e); }
+    return e;
+  }
+
+  /** Applies a declarator chain to a base type: pointers, arrays, functions; returns the declared name too. */
+  applyDeclarator(d: Node | null, base: CType): { name: string | null; type: CType } {
+    let t = base;
+    let n: Node | null = d;
+    for (let guard = 0; n && guard < 64; guard++) {
+      switch (n.type) {
+        case 'field_identifier': case 'identifier': case 'type_identifier': case 'primitive_type':
+          return { name: n.text, type: t };
+        case 'pointer_declarator': case 'abstract_pointer_declarator':
+          t = { k: 'ptr', to: t };
+          n = n.childForFieldName('declarator');
+          continue;
+        case 'array_declarator': case 'abstract_array_declarator': {
+          const size = n.childForFieldName('size');
+          if (!size) t = { k: 'array', of: t, count: 'flex' };
+          else {
+            const v = evaluate(exprFromSyntax(size), this.evalContext());
+            if (!v.ok) return { name: declaratorName(n), type: { k: 'unknown', reason: `array size ${size.text.replace(/\s+/g, ' ').slice(0, 80)}: ${v.reason}` } };
+            t = { k: 'array', of: t, count: Number(v.value) };
+          }
+          n = n.childForFieldName('declarator');
+          continue;
+        }
+        case 'function_declarator': case 'abstract_function_declarator':
+          t = { k: 'func' };
+          n = n.childForFieldName('declarator');
+          continue;
+        case 'parenthesized_declarator': case 'abstract_parenthesized_declarator':
+          n = n.namedChildren.find((c) => c && c.type !== 'comment' && !c.type.endsWith('qualifier')) ?? null;
+          continue;
+        case 'attributed_declarator':
+          n = n.namedChildren.find((c) => c && c.type !== 'attribute_declaration') ?? null;
+          continue;
+        default:
+          if (n.type.endsWith('qualifier')) { n = null; continue; }
+          return { name: null, type: { k: 'unknown', reason: `cannot read declarator '${n.text.slice(0, 60)}' (${n.type})` } };
+      }
+    }
+    return { name: null, type: t };
+  }
+
+  /** A type_descriptor node (sizeof(T), casts, typeof(T)). */
+  typeDescriptor(td: Node): CType {
+    const spec = td.childForFieldName('type');
+    if (!spec) return { k: 'unknown', reason: `cannot read type '${td.text}'` };
+    return this.applyDeclarator(td.childForFieldName('declarator'), this.specifierType(spec)).type;
+  }
+
+  typeOfRef(t: TypeRef): CType {
+    const node = t.node as Node | undefined;
+    if (node && (node.type === 'type_descriptor')) return this.typeDescriptor(node);
+    const parsed = this.parseTypeName?.(`sizeof(${t.text})`);
+    if (parsed?.type === 'sizeof_expression') {
+      const td = parsed.childForFieldName('type');
+      if (td) return this.typeDescriptor(td);
+    }
+    // `struct page` alone
+    const m = /^\s*(struct|union)\s+([A-Za-z_]\w*)\s*$/.exec(t.text);
+    if (m) {
+      const r = this.recordTags.get(m[2]);
+      return r ? { k: 'record', rec: r } : { k: 'unknown', reason: `${m[1]} ${m[2]} is not defined here` };
+    }
+    if (/^[A-Za-z_]\w*$/.test(t.text.trim())) return this.typedefType(t.text.trim());
+    return { k: 'unknown', reason: `cannot read type '${t.text}'` };
+  }
+
+  // --------------------------------------------------------------- records
+
+  fieldsOf(rec: RecordDecl): FieldDecl[] | { reason: string } {
+    if (rec.fields) return rec.fields;
+    if (rec.error) return { reason: rec.error };
+    if (!rec.complete) return { reason: `${rec.kind} ${rec.name ?? '(anon)'} is declared but not defined here (incomplete type)` };
+    const spec = rec.node;
+    const body = spec.childForFieldName('body');
+    if (!body) return { reason: `${rec.kind} ${rec.name} has no body` };
+    if (body.hasError) {
+      const err = findError(body);
+      rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}' (output line ${err.startPosition.row + 1})` : ''}`;
+      return { reason: rec.error };
+    }
+    // Attributes between `struct` and `{`, or after `}` up to the declarator: the record's own.
+    const attrs: Attributes = {};
+    this.readAttributes(this.attributesIn(spec.startIndex, body.startIndex), attrs);
+    const parent = spec.parent;
+    if (parent) {
+      const decl = parent.type === 'translation_unit' ? null : parent.childForFieldName('declarator');
+      let stop = decl && decl.startIndex > body.endIndex ? decl.startIndex : parent.type === 'translation_unit' ? body.endIndex + 1 : parent.endIndex;
+      const semi = this.text.indexOf(';', body.endIndex);
+      if (semi >= 0 && (semi < stop || parent.type === 'translation_unit')) stop = semi;
+      this.readAttributes(this.attributesIn(body.endIndex, stop), attrs);
+    }
+    rec.attrs = attrs;
+    const fields: FieldDecl[] = [];
+    for (const fd of body.namedChildren) {
+      if (!fd || fd.type !== 'field_declaration') continue;
+      const typeNode = fd.childForFieldName('type');
+      if (!typeNode) continue;
+      const base = this.specifierType(typeNode);
+      // _Alignas(N) is a qualifier child of the declaration
+      const fattrs: Attributes = {};
+      for (const q of fd.namedChildren) {
+        if (q?.type === 'type_qualifier') {
+          const al = q.namedChildren.find((c) => c?.type === 'alignas_qualifier');
+          if (al) {
+            const arg = al.namedChildren[0];
+            if (arg && arg.type === 'type_descriptor') {
+              const a = alignOf(this.typeDescriptor(arg), this);
+              if (typeof a === 'number') fattrs.aligned = Math.max(fattrs.aligned ?? 0, a);
+            } else if (arg) {
+              const v = evaluate(exprFromSyntax(arg), this.evalContext());
+              if (v.ok) fattrs.aligned = Math.max(fattrs.aligned ?? 0, Number(v.value));
+              else fattrs.problem = `_Alignas: ${v.reason}`;
+            }
+          }
+        }
+      }
+      const declarators = fd.childrenForFieldName('declarator').filter((x): x is Node => !!x);
+      // `__u8 cloned:1, nohdr:1, fclone:2;` — each declarator has its own width clause after it
+      const clauses = fd.namedChildren.filter((c): c is Node => c?.type === 'bitfield_clause');
+      const widthFor = (from: number, to: number): FieldDecl['bitWidth'] => {
+        const clause = clauses.find((c) => c.startIndex >= from && c.startIndex < to);
+        if (!clause) return undefined;
+        const v = evaluate(exprFromSyntax(clause.namedChildren[0] ?? null), this.evalContext());
+        return v.ok ? Number(v.value) : { reason: v.reason };
+      };
+      const bitWidth = declarators.length === 0 ? widthFor(fd.startIndex, fd.endIndex) : undefined;
+      // Attributes inside the declaration: after the type specifier's own body.
+      const typeBody = typeNode.childForFieldName('body');
+      const memberAttrs = this.attributesIn(typeBody ? typeBody.endIndex : typeNode.endIndex, fd.endIndex).filter((g) => {
+        // struct { } __attribute__((packed)) name;  → the attribute is the anonymous type's
+        if (typeBody && declarators[0] && g.start < declarators[0].startIndex) return false;
+        return true;
+      });
+      const pre = this.attributesIn(fd.startIndex, typeNode.startIndex);
+      this.readAttributes([...pre, ...memberAttrs], fattrs);
+      if (declarators.length === 0) {
+        // anonymous struct/union member, or an unnamed bit-field
+        fields.push({ name: null, type: base, bitWidth, attrs: fattrs, node: fd });
+        continue;
+      }
+      declarators.forEach((d, k) => {
+        const { name, type } = this.applyDeclarator(d, base);
+        const w = widthFor(d.endIndex, declarators[k + 1]?.startIndex ?? fd.endIndex);
+        fields.push({ name, type, bitWidth: w, attrs: { ...fattrs }, node: fd });
+      });
+    }
+    rec.fields = fields;
+    return fields;
+  }
+
+  // ----------------------------------------------------------------- enums
+
+  enumInfo(e: EnumDecl): { size: number; signed: boolean } | { reason: string } {
+    if (e.error) return { reason: e.error };
+    if (e.size !== undefined) return { size: e.size, signed: e.signed! };
+    const values = this.enumValues(e);
+    if ('reason' in values) return values;
+    let min = 0n, max = 0n;
+    for (const v of values.values()) { if (v < min) min = v; if (v > max) max = v; }
+    const packed = e.node ? this.readAttributes(this.attributesIn(e.node.startIndex, e.node.endIndex + 40)).packed : false;
+    // GCC: int if every value fits, else unsigned int, else long / unsigned long; packed: the smallest.
+    const fits = (bits: number, signed: boolean) => signed ? min >= -(1n << BigInt(bits - 1)) && max < (1n << BigInt(bits - 1)) : min >= 0n && max < (1n << BigInt(bits));
+    const sizes = packed ? [1, 2, 4, 8] : [4, 8];
+    for (const s of sizes) {
+      if (min < 0n ? fits(s * 8, true) : fits(s * 8, false)) {
+        e.size = s;
+        e.signed = min < 0n || (s === 4 && !packed ? max < 2n ** 31n : false);
+        return { size: s, signed: e.signed };
+      }
+    }
+    return { reason: `enum ${e.name ?? '(anon)'} values do not fit in 64 bits` };
+  }
+
+  private enumValues(e: EnumDecl): Map<string, bigint> | { reason: string } {
+    if (e.values) return e.values;
+    const body = e.node?.childForFieldName('body');
+    if (!body) return { reason: `enum ${e.name} has no body` };
+    const values = new Map<string, bigint>();
+    e.values = values; // visible to later enumerators during evaluation
+    let next = 0n;
+    for (const en of body.namedChildren) {
+      if (!en || en.type !== 'enumerator') continue;
+      const name = en.childForFieldName('name')?.text;
+      const valNode = en.childForFieldName('value');
+      if (!name) continue;
+      if (valNode) {
+        const v = evaluate(exprFromSyntax(valNode), this.evalContext());
+        if (!v.ok) { e.values = undefined; e.error = `enumerator ${name}: ${v.reason}`; return { reason: e.error }; }
+        next = v.type.signed ? v.value : v.value;
+      }
+      values.set(name, next);
+      next += 1n;
+    }
+    return values;
+  }
+
+  // ---------------------------------------------------------------- eval
+
+  private ctx?: EvalContext;
+
+  /** The context that resolves sizeof/_Alignof/offsetof/enumerators against this table. */
+  evalContext(): EvalContext {
+    if (this.ctx) return this.ctx;
+    const sizeType: IntType = { bits: this.model.pointer.size * 8, signed: false };
+    const ok = (v: number): EvalResult => ({ ok: true, value: BigInt(v), type: sizeType });
+    this.ctx = {
+      sizeType,
+      identifier: (name) => {
+        const e = this.enumerators.get(name);
+        if (!e) return undefined;
+        const vals = this.enumValues(e);
+        if ('reason' in vals) return { ok: false, reason: vals.reason };
+        const v = vals.get(name);
+        return v === undefined ? { ok: false, reason: `enumerator ${name} is used before it is defined` } : { ok: true, value: v, type: v < 0n || v < 2n ** 31n ? { bits: 32, signed: true } : { bits: 64, signed: false } };
+      },
+      sizeof: (t) => {
+        const r = sizeOf(this.typeOfRef(t), this);
+        return typeof r === 'number' ? ok(r) : { ok: false, reason: r.reason };
+      },
+      // sizeof(foo_t) may parse as sizeof of an expression naming a typedef
+      sizeofExpr: (e) => {
+        if (e.k === 'ident' && this.typedefNodes.has(e.name)) {
+          const r = sizeOf(this.typedefType(e.name), this);
+          return typeof r === 'number' ? ok(r) : { ok: false, reason: r.reason };
+        }
+        return { ok: false, reason: 'sizeof of an expression' };
+      },
+      alignof: (t) => {
+        const r = alignOf(this.typeOfRef(t), this);
+        return typeof r === 'number' ? ok(r) : { ok: false, reason: r.reason };
+      },
+      offsetof: (t, designator) => {
+        const r = offsetOf(this.typeOfRef(t), designator, this);
+        return typeof r === 'number' ? ok(r) : { ok: false, reason: r.reason };
+      },
+      castType: (t) => {
+        const c = canonical(this.typeOfRef(t));
+        if (c.k === 'int') return { bits: c.size * 8, signed: c.signed };
+        if (c.k === 'ptr') return { bits: this.model.pointer.size * 8, signed: false };
+        if (c.k === 'enum') return { bits: 32, signed: true };
+        if (c.k === 'unknown') return { reason: c.reason };
+        return { reason: `cast to ${typeName(c)}` };
+      },
+      call: (callee, args, ev) => {
+        if (callee === '__builtin_constant_p') return { ok: true, value: args.every((a) => ev(a).ok) ? 1n : 0n, type: { bits: 32, signed: true } };
+        return undefined;
+      },
+    };
+    return this.ctx;
+  }
+}
+
+function declaratorName(d: Node): string | null {
+  let n: Node | null = d;
+  for (let i = 0; n && i < 64; i++) {
+    if (n.type === 'identifier' || n.type === 'field_identifier' || n.type === 'type_identifier' || n.type === 'primitive_type') return n.text;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c && !c.type.endsWith('qualifier')) ?? null;
+  }
+  return null;
+}
+
+function findError(n: Node): Node | undefined {
+  if (n.type === 'ERROR' || n.isMissing) return n;
+  for (const c of n.children) {
+    if (c && c.hasError) { const e = findError(c); if (e) return e; }
+  }
+  return undefined;
+}
+
+// Size/alignment helpers live here (not in layout/) because sizeof inside an
+// array bound needs them while the table is still being built.
+import { layoutRecord } from '../layout/record-layout';
+
+export function sizeOf(t: CType, table: TypeTable): number | { reason: string } {
+  const c = canonical(t);
+  switch (c.k) {
+    case 'int': case 'float': return c.size;
+    case 'ptr': return table.model.pointer.size;
+    case 'void': return 1;
+    case 'func': return 1;
+    case 'enum': { const e = table.enumInfo(c.decl); return 'reason' in e ? e : e.size; }
+    case 'array': {
+      if (c.count === 'flex') return 0;
+      const s = sizeOf(c.of, table);
+      return typeof s === 'number' ? s * c.count : s;
+    }
+    case 'record': {
+      const l = layoutRecord(c.rec, table);
+      return 'reason' in l ? l : l.size;
+    }
+    case 'unknown': return { reason: c.reason };
+  }
+  return { reason: 'unknown type' };
+}
+
+/** _Alignof: `member` asks for the alignment inside a struct (i386's 4-byte long long). */
+export function alignOf(t: CType, table: TypeTable, member = false): number | { reason: string } {
+  if (t.k === 'typedef' && t.align !== undefined) return t.align;
+  if (t.k === 'typedef') return alignOf(t.of, table, member);
+  switch (t.k) {
+    case 'int': case 'float': return member ? t.fieldAlign : t.align;
+    case 'ptr': return table.model.pointer.align;
+    case 'void': case 'func': return 1;
+    case 'enum': { const e = table.enumInfo(t.decl); return 'reason' in e ? e : e.size; }
+    case 'array': return alignOf(t.of, table, member);
+    case 'record': {
+      const l = layoutRecord(t.rec, table);
+      return 'reason' in l ? l : l.align;
+    }
+    case 'unknown': return { reason: t.reason };
+  }
+}
+
+export function offsetOf(t: CType, designator: Array<string | bigint>, table: TypeTable): number | { reason: string } {
+  let cur = canonical(t);
+  let off = 0;
+  for (const part of designator) {
+    if (typeof part === 'bigint') {
+      if (cur.k !== 'array') return { reason: `subscript [${part}] of a non-array` };
+      const s = sizeOf(cur.of, table);
+      if (typeof s !== 'number') return s;
+      off += s * Number(part);
+      cur = canonical(cur.of);
+      continue;
+    }
+    if (cur.k !== 'record') return { reason: `member ${part} of a non-struct (${typeName(cur)})` };
+    const l = layoutRecord(cur.rec, table);
+    if ('reason' in l) return l;
+    const m = l.find(part);
+    if (!m) return { reason: `${cur.rec.kind} ${cur.rec.name ?? '(anon)'} has no member ${part}` };
+    if (m.bitWidth) return { reason: `offsetof a bit-field (${part})` };
+    // offsets in a record's layout are from that record's start, so they add up
+    off += m.offsetBits / 8;
+    cur = canonical(m.type);
+  }
+  return off;
+}
