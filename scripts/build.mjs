@@ -18,6 +18,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  // web-tree-sitter's ESM-first loader asks for import.meta.url, which a CJS bundle lacks.
+  define: { 'import.meta.url': '__overlayLensMetaUrl' },
+  banner: { js: 'var __overlayLensMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };
 
 const entries = [
@@ -29,13 +32,13 @@ const builds = [];
 for (const [entry, outfile] of entries) {
   if (!existsSync(entry)) continue;
   builds.push(esbuild.build({ ...common, entryPoints: [entry], outfile,
-    banner: entry.startsWith('src/cli') ? { js: '#!/usr/bin/env node' } : undefined }));
+    banner: entry.startsWith('src/cli') ? { js: '#!/usr/bin/env node\n' + common.banner.js } : common.banner }));
 }
 // Webview scripts run in the browser sandbox of the webview, not in Node.
 if (existsSync('src/vscode/webview')) {
   for (const f of readdirSync('src/vscode/webview')) {
     if (!f.endsWith('.ts')) continue;
-    builds.push(esbuild.build({ ...common, platform: 'browser', format: 'iife', external: [],
+    builds.push(esbuild.build({ ...common, platform: 'browser', format: 'iife', external: [], define: {}, banner: {},
       entryPoints: [join('src/vscode/webview', f)], outfile: join('dist/webview', f.replace(/\.ts$/, '.js')) }));
   }
 }

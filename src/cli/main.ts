@@ -7,7 +7,9 @@ import { TreeConfigError } from '../engine/config/tree-config';
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
-  // layout, check and sim register here as their modules land.
+  layout: { summary: 'struct layouts as pahole prints them (or JSON)', load: () => require('./layout-command').layoutCommand },
+  check: { summary: 'static asserts and overlay rules (text, JSON or SARIF)', load: () => require('./check-command').checkCommand },
+  overlay: { summary: 'the mirror map of struct B over struct A, side by side', load: () => require('./overlay-command').overlayCommand },
 };
 
 export const USAGE = `usage: overlay-lens <command> [options]

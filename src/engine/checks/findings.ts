@@ -26,7 +26,7 @@ export const RULES = {
   },
   unasserted: {
     id: 'overlay/unasserted-field', severity: 'warning', title: 'field overlays the other struct without an assert',
-    help: 'The field shares bytes with the struct it overlays but no offset assert ties them: a change to either struct goes unnoticed by the build.',
+    help: 'The field shares bytes with the struct it overlays but no offset assert ties them: a change to either struct goes unnoticed by the build. A warning when the overlay mirrors a sub-struct (net_iov over the page_pool fields of struct page); info when the descriptor owns the whole struct (slab, ptdesc, folio), where reuse is by design.',
   },
   spills: {
     id: 'overlay/outside-region', severity: 'error', title: 'field lies outside the region it mirrors',

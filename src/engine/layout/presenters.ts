@@ -77,14 +77,6 @@ interface Stats {
   bitHoles: number;
 }
 
-function line(indent: number, left: string, comment: string): string {
-  const tabs = '\t'.repeat(indent);
-  // pahole pads the declaration to 40 columns after the indent (tabs counted as 8).
-  const width = 40 + (indent - 1) * 8 - (indent - 1) * 8;
-  const pad = Math.max(1, width - left.length);
-  return `${tabs}${left}${' '.repeat(pad)}${comment}`;
-}
-
 function memberLines(ms: LaidMember[], indent: number, base: number, out: string[], stats: Stats, top: boolean, endBits: number, isUnion: boolean): void {
   let lastCacheline = Math.floor(base / 8 / CACHELINE);
   for (let i = 0; i < ms.length; i++) {
@@ -99,14 +91,16 @@ function memberLines(ms: LaidMember[], indent: number, base: number, out: string
       out.push(`${'\t'.repeat(indent)}${m.aggregate ?? 'struct'} {`);
       const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0 };
       memberLines(m.children, indent + 1, m.offsetBits, out, sub, false, m.offsetBits + m.sizeBits, m.aggregate === 'union');
-      out.push(line(indent, `${'\t'.repeat(0)}};`, `/* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`));
+      out.push(`${'\t'.repeat(indent)}${'};'.padEnd(Math.max(0, 26 - 8 * (indent - 1)) + 22)} /* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`);
     } else {
       const { type, name } = declText(m.type, m.name ?? '');
-      const left = `${type.padEnd(26)} ${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`;
+      // pahole: type in 26 columns, name in 21, tabs of deeper nesting eat into the type column
+      const typeCol = Math.max(0, 26 - 8 * (indent - 1));
+      const left = `${type.padEnd(typeCol)} ${`${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`.padEnd(21)}`;
       const comment = m.bitWidth
         ? `/* ${String(Math.floor(off)).padStart(5)}:${String(m.offsetBits % 8).padStart(2)} ${String(m.sizeBits / 8).padStart(3)} */`
         : `/* ${String(off).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`;
-      out.push(`${'\t'.repeat(indent)}${left.padEnd(40)} ${comment}`);
+      out.push(`${'\t'.repeat(indent)}${left} ${comment}`);
     }
     stats.members++;
     stats.sumMembers += m.bitWidth ? 0 : m.sizeBits / 8;

@@ -41,6 +41,8 @@ export interface PreprocessOptions {
   hasBuiltin?(name: string): boolean;
   /** replace the contents of top-level function bodies with `{ }` (layouts never need them) */
   elideFunctionBodies?: boolean;
+  /** files whose own function bodies are kept even when eliding (the file being checked: BUILD_BUG_ON lives there) */
+  keepFunctionBodiesIn?: string[];
   limits?: Partial<PreprocessLimits>;
 }
 
@@ -923,7 +925,7 @@ export class Preprocessor {
       }
       return true;
     }
-    if (t.text === '{' && this.depth === 0 && this.opensFunctionBody()) {
+    if (t.text === '{' && this.depth === 0 && this.opensFunctionBody() && !this.keepsBody(t)) {
       this.write(t);
       this.eliding = true;
       this.elideDepth = 1;
@@ -937,6 +939,13 @@ export class Preprocessor {
       if (this.recent.length > 256) this.recent.splice(0, 128);
     }
     return false;
+  }
+
+  private keepsBody(t: Token): boolean {
+    const keep = this.opts.keepFunctionBodiesIn;
+    if (!keep || keep.length === 0) return false;
+    const file = this.fileNames[t.exp >= 0 ? this.expansions[t.exp].file : t.file];
+    return keep.includes(file);
   }
 
   /** `) {` at file scope, looking back over __attribute__((...)) and asm("..."): a function body. */

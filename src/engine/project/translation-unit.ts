@@ -31,14 +31,14 @@ export class TranslationUnit {
     readonly timings: Timings,
   ) {}
 
-  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: { elideFunctionBodies: boolean }): TranslationUnit {
+  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: { elideFunctionBodies: boolean; keepBodiesIn?: string[] }): TranslationUnit {
     const ks = kbuildCompileSettings(config);
     const defines = new Map([...predefinedMacros(config.arch), ...ks.defines]);
     const t0 = performance.now();
     const fsys: FileSystem = { read: (f) => config.virtualFiles.get(f) ?? fileSystem.read(f) };
     const pp = new Preprocessor({
       includeDirs: ks.includeDirs, implicitIncludes: ks.implicitIncludes, defines, fileSystem: fsys,
-      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies,
+      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn,
     }, main.path).run(main);
     const t1 = performance.now();
     const blanked = blankGnuExtensions(pp.text);

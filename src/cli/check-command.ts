@@ -1,0 +1,55 @@
+// overlay-lens check [--tree SRC] [--build DIR] [--config FILE] [--arch ARCH] [--sweep SPEC] [--format text|json|sarif] [PATH...]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { flag, oneOf, parseArgs, UsageError } from './args';
+import { openProject, TREE_FLAGS } from './tree-options';
+import { CheckReport, failed, toJson, toSarif, toText } from '../engine/checks/report';
+import { parseSize } from '../engine/checks/overhead';
+import { mergeSweep, parseSweep } from '../engine/checks/sweep';
+
+export const CHECK_HELP = `usage: overlay-lens check [--tree SRC] [--build DIR] [--config FILE] [--arch ARCH]
+                          [--sweep SPEC] [--region SIZE] [--pair A:B]... [--format text|json|sarif] [PATH...]
+
+PATH: files or directories (default: include/linux/mm_types.h, include/net/netmem.h, mm/slab.h).
+--sweep tree,memcg-off,i386,CONFIG_X=n   check under several configurations; findings seen
+                                         under only some of them name which
+--region 10M                             price each descriptor array for this much memory
+--pair page:net_iov                      an extra overlay pair to check
+Exit: 1 when an assert fails or an error-severity finding exists, else 0; 2 usage/environment.`;
+
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: [...TREE_FLAGS, 'format', 'sweep', 'region'], repeatable: ['pair'], booleans: ['help', 'verbose'] });
+  if (args.bools.has('help')) { process.stdout.write(CHECK_HELP + '\n'); return 0; }
+  const format = oneOf(flag(args, 'format'), ['text', 'json', 'sarif'] as const, 'format', 'text');
+  const regionText = flag(args, 'region');
+  const region = regionText === undefined ? undefined : parseSize(regionText);
+  if (regionText !== undefined && region === undefined) throw new UsageError(`--region ${regionText}: expected a size like 10M, 4096 or 2G`);
+  const project = await openProject(args, { extraPairs: args.flags.get('pair') ?? [] });
+  const sweepSpec = flag(args, 'sweep');
+  let report: CheckReport;
+  if (sweepSpec) {
+    const items = parseSweep(sweepSpec);
+    if ('error' in items) throw new UsageError(`--sweep: ${items.error}`);
+    const runs = [];
+    for (const item of items) {
+      const p = item.arch || Object.keys(item.overrides).length ? await project.withConfig({ arch: item.arch ?? project.options.arch, overrides: item.overrides }) : project;
+      runs.push({ label: item.label, result: p.check(args.positional, { region }) });
+    }
+    const first = runs[0].result;
+    report = { ...first, findings: mergeSweep(runs), asserts: runs.flatMap((r) => r.result.asserts.map((a) => ({ ...a, site: { ...a.site, text: a.site.text } }))).filter((a, i, all) => a.status === 'fail' || all.findIndex((b) => b.site.at.file === a.site.at.file && b.site.at.line === a.site.at.line && b.site.text === a.site.text) === i), sweep: items.map((i) => i.label), notes: [...new Set(runs.flatMap((r) => r.result.notes.map((n) => `[${r.label}] ${n}`)))] };
+  } else {
+    report = project.check(args.positional, { region });
+  }
+  if (format === 'json') process.stdout.write(JSON.stringify(toJson(report), null, 1) + '\n');
+  else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(report, version()), null, 1) + '\n');
+  else process.stdout.write(toText(report));
+  return failed(report) ? 1 : 0;
+}

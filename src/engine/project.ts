@@ -1,0 +1,406 @@
+// The facade the CLI, the extension's worker and the tests use: one tree
+// configuration flowing through, file contents (unsaved editor buffers
+// first), translation units cached per header, and the answers users ask
+// for — a struct's layout, the structs of a file, the overlay check.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AssertSite, evaluateAsserts } from './checks/asserts';
+import { assertSites } from './checks/assert-sites';
+import { Finding, Fix } from './checks/findings';
+import { StructView } from './checks/layout-view';
+import { mirrorMap, MirrorMap } from './checks/mirror-map';
+import { overhead } from './checks/overhead';
+import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromUnions, parsePairSetting } from './checks/overlay-pairs';
+import { CheckReport, assertFindings } from './checks/report';
+import { checkTagAlignment, findTaggedSchemes } from './checks/tagged-pointers';
+import { resolveTreeConfig, TreeConfig, TreeConfigInput } from './config/tree-config';
+import { Expr } from './eval/expr';
+import { exprFromSyntax } from './eval/from-syntax';
+import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
+import { RecordLayout } from './layout/record-layout';
+import { CParser } from './parse/c-parser';
+import { FileSystem } from './preprocess/preprocessor';
+import { StructIndex } from './project/struct-index';
+import { TranslationUnit } from './project/translation-unit';
+
+export interface ProjectOptions extends TreeConfigInput {
+  /** extra overlay pairs ("page:net_iov") from settings */
+  extraPairs?: string[];
+}
+
+/** Disk reads, cached, with the editor's unsaved buffers served first. */
+export class ProjectFiles implements FileSystem {
+  private readonly overlay = new Map<string, string>();
+  private readonly cache = new Map<string, string | undefined>();
+
+  read(file: string): string | undefined {
+    const o = this.overlay.get(file);
+    if (o !== undefined) return o;
+    if (this.cache.has(file)) return this.cache.get(file);
+    let text: string | undefined;
+    try {
+      const st = fs.statSync(file);
+      text = st.isFile() ? fs.readFileSync(file, 'utf8') : undefined;
+    } catch {
+      text = undefined;
+    }
+    this.cache.set(file, text);
+    return text;
+  }
+
+  /** An unsaved buffer (text) or back to the disk (undefined). */
+  set(file: string, text: string | undefined): void {
+    if (text === undefined) this.overlay.delete(file);
+    else this.overlay.set(file, text);
+    this.cache.delete(file);
+  }
+
+  invalidate(file?: string): void {
+    if (file) this.cache.delete(file);
+    else this.cache.clear();
+  }
+}
+
+export type LayoutAnswer =
+  | { ok: true; name: string; kind: 'struct' | 'union'; layout: RecordLayout; unit: TranslationUnit; file: string; line: number }
+  | { ok: false; name: string; kind: 'struct' | 'union'; reason: string };
+
+export interface CheckOptions {
+  /** bytes of memory to price descriptor arrays for (the seed's 10 MB) */
+  region?: number;
+}
+
+/** Headers that pull in most of the kernel's core types: built first by layoutsOf(). */
+const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linux/netdevice.h', 'include/linux/fs.h', 'include/linux/sched.h', 'include/linux/mm.h', 'include/net/page_pool/helpers.h', 'include/linux/blkdev.h', 'include/linux/bpf.h', 'include/linux/perf_event.h', 'include/linux/kvm_host.h'];
+
+const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
+
+export class OverlayProject {
+  readonly files = new ProjectFiles();
+  private readonly units = new Map<string, TranslationUnit>();
+  private readonly index: StructIndex;
+
+  private constructor(readonly config: TreeConfig, private readonly parser: CParser, readonly options: ProjectOptions) {
+    this.index = new StructIndex(config.srcDir, ['include', path.join('arch', config.srcArch, 'include')]);
+  }
+
+  static async open(options: ProjectOptions): Promise<OverlayProject> {
+    const config = resolveTreeConfig(options);
+    return new OverlayProject(config, await CParser.create(), options);
+  }
+
+  /** A variant of this project under another configuration (config sweeps). */
+  async withConfig(overrides: Partial<TreeConfigInput>): Promise<OverlayProject> {
+    const p = new OverlayProject(resolveTreeConfig({ ...this.options, ...overrides }), this.parser, { ...this.options, ...overrides });
+    return p;
+  }
+
+  /** The editor's unsaved text for a file, or undefined to go back to the disk. Units that read it are dropped. */
+  setFileText(file: string, text: string | undefined): string[] {
+    const abs = path.resolve(file);
+    this.files.set(abs, text);
+    const dropped: string[] = [];
+    for (const [key, unit] of this.units) {
+      if (unit.pp.includedFiles.includes(abs)) { this.units.delete(key); dropped.push(key); }
+    }
+    return dropped;
+  }
+
+  /** The translation unit of a header (a probe that includes it) or of a .c file. */
+  unit(file: string, keepBodies = false): TranslationUnit {
+    const abs = path.resolve(this.config.srcDir, file);
+    const key = `${abs}\0${keepBodies}`;
+    let u = this.units.get(key);
+    if (u) return u;
+    if (abs.endsWith('.c')) {
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [] });
+    } else {
+      const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [] });
+    }
+    this.units.set(key, u);
+    return u;
+  }
+
+  /** Where `struct name` is defined: candidate files, best first. */
+  locate(name: string, kind: 'struct' | 'union' = 'struct'): string[] {
+    return this.index.locate(name, kind).map((l) => l.file);
+  }
+
+  layout(name: string, kind: 'struct' | 'union' = 'struct'): LayoutAnswer {
+    const files = this.locate(name, kind);
+    if (files.length === 0) return { ok: false, name, kind, reason: `no definition of ${kind} ${name} found under include/ or arch/${this.config.srcArch}/include` };
+    let last = '';
+    for (const file of files.slice(0, 4)) {
+      const u = this.unit(file);
+      const rec = u.table.record(name);
+      if (!rec) { last = `${path.relative(this.config.srcDir, file)} does not define ${kind} ${name} under this configuration`; continue; }
+      const l = u.layout(name, kind);
+      if ('reason' in l) return { ok: false, name, kind, reason: l.reason };
+      const pos = u.position(rec.node.startIndex);
+      return { ok: true, name, kind, layout: l, unit: u, file: pos?.file ?? file, line: pos?.line ?? 0 };
+    }
+    return { ok: false, name, kind, reason: last };
+  }
+
+  json(answer: LayoutAnswer): FlatLayout | { error: string } {
+    return answer.ok ? flatten(answer.layout) : { error: answer.reason };
+  }
+
+  pahole(answer: LayoutAnswer): string {
+    return answer.ok ? pahole(answer.layout) : `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
+  }
+
+  view(answer: LayoutAnswer): StructView | undefined {
+    return answer.ok ? structView(answer.layout, (o) => answer.unit.position(o)) : undefined;
+  }
+
+  /** Structs and unions whose definition starts in `file`, with their layouts. */
+  layoutsInFile(file: string): LayoutAnswer[] {
+    const abs = path.resolve(this.config.srcDir, file);
+    const u = this.unit(abs);
+    const out: LayoutAnswer[] = [];
+    for (const name of u.table.recordNames()) {
+      const rec = u.table.record(name)!;
+      const pos = u.position(rec.node.startIndex);
+      if (pos?.file !== abs) continue;
+      const l = u.layout(name, rec.kind);
+      out.push('reason' in l ? { ok: false, name, kind: rec.kind, reason: l.reason } : { ok: true, name, kind: rec.kind, layout: l, unit: u, file: abs, line: pos.line });
+    }
+    return out.sort((a, b) => (a.ok && b.ok ? a.line - b.line : 0));
+  }
+
+  /**
+   * Layouts of many structs at once: each needed header's unit is built once
+   * and every struct it defines is laid out from it, so umbrella headers
+   * (skbuff.h, fs.h) answer for hundreds. Units are not kept (memory).
+   */
+  layoutsOf(names: string[], progress?: (done: number, total: number) => void, umbrellas: string[] = UMBRELLAS): Map<string, FlatLayout | { error: string }> {
+    const out = new Map<string, FlatLayout | { error: string }>();
+    const wanted = new Set(names);
+    const seenUnits = new Set<string>();
+    const harvest = (file: string) => {
+      if (seenUnits.has(file)) return;
+      seenUnits.add(file);
+      const abs = path.resolve(this.config.srcDir, file);
+      if (!fs.existsSync(abs)) return;
+      const u = this.unit(abs);
+      this.units.delete(`${abs}\0false`);
+      for (const name of u.table.recordNames()) {
+        if (!wanted.has(name) || out.has(name)) continue;
+        const rec = u.table.record(name)!;
+        const l = u.layout(name, rec.kind);
+        out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
+      }
+    };
+    const total = wanted.size;
+    for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }
+    for (const name of names) {
+      if (out.has(name)) continue;
+      const files = this.locate(name);
+      if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
+      for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name)) break; }
+      if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
+      progress?.(out.size, total);
+    }
+    return out;
+  }
+
+  /** `layout --all-headers`: every struct and union defined under include/ and arch/$SRCARCH/include. */
+  allHeaderLayouts(progress?: (done: number, total: number) => void): Record<string, FlatLayout | { error: string }> {
+    const names = [...new Set(this.index.all().map((l) => l.name))];
+    return Object.fromEntries(this.layoutsOf(names, progress));
+  }
+
+  // ------------------------------------------------------------------ check
+
+  /** Assert sites written in `file`, read from its unit with function bodies kept. */
+  assertSitesIn(file: string, u: TranslationUnit): AssertSite[] {
+    return assertSites(u.pp.text, {
+      position: (o) => {
+        const p = u.pp.userPosition(o);
+        if (!p) return { file: '?', line: 0, column: 0 };
+        return { file: p.file, line: p.line, column: p.column, ...(p.macro ? { macro: { name: p.macro.name, args: p.macro.args() } } : {}) };
+      },
+      parseCondition: (text) => this.parseCondition(text, u),
+    }, (at) => at.file === file);
+  }
+
+  /** An assert condition → Expr. offsetof(T, a.b[2]) is cut out first: tree-sitter-c only knows offsetof(T, member). */
+  parseCondition(text: string, u: TranslationUnit): Expr | { reason: string } {
+    const offsetofs: Expr[] = [];
+    let out = '';
+    let i = 0;
+    const re = /\b(__builtin_offsetof|offsetof)\s*\(/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const open = m.index + m[0].length - 1;
+      let depth = 0, j = open, comma = -1;
+      for (; j < text.length; j++) {
+        if (text[j] === '(') depth++;
+        else if (text[j] === ')' && --depth === 0) break;
+        else if (text[j] === ',' && depth === 1 && comma < 0) comma = j;
+      }
+      if (j >= text.length || comma < 0) return { reason: `unbalanced offsetof in '${text.slice(0, 80)}'` };
+      const type = text.slice(open + 1, comma).trim();
+      const desig = text.slice(comma + 1, j).trim();
+      const parts: Array<string | Expr> = [];
+      for (const p of desig.matchAll(/([A-Za-z_]\w*)|\[([^\]]*)\]/g)) {
+        if (p[1]) parts.push(p[1]);
+        else parts.push(/^\s*\d+\s*$/.test(p[2]) ? { k: 'int', value: BigInt(p[2].trim()), type: { bits: 32, signed: true } } : { k: 'unknown', reason: `subscript [${p[2]}]` });
+      }
+      offsetofs.push({ k: 'offsetof', type: { text: type }, designator: parts });
+      out += text.slice(i, m.index) + `__ol_offsetof_${offsetofs.length - 1}`;
+      i = j + 1;
+      re.lastIndex = j + 1;
+    }
+    out += text.slice(i);
+    // IS_ALIGNED() & co. cast to typeof(x); offsetof and sizeof are size_t, which tree-sitter can spell.
+    const sizeT = u.model.pointer.size === 8 ? 'unsigned long' : 'unsigned int';
+    out = out.replace(/\b(?:typeof|__typeof__|__typeof)\s*\(\s*(__ol_offsetof_\d+|sizeof\s*\([^()]*\))\s*\)/g, sizeT);
+    const t = this.parser.parse(`int __ol_snippet = (${out});`);
+    const init = t.rootNode.descendantsOfType('init_declarator')[0]?.childForFieldName('value');
+    if (!init || t.rootNode.hasError) return { reason: `cannot read the condition '${text.slice(0, 100)}'` };
+    const substitute = (e: Expr): Expr => {
+      switch (e.k) {
+        case 'ident': { const mm = /^__ol_offsetof_(\d+)$/.exec(e.name); return mm ? offsetofs[Number(mm[1])] : e; }
+        case 'unary': return { ...e, arg: substitute(e.arg) };
+        case 'binary': return { ...e, left: substitute(e.left), right: substitute(e.right) };
+        case 'cond': return { ...e, test: substitute(e.test), then: substitute(e.then), else: substitute(e.else) };
+        case 'cast': return { ...e, arg: substitute(e.arg) };
+        case 'call': return { ...e, args: e.args.map(substitute) };
+        default: return e;
+      }
+    };
+    return substitute(exprFromSyntax(init));
+  }
+
+  /** The overlay check of `paths` (files or directories; default: the overlay headers). */
+  check(paths: string[] = [], opts: CheckOptions = {}): CheckReport {
+    const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
+    const notes: string[] = [...this.config.assumptions];
+    const asserts = [];
+    const mirrors: MirrorMap[] = [];
+    const findings: Finding[] = [];
+    const units = new Map<string, TranslationUnit>();
+    for (const file of files) {
+      const u = this.unit(file, true);
+      units.set(file, u);
+      for (const d of u.pp.diagnostics) if (d.severity === 'error' && d.file === file) notes.push(`${path.relative(this.config.srcDir, d.file)}:${d.line}: ${d.message}`);
+      const ctx = u.table.evalContext();
+      asserts.push(...evaluateAsserts(this.assertSitesIn(file, u), ctx));
+    }
+    findings.push(...assertFindings(asserts));
+
+    // Overlay pairs, each checked in a unit that holds both structs.
+    const byPair = pairsFromAsserts(asserts);
+    const extra: OverlayPair[] = (this.options.extraPairs ?? []).map(parsePairSetting).filter((p): p is { a: string; b: string } => !!p).map((p) => ({ ...p, asserts: [], source: 'setting' as const }));
+    const bases = new Set(['page', ...byPair.map((p) => p.a), ...extra.map((p) => p.a)]);
+    const unionPairs: OverlayPair[] = [];
+    for (const [, u] of units) {
+      for (const name of u.table.recordNames()) {
+        const rec = u.table.record(name)!;
+        const pos = u.position(rec.node.startIndex);
+        if (!pos || !files.includes(pos.file)) continue;
+        const l = u.layout(name, rec.kind);
+        if ('reason' in l) continue;
+        unionPairs.push(...pairsFromUnions(structView(l), bases));
+      }
+    }
+    const pairs = mergePairs(byPair, unionPairs, extra);
+    for (const pair of pairs) {
+      const u = this.unitHolding(pair, units);
+      if (!u) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); continue; }
+      const la = u.layout(pair.a);
+      const lb = u.layout(pair.b);
+      if ('reason' in la || 'reason' in lb) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: unknown, because ${'reason' in la ? la.reason : (lb as { reason: string }).reason}`); continue; }
+      const pos = (o: number) => u.position(o);
+      const map = mirrorMap(pair, structView(la, pos), structView(lb, pos), { fixFor: (p, a, b) => this.fixFor(p, a, b) });
+      mirrors.push(map);
+      findings.push(...map.findings);
+    }
+
+    // Tagged pointers, read from the checked headers' own code.
+    const seen = new Set<string>();
+    for (const [file, u] of units) {
+      const text = this.files.read(file);
+      if (text === undefined || text.length > 2 << 20) continue;
+      const tree = this.parser.parse(text);
+      for (const scheme of findTaggedSchemes(file, tree)) {
+        if (seen.has(scheme.tag)) continue;
+        seen.add(scheme.tag);
+        const mv = u.pp.macroValue(scheme.tag);
+        const { findings: f } = checkTagAlignment({
+          scheme, mask: 'value' in mv ? mv.value : mv,
+          alignOf: (st) => { const l = u.layout(st); return 'reason' in l ? l : l.align; },
+          declOf: (st) => { const r = u.table.record(st); return r ? u.position(r.node.startIndex) : undefined; },
+        });
+        findings.push(...f);
+      }
+    }
+
+    // What the descriptors cost.
+    const overheads = [];
+    const anyUnit = units.values().next().value as TranslationUnit | undefined;
+    if (anyUnit) {
+      const ps = anyUnit.pp.macroValue('PAGE_SIZE');
+      const pageSize = 'value' in ps ? Number(ps.value) : 4096;
+      if (!('value' in ps)) notes.push(`PAGE_SIZE unknown (${ps.reason}): overheads priced at 4096`);
+      const done = new Set<string>();
+      for (const m of mirrors) for (const s of [m.a, m.b]) {
+        if (done.has(s.name)) continue;
+        done.add(s.name);
+        overheads.push(overhead(s.name, s.size, pageSize, opts.region));
+      }
+    }
+    return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes };
+  }
+
+  private unitHolding(pair: OverlayPair, units: Map<string, TranslationUnit>): TranslationUnit | undefined {
+    for (const u of units.values()) if (u.table.record(pair.a) && u.table.record(pair.b)) return u;
+    const fa = this.locate(pair.b)[0];
+    if (fa) { const u = this.unit(fa); if (u.table.record(pair.a) && u.table.record(pair.b)) return u; }
+    return undefined;
+  }
+
+  /** The assert line to add for an unasserted field: the pair's own macro when it has one. */
+  private fixFor(pair: OverlayPair, aPath: string, bPath: string): Fix | undefined {
+    const sites = pair.asserts.map((m) => m.result.site).sort((x, y) => x.at.line - y.at.line);
+    const last = sites[sites.length - 1];
+    if (!last) return undefined;
+    const macro = last.macro?.name;
+    let text = `static_assert(offsetof(struct ${pair.a}, ${aPath}) == offsetof(struct ${pair.b}, ${bPath}));`;
+    if (macro) {
+      const src = this.files.read(last.at.file) ?? '';
+      const def = new RegExp(`#\\s*define\\s+${macro}\\s*\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(src);
+      if (def) {
+        const body = def[3];
+        const aParamFirst = new RegExp(`offsetof\\s*\\(\\s*struct\\s+${pair.a}\\s*,\\s*${def[1]}\\s*\\)`).test(body);
+        const aParamSecond = new RegExp(`offsetof\\s*\\(\\s*struct\\s+${pair.a}\\s*,\\s*${def[2]}\\s*\\)`).test(body);
+        if (aParamFirst || aParamSecond) text = `${macro}(${aParamFirst ? aPath : bPath}, ${aParamFirst ? bPath : aPath});`;
+      }
+    }
+    return { description: `assert that ${pair.b}.${bPath} mirrors ${pair.a}.${aPath}`, file: last.at.file, insertBeforeLine: last.at.line + 1, text };
+  }
+
+  private expandPaths(paths: string[]): string[] {
+    const out: string[] = [];
+    const walk = (abs: string) => {
+      let st: fs.Stats;
+      try { st = fs.statSync(abs); } catch { throw new Error(`no such file or directory: ${abs}`); }
+      if (st.isDirectory()) {
+        for (const e of fs.readdirSync(abs).sort()) {
+          const p = path.join(abs, e);
+          if (fs.statSync(p).isDirectory() || /\.[ch]$/.test(e)) walk(p);
+        }
+      } else out.push(abs);
+    };
+    for (const p of paths) {
+      const abs = path.resolve(this.config.srcDir, p);
+      if (!fs.existsSync(abs) && !paths.length) continue;
+      if (!fs.existsSync(abs) && DEFAULT_CHECK_PATHS.includes(p)) continue;
+      walk(abs);
+    }
+    return out;
+  }
+}
