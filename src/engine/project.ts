@@ -20,6 +20,7 @@ import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
 import { RecordLayout } from './layout/record-layout';
 import { CParser } from './parse/c-parser';
 import { FileSystem } from './preprocess/preprocessor';
+import { Token } from './preprocess/lexer';
 import { StructIndex } from './project/struct-index';
 import { TranslationUnit } from './project/translation-unit';
 
@@ -70,14 +71,18 @@ export interface CheckOptions {
   region?: number;
 }
 
+/** Included first when a header is not self-contained. */
+const PRELUDE = '#include <linux/kernel.h>\n#include <linux/types.h>\n#include <linux/slab.h>\n';
+
 /** Headers that pull in most of the kernel's core types: built first by layoutsOf(). */
-const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linux/netdevice.h', 'include/linux/fs.h', 'include/linux/sched.h', 'include/linux/mm.h', 'include/net/page_pool/helpers.h', 'include/linux/blkdev.h', 'include/linux/bpf.h', 'include/linux/perf_event.h', 'include/linux/kvm_host.h'];
+const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linux/netdevice.h', 'include/linux/fs.h', 'include/linux/sched.h', 'include/linux/mm.h', 'include/net/page_pool/helpers.h', 'include/linux/blkdev.h', 'include/linux/bpf.h', 'include/linux/perf_event.h', 'include/linux/kvm_host.h', 'include/linux/acpi.h'];
 
 const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
 
 export class OverlayProject {
   readonly files = new ProjectFiles();
   private readonly units = new Map<string, TranslationUnit>();
+  private readonly lexCache = new Map<string, { text: string; tokens: Token[] }>();
   private readonly index: StructIndex;
 
   private constructor(readonly config: TreeConfig, private readonly parser: CParser, readonly options: ProjectOptions) {
@@ -107,16 +112,16 @@ export class OverlayProject {
   }
 
   /** The translation unit of a header (a probe that includes it) or of a .c file. */
-  unit(file: string, keepBodies = false): TranslationUnit {
+  unit(file: string, keepBodies = false, prelude = ''): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
-    const key = `${abs}\0${keepBodies}`;
+    const key = `${abs}\0${keepBodies}\0${prelude}`;
     let u = this.units.get(key);
     if (u) return u;
     if (abs.endsWith('.c')) {
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [] });
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
     } else {
       const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [] });
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `${prelude}#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
     }
     this.units.set(key, u);
     return u;
@@ -179,15 +184,17 @@ export class OverlayProject {
     const out = new Map<string, FlatLayout | { error: string }>();
     const wanted = new Set(names);
     const seenUnits = new Set<string>();
-    const harvest = (file: string) => {
-      if (seenUnits.has(file)) return;
-      seenUnits.add(file);
+    const harvest = (file: string, prelude = '') => {
+      if (seenUnits.has(file + prelude)) return;
+      seenUnits.add(file + prelude);
       const abs = path.resolve(this.config.srcDir, file);
       if (!fs.existsSync(abs)) return;
-      const u = this.unit(abs);
-      this.units.delete(`${abs}\0false`);
+      const u = this.unit(abs, false, prelude);
+      this.units.delete(`${abs}\0false\0${prelude}`);
       for (const name of u.table.recordNames()) {
-        if (!wanted.has(name) || out.has(name)) continue;
+        if (!wanted.has(name)) continue;
+        const have = out.get(name);
+        if (have && !('error' in have)) continue;
         const rec = u.table.record(name)!;
         const l = u.layout(name, rec.kind);
         out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
@@ -200,6 +207,9 @@ export class OverlayProject {
       const files = this.locate(name);
       if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
       for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name)) break; }
+      // Headers that are not self-contained lean on what their includers bring along.
+      const got = out.get(name);
+      if (got && 'error' in got && /unknown type name|incomplete type|not a known constant|is not defined/.test(got.error)) harvest(files[0], PRELUDE);
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
       progress?.(out.size, total);
     }

@@ -90,6 +90,8 @@ function compute(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: st
     return { reason: `${label} holds only function pointers and CONFIG_RANDSTRUCT randomizes such structs automatically` };
   }
   const packedStruct = !!attrs.packed;
+  // #pragma pack(N): no member is aligned beyond N, and so neither is the struct
+  const pack = table.packAt(rec.node.startIndex);
   const isUnion = rec.kind === 'union';
   let offBits = 0;
   let sizeBits = 0;
@@ -112,6 +114,7 @@ function compute(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: st
     // packed (on the member or the struct) drops alignment to a byte; aligned() raises it again
     let a = f.attrs.packed || packedStruct ? 1 : natural;
     if (f.attrs.aligned) a = Math.max(a, f.attrs.aligned);
+    if (pack) a = Math.min(a, pack);
 
     if (f.bitWidth !== undefined) {
       if (typeof f.bitWidth !== 'number') return { reason: `${where}: bit-field width ${f.bitWidth.reason}` };
@@ -124,7 +127,7 @@ function compute(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: st
         if (!isUnion) offBits = at;
         continue;
       }
-      if (!(f.attrs.packed || packedStruct)) {
+      if (!(f.attrs.packed || packedStruct || pack === 1)) {
         // A bit-field may not straddle a boundary of a unit of its declared type.
         if (Math.floor(at / (natural * 8)) !== Math.floor((at + w - 1) / (natural * 8)) || Math.floor(at / unitBits) !== Math.floor((at + w - 1) / unitBits)) {
           at = alignUp(at, natural * 8);

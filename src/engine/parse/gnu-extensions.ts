@@ -19,7 +19,7 @@ export interface Blanked {
   attributes: AttributeGroup[];
 }
 
-const PATTERN = /\b(__attribute__|__attribute|_Static_assert|__extension__|asm|__asm__|__asm|__restrict__|__restrict|__volatile__|__inline__|__inline|__signed__|__const__|__const)\b/g;
+const PATTERN = /\b(__builtin_offsetof|__attribute__|__attribute|_Static_assert|__extension__|asm|__asm__|__asm|__restrict__|__restrict|__volatile__|__inline__|__inline|__signed__|__const__|__const)\b/g;
 
 function splitTopLevel(s: string): string[] {
   const out: string[] = [];
@@ -87,6 +87,10 @@ export function blankGnuExtensions(src: string): Blanked {
         PATTERN.lastIndex = stop;
         break;
       }
+      case '__builtin_offsetof':
+        // tree-sitter-c knows offsetof(type, member) as an expression
+        chars.splice(start, word.length, ...('offsetof' + ' '.repeat(word.length - 8)).split(''));
+        break;
       case '__signed__':
         chars.splice(start, word.length, ...'signed    '.split(''));
         break;
@@ -103,5 +107,29 @@ export function blankGnuExtensions(src: string): Blanked {
         blank(start, start + word.length);
     }
   }
+  blankStraySemicolons(chars);
   return { text: chars.join(''), attributes };
+}
+
+/**
+ * `struct s { seqcount_t seqcount; ; }` — a member macro that expanded to
+ * nothing leaves an empty declaration GCC accepts and tree-sitter does not.
+ * Outside parentheses (so `for (;;)` stays), a `;` right after `{` or `;` goes.
+ */
+function blankStraySemicolons(chars: string[]): void {
+  let depth = 0;
+  let prev = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < chars.length && chars[i] !== c && chars[i] !== '\n'; i++) if (chars[i] === '\\') i++;
+      prev = c;
+      continue;
+    }
+    if (c === ' ' || c === '\n' || c === '\t') continue;
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0 && (prev === ';' || prev === '{')) { chars[i] = ' '; continue; }
+    prev = c;
+  }
 }

@@ -41,6 +41,8 @@ export interface PreprocessOptions {
   hasBuiltin?(name: string): boolean;
   /** replace the contents of top-level function bodies with `{ }` (layouts never need them) */
   elideFunctionBodies?: boolean;
+  /** tokens per file, shared between runs (a project's units reuse each other's lexing) */
+  lexCache?: Map<string, { text: string; tokens: Token[] }>;
   /** files whose own function bodies are kept even when eliding (the file being checked: BUILD_BUG_ON lives there) */
   keepFunctionBodiesIn?: string[];
   limits?: Partial<PreprocessLimits>;
@@ -91,6 +93,9 @@ export interface IncludeEdge {
   to: string;
   line: number;
 }
+
+const FILE_NAMES: string[] = [];
+const FILE_INDEX = new Map<string, number>();
 
 const DEFAULT_LIMITS: PreprocessLimits = { includeDepth: 200, fileBytes: 16 << 20, expansionTokens: 50_000_000 };
 
@@ -214,7 +219,16 @@ export class PreprocessResult {
     /** the macro table as it stood at the end */
     readonly macros: Map<string, Macro>,
     private readonly pp: Preprocessor,
+    /** #pragma pack changes: from `offset` of the text on, alignment is capped at `value` (0: no cap) */
+    readonly packChanges: Array<{ offset: number; value: number }> = [],
   ) {}
+
+  /** The #pragma pack cap in force at `offset` (0 when none). */
+  packAt(offset: number): number {
+    let v = 0;
+    for (const c of this.packChanges) { if (c.offset > offset) break; v = c.value; }
+    return v;
+  }
 
   /** Number of output tokens. */
   get tokenCount(): number {
@@ -275,9 +289,10 @@ export class Preprocessor {
   private readonly opts: PreprocessOptions;
   private readonly limits: PreprocessLimits;
   readonly macros = new Map<string, Macro>();
-  private readonly fileNames: string[] = [];
-  private readonly fileIndex = new Map<string, number>();
-  private readonly lexCache = new Map<string, { text: string; tokens: Token[] }>();
+  // File indices are process-wide, so tokens lexed by one run serve every later one.
+  private readonly fileNames = FILE_NAMES;
+  private readonly fileIndex = FILE_INDEX;
+  private readonly lexCache: Map<string, { text: string; tokens: Token[] }>;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly includes: IncludeEdge[] = [];
   private readonly pragmaOnce = new Set<string>();
@@ -311,6 +326,7 @@ export class Preprocessor {
   constructor(opts: PreprocessOptions, private readonly mainFile = '<command line>') {
     this.opts = opts;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.lexCache = opts.lexCache ?? new Map();
     this.defineBuiltins();
     for (const [k, v] of opts.defines) this.defineFromText(k, v, '<command line>');
   }
@@ -362,9 +378,9 @@ export class Preprocessor {
   private loadTokens(file: string): Token[] | undefined {
     const text = this.opts.fileSystem.read(file);
     if (text === undefined) return undefined;
+    const id = this.fileId(file);
     const cached = this.lexCache.get(file);
     if (cached && cached.text === text) return cached.tokens;
-    const id = this.fileId(file);
     if (text.length > this.limits.fileBytes) {
       this.diag(id, 1, 1, 'error', `${file} is ${(text.length / 1048576).toFixed(1)} MB, over the ${(this.limits.fileBytes / 1048576).toFixed(0)} MB limit: not read`);
       return [];
@@ -427,7 +443,7 @@ export class Preprocessor {
     return new PreprocessResult(
       this.out, this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
       this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
-      this.includedFiles, this.includes, this.macros, this,
+      this.includedFiles, this.includes, this.macros, this, this.packChanges,
     );
   }
 
@@ -545,6 +561,7 @@ export class Preprocessor {
       }
       case 'pragma':
         if (args[0]?.text === 'once') this.pragmaOnce.add(file);
+        else if (args[0]?.text === 'pack') this.pragmaPack(args.slice(1));
         return;
       case 'error': case 'warning':
         this.diag(fid, hash.line, hash.col, name === 'error' ? 'error' : 'warning', `#${name} ${spell(args)}`);
@@ -555,6 +572,21 @@ export class Preprocessor {
         this.diag(fid, hash.line, hash.col, 'warning', `unknown directive #${nameTok?.text ?? ''}`);
     }
   }
+
+  /** #pragma pack(N) / pack() / pack(push[, N]) / pack(pop): the layout engine caps alignment from here on. */
+  private pragmaPack(args: Token[]): void {
+    const inner = args.filter((t) => t.text !== '(' && t.text !== ')' && t.text !== ',').map((t) => t.text);
+    let value = this.packValue;
+    if (inner[0] === 'push') { this.packStack.push(value); if (inner[1]) value = Number(inner[1]) || 0; }
+    else if (inner[0] === 'pop') value = this.packStack.pop() ?? 0;
+    else value = inner[0] ? Number(inner[0]) || 0 : 0;
+    this.packValue = value;
+    this.packChanges.push({ offset: this.outLen, value });
+  }
+
+  private packValue = 0;
+  private readonly packStack: number[] = [];
+  private readonly packChanges: Array<{ offset: number; value: number }> = [];
 
   private headerName(args: Token[]): { name: string; angled: boolean } | undefined {
     if (args[0]?.kind === TokKind.String) return { name: args[0].text.slice(1, -1), angled: false };

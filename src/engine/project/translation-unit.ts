@@ -31,14 +31,14 @@ export class TranslationUnit {
     readonly timings: Timings,
   ) {}
 
-  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: { elideFunctionBodies: boolean; keepBodiesIn?: string[] }): TranslationUnit {
+  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: { elideFunctionBodies: boolean; keepBodiesIn?: string[]; lexCache?: Map<string, { text: string; tokens: import('../preprocess/lexer').Token[] }> }): TranslationUnit {
     const ks = kbuildCompileSettings(config);
     const defines = new Map([...predefinedMacros(config.arch), ...ks.defines]);
     const t0 = performance.now();
     const fsys: FileSystem = { read: (f) => config.virtualFiles.get(f) ?? fileSystem.read(f) };
     const pp = new Preprocessor({
       includeDirs: ks.includeDirs, implicitIncludes: ks.implicitIncludes, defines, fileSystem: fsys,
-      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn,
+      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn, lexCache: opts.lexCache,
     }, main.path).run(main);
     const t1 = performance.now();
     const blanked = blankGnuExtensions(pp.text);
@@ -56,7 +56,7 @@ export class TranslationUnit {
       }
       return v;
     };
-    const table = new TypeTable(tree, blanked.text, model, blanked.attributes, snippet);
+    const table = new TypeTable(tree, blanked.text, model, blanked.attributes, snippet, (o) => pp.packAt(o));
     setLayoutOptions(table, { randstruct: isEnabled(config.kconfig, 'CONFIG_RANDSTRUCT') });
     const t3 = performance.now();
     return new TranslationUnit(main.path, pp, blanked, tree, table, model, { preprocessMs: t1 - t0, parseMs: t2 - t1, indexMs: t3 - t2 });

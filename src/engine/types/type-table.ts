@@ -106,6 +106,8 @@ export class TypeTable {
     private readonly attributes: AttributeGroup[],
     /** parses a type name outside the tree (assert conditions): returns a type_descriptor node */
     private readonly parseTypeName?: (text: string) => Node | undefined,
+    /** #pragma pack in force at a text offset (0: none) */
+    readonly packAt: (offset: number) => number = () => 0,
   ) {
     this.attrStarts = attributes.map((a) => a.start);
     this.index();
@@ -432,9 +434,9 @@ export class TypeTable {
     const spec = rec.node;
     const body = spec.childForFieldName('body');
     if (!body) return { reason: `${rec.kind} ${rec.name} has no body` };
-    if (body.hasError) {
-      const err = findError(body);
-      rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}' (output line ${err.startPosition.row + 1})` : ''}`;
+    const err = body.hasError ? findError(body) : undefined;
+    if (err) {
+      rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err.text ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}'` : ''} (output line ${err.startPosition.row + 1})`;
       return { reason: rec.error };
     }
     // Attributes between `struct` and `{`, or after `}` up to the declarator: the record's own.
@@ -498,7 +500,8 @@ export class TypeTable {
         continue;
       }
       declarators.forEach((d, k) => {
-        const { name, type } = this.applyDeclarator(d, base);
+        const { name: declared, type } = this.applyDeclarator(d, base);
+        const name = isUnnamedBitfield(d) ? null : declared;
         const w = widthFor(d.endIndex, declarators[k + 1]?.startIndex ?? fd.endIndex);
         fields.push({ name, type, bitWidth: w, attrs: { ...fattrs }, node: fd });
       });
@@ -618,7 +621,13 @@ function declaratorName(d: Node): string | null {
   return null;
 }
 
+/** tree-sitter-c wants a name before `: width`; GCC's unnamed bit-fields arrive as a MISSING one. */
+function isUnnamedBitfield(n: Node): boolean {
+  return n.isMissing && n.type === 'field_identifier' && n.nextSibling?.type === 'bitfield_clause';
+}
+
 function findError(n: Node): Node | undefined {
+  if (isUnnamedBitfield(n)) return undefined;
   if (n.type === 'ERROR' || n.isMissing) return n;
   for (const c of n.children) {
     if (c && c.hasError) { const e = findError(c); if (e) return e; }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The project's kernel fixture: a real, configured Linux tree and its ground
+# truth, unpacked from Debian packages without installing a kernel.
+#   DEST/src          linux-source-MAJOR, unconfigured
+#   DEST/build        the matching amd64 O= build dir (.config, include/generated,
+#                     arch/x86/include/generated), made usable for `make M=`
+#   DEST/vmlinux      that kernel's image; DEST/btf.json its BTF (bpftool -j)
+#   DEST/layouts.json every named struct/union of the BTF, flattened by src/engine/btf
+#   DEST/VERSION      package versions (marks completion)
+# Usage: scripts/kernel-fixture.sh [DEST] [MAJOR]
+#   default DEST: $OVERLAY_LENS_FIXTURE or ~/.cache/overlay-lens/kernel-MAJOR
+# Exit 77 when this machine cannot provide it (no apt-get and no cache).
+set -euo pipefail
+MAJOR=${2:-6.12}
+DEST=${1:-${OVERLAY_LENS_FIXTURE:-$HOME/.cache/overlay-lens/kernel-$MAJOR}}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$DEST/VERSION" ]; then echo "kernel fixture ready: $DEST"; exit 0; fi
+command -v apt-get >/dev/null || { echo "no kernel fixture at $DEST and no apt-get to make one (Debian/Ubuntu only)" >&2; exit 77; }
+[ -f "$ROOT/out/src/engine/btf/cli.js" ] || (cd "$ROOT" && npx tsc -p .)
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq || true; apt-get install -y -qq "$2" >/dev/null; }; }
+need bpftool bpftool
+need xz xz-utils
+policy() { apt-cache policy "$1" 2>/dev/null | sed -n 's/ *Candidate: //p'; }
+SRCVER=$(policy "linux-source-$MAJOR")
+if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then apt-get update -qq || true; SRCVER=$(policy "linux-source-$MAJOR"); fi
+if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then echo "no linux-source-$MAJOR package in this machine's apt sources" >&2; exit 77; fi
+UP=${SRCVER%%-*}                       # 6.12.117-1~deb12u1 → 6.12.117
+ABI=$(apt-cache search -n "^linux-headers-${UP}[^ ]*-amd64$" | awk '{print $1}' | grep -v cloud | sed 's/^linux-headers-//; s/-amd64$//' | head -1)
+[ -n "$ABI" ] || { echo "no linux-headers-$UP*-amd64 package" >&2; exit 1; }
+
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/debs" "$TMP/root"
+fetch() { (cd "$TMP/debs" && apt-get download -qq "$@"); }
+pkgs=("linux-source-$MAJOR=$SRCVER" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common" "linux-kbuild-${ABI%%+*}+${ABI#*+}")
+fetch "${pkgs[@]}" 2>/dev/null || fetch "${pkgs[@]}" || { echo "apt-get download failed" >&2; exit 1; }
+fetch "linux-image-$ABI-amd64-unsigned" 2>/dev/null || fetch "linux-image-$ABI-amd64"
+for d in "$TMP"/debs/*.deb; do dpkg -x "$d" "$TMP/root"; done
+
+rm -rf "$DEST.part"; mkdir -p "$DEST.part"
+tar -xJf "$TMP"/root/usr/src/linux-source-"$MAJOR".tar.xz -C "$DEST.part"
+mv "$DEST.part/linux-source-$MAJOR" "$DEST.part/src"
+cp -a "$TMP/root/usr/src/linux-headers-$ABI-amd64" "$DEST.part/build"
+cp -a "$TMP/root/usr/src/linux-headers-$ABI-common" "$DEST.part/common"
+KB=$(ls -d "$TMP"/root/usr/lib/linux-kbuild-* | head -1)
+cp -a "$KB" "$DEST.part/kbuild"
+# The packages point at /usr/src and /usr/lib: repoint them inside DEST so `make -C build M=DIR` works.
+echo "include $DEST/common/Makefile" > "$DEST.part/build/Makefile"
+rm -f "$DEST.part/build/scripts"; ln -s "$DEST/kbuild/scripts" "$DEST.part/build/scripts"
+[ -e "$DEST.part/build/tools" ] && { rm -f "$DEST.part/build/tools"; ln -s "$DEST/kbuild/tools" "$DEST.part/build/tools"; } || true
+for l in scripts tools; do
+  if [ -L "$DEST.part/common/$l" ]; then rm -f "$DEST.part/common/$l"; ln -s "$DEST/kbuild/$l" "$DEST.part/common/$l"; fi
+done
+VMLINUZ=$(ls "$TMP"/root/boot/vmlinuz-* | head -1)
+"$DEST.part/src/scripts/extract-vmlinux" "$VMLINUZ" > "$DEST.part/vmlinux"
+bpftool btf dump file "$DEST.part/vmlinux" -j > "$DEST.part/btf.json"
+node "$ROOT/out/src/engine/btf/cli.js" "$DEST.part/btf.json" > "$DEST.part/layouts.json"
+printf 'linux-source-%s %s\nkernel %s-amd64\n' "$MAJOR" "$SRCVER" "$ABI" > "$DEST.part/VERSION"
+rm -rf "$DEST"; mv "$DEST.part" "$DEST"
+echo "kernel fixture ready: $DEST"; cat "$DEST/VERSION"
