@@ -106,7 +106,7 @@ export class OverlayProject {
     this.files.set(abs, text);
     const dropped: string[] = [];
     for (const [key, unit] of this.units) {
-      if (unit.pp.includedFiles.includes(abs)) { this.units.delete(key); dropped.push(key); }
+      if (unit.pp.includedFiles.includes(abs)) { this.units.delete(key); unit.dispose(); dropped.push(key); }
     }
     return dropped;
   }
@@ -189,8 +189,9 @@ export class OverlayProject {
       seenUnits.add(file + prelude);
       const abs = path.resolve(this.config.srcDir, file);
       if (!fs.existsSync(abs)) return;
+      const key = `${abs}\0false\0${prelude}`;
+      const cached = this.units.has(key);
       const u = this.unit(abs, false, prelude);
-      this.units.delete(`${abs}\0false\0${prelude}`);
       for (const name of u.table.recordNames()) {
         if (!wanted.has(name)) continue;
         const have = out.get(name);
@@ -199,6 +200,7 @@ export class OverlayProject {
         const l = u.layout(name, rec.kind);
         out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
       }
+      if (!cached) { this.units.delete(key); u.dispose(); }
     };
     const total = wanted.size;
     for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }
@@ -270,7 +272,7 @@ export class OverlayProject {
     out = out.replace(/\b(?:typeof|__typeof__|__typeof)\s*\(\s*(__ol_offsetof_\d+|sizeof\s*\([^()]*\))\s*\)/g, sizeT);
     const t = this.parser.parse(`int __ol_snippet = (${out});`);
     const init = t.rootNode.descendantsOfType('init_declarator')[0]?.childForFieldName('value');
-    if (!init || t.rootNode.hasError) return { reason: `cannot read the condition '${text.slice(0, 100)}'` };
+    if (!init || t.rootNode.hasError) { t.delete(); return { reason: `cannot read the condition '${text.slice(0, 100)}'` }; }
     const substitute = (e: Expr): Expr => {
       switch (e.k) {
         case 'ident': { const mm = /^__ol_offsetof_(\d+)$/.exec(e.name); return mm ? offsetofs[Number(mm[1])] : e; }
@@ -282,7 +284,11 @@ export class OverlayProject {
         default: return e;
       }
     };
-    return substitute(exprFromSyntax(init));
+    // TypeRefs from this snippet carry only text (sizeof/casts resolve by name), so the tree can go.
+    const strip = (e: Expr): Expr => JSON.parse(JSON.stringify(e, (k, v) => (k === 'node' ? undefined : typeof v === 'bigint' ? { __big: v.toString() } : v)), (_k, v) => (v && typeof v === 'object' && '__big' in v ? BigInt(v.__big) : v));
+    const expr = strip(substitute(exprFromSyntax(init, u.model.long.size * 8)));
+    t.delete();
+    return expr;
   }
 
   /** The overlay check of `paths` (files or directories; default: the overlay headers). */
@@ -336,7 +342,9 @@ export class OverlayProject {
       const text = this.files.read(file);
       if (text === undefined || text.length > 2 << 20) continue;
       const tree = this.parser.parse(text);
-      for (const scheme of findTaggedSchemes(file, tree)) {
+      const schemes = findTaggedSchemes(file, tree);
+      tree.delete();
+      for (const scheme of schemes) {
         if (seen.has(scheme.tag)) continue;
         seen.add(scheme.tag);
         const mv = u.pp.macroValue(scheme.tag);

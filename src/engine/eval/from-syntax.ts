@@ -12,11 +12,13 @@ function typeRef(n: Node): TypeRef {
   return { text: n.text.replace(/\s+/g, ' ').trim(), node: n };
 }
 
-export function exprFromSyntax(n: Node | null): Expr {
+/** `longBits`: the target's long (32 on i386/arm), which types literals like ~0UL. */
+export function exprFromSyntax(n: Node | null, longBits = 64): Expr {
+  const sub = (x: Node | null) => exprFromSyntax(x, longBits);
   if (!n) return { k: 'unknown', reason: 'missing expression' };
   switch (n.type) {
     case 'number_literal': {
-      const lit = parseIntegerLiteral(n.text, false);
+      const lit = parseIntegerLiteral(n.text, false, longBits);
       return lit ? { k: 'int', value: lit.value, type: lit.type } : { k: 'unknown', reason: `'${n.text}' is not an integer constant` };
     }
     case 'char_literal': {
@@ -28,34 +30,34 @@ export function exprFromSyntax(n: Node | null): Expr {
     case 'identifier': return { k: 'ident', name: n.text };
     case 'parenthesized_expression': {
       const inner = n.namedChildren.filter((c) => c && c.type !== 'comment');
-      return inner.length === 1 ? exprFromSyntax(inner[0]) : { k: 'unknown', reason: `cannot read (${n.text})` };
+      return inner.length === 1 ? sub(inner[0]) : { k: 'unknown', reason: `cannot read (${n.text})` };
     }
     case 'unary_expression': {
       const op = n.childForFieldName('operator')?.type ?? '';
-      if (op === '-' || op === '+' || op === '~' || op === '!') return { k: 'unary', op, arg: exprFromSyntax(n.childForFieldName('argument')) };
+      if (op === '-' || op === '+' || op === '~' || op === '!') return { k: 'unary', op, arg: sub(n.childForFieldName('argument')) };
       return { k: 'unknown', reason: `unary ${op} is not constant` };
     }
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.type ?? '';
       if (!BINARY.has(op)) return { k: 'unknown', reason: `operator ${op}` };
-      return { k: 'binary', op: op as BinaryOp, left: exprFromSyntax(n.childForFieldName('left')), right: exprFromSyntax(n.childForFieldName('right')) };
+      return { k: 'binary', op: op as BinaryOp, left: sub(n.childForFieldName('left')), right: sub(n.childForFieldName('right')) };
     }
     case 'comma_expression':
-      return { k: 'binary', op: ',', left: exprFromSyntax(n.childForFieldName('left')), right: exprFromSyntax(n.childForFieldName('right')) };
+      return { k: 'binary', op: ',', left: sub(n.childForFieldName('left')), right: sub(n.childForFieldName('right')) };
     case 'conditional_expression': {
       // GNU `a ?: b` is `a ? a : b` (a evaluated once; constants have no side effects)
-      const test = exprFromSyntax(n.childForFieldName('condition'));
+      const test = sub(n.childForFieldName('condition'));
       const then = n.childForFieldName('consequence');
-      return { k: 'cond', test, then: then ? exprFromSyntax(then) : test, else: exprFromSyntax(n.childForFieldName('alternative')) };
+      return { k: 'cond', test, then: then ? sub(then) : test, else: sub(n.childForFieldName('alternative')) };
     }
     case 'cast_expression': {
       const t = n.childForFieldName('type');
-      return t ? { k: 'cast', type: typeRef(t), arg: exprFromSyntax(n.childForFieldName('value')) } : { k: 'unknown', reason: `cast ${n.text}` };
+      return t ? { k: 'cast', type: typeRef(t), arg: sub(n.childForFieldName('value')) } : { k: 'unknown', reason: `cast ${n.text}` };
     }
     case 'sizeof_expression': {
       const t = n.childForFieldName('type');
       if (t) return { k: 'sizeof', type: typeRef(t) };
-      return { k: 'sizeof', expr: exprFromSyntax(n.childForFieldName('value')) };
+      return { k: 'sizeof', expr: sub(n.childForFieldName('value')) };
     }
     case 'alignof_expression': {
       const t = n.childForFieldName('type');
@@ -69,7 +71,7 @@ export function exprFromSyntax(n: Node | null): Expr {
     case 'call_expression': {
       const fn = n.childForFieldName('function');
       const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
-      if (fn?.type === 'identifier') return { k: 'call', callee: fn.text, args: args.map((a) => exprFromSyntax(a)) };
+      if (fn?.type === 'identifier') return { k: 'call', callee: fn.text, args: args.map((a) => sub(a)) };
       return { k: 'unknown', reason: `call ${n.text.slice(0, 40)}` };
     }
     default:

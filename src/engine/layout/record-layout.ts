@@ -129,9 +129,9 @@ function compute(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: st
       }
       if (!(f.attrs.packed || packedStruct || pack === 1)) {
         // A bit-field may not straddle a boundary of a unit of its declared type.
-        if (Math.floor(at / (natural * 8)) !== Math.floor((at + w - 1) / (natural * 8)) || Math.floor(at / unitBits) !== Math.floor((at + w - 1) / unitBits)) {
-          at = alignUp(at, natural * 8);
-        }
+        // GCC (place_field): move to the next alignment boundary of the declared type
+        // when the field would run past one unit of that type measured from there.
+        if ((at % (natural * 8)) + w > unitBits) at = alignUp(at, natural * 8);
       }
       if (f.attrs.aligned) at = alignUp(at, f.attrs.aligned * 8);
       if (f.name !== null) align = Math.max(align, f.attrs.packed || packedStruct ? (f.attrs.aligned ?? 1) : a);

@@ -8,7 +8,7 @@ const INTMAX: IntType = { bits: 64, signed: true };
 const UINTMAX: IntType = { bits: 64, signed: false };
 
 /** A pp-number or character constant → its value and type; #if widens every integer to intmax/uintmax. */
-export function parseIntegerLiteral(text: string, wide = true): { value: bigint; type: IntType } | undefined {
+export function parseIntegerLiteral(text: string, wide = true, longBits = 64): { value: bigint; type: IntType } | undefined {
   const m = /^(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)([uUlL]*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[1].replace(/'/g, '');
@@ -31,7 +31,7 @@ export function parseIntegerLiteral(text: string, wide = true): { value: bigint;
   const cands: IntType[] = [];
   const add = (bits: number, signed: boolean) => cands.push({ bits, signed });
   if (longs === 0) { if (!unsignedSuffix) add(32, true); if (unsignedSuffix || !decimal) add(32, false); }
-  if (longs <= 1) { if (!unsignedSuffix) add(64, true); if (unsignedSuffix || !decimal) add(64, false); }
+  if (longs <= 1) { if (!unsignedSuffix) add(longBits, true); if (unsignedSuffix || !decimal) add(longBits, false); }
   if (!unsignedSuffix) add(64, true);
   add(64, false);
   const t = cands.find((c) => fits(c.bits, c.signed)) ?? UINTMAX;

@@ -45,8 +45,11 @@ export class TranslationUnit {
     const tree = parser.parse(blanked.text);
     const t2 = performance.now();
     const model = dataModel(config.arch);
+    // Snippet trees live as long as the unit: their nodes are read lazily, and wasm memory is freed in dispose().
+    const snippets: Tree[] = [];
     const snippet = (text: string): Node | undefined => {
       const t = parser.parse(`int __ol_snippet = ${text};`);
+      snippets.push(t);
       const init = t.rootNode.descendantsOfType('init_declarator')[0];
       const v = init?.childForFieldName('value');
       if (!v) return undefined;
@@ -59,7 +62,21 @@ export class TranslationUnit {
     const table = new TypeTable(tree, blanked.text, model, blanked.attributes, snippet, (o) => pp.packAt(o));
     setLayoutOptions(table, { randstruct: isEnabled(config.kconfig, 'CONFIG_RANDSTRUCT') });
     const t3 = performance.now();
-    return new TranslationUnit(main.path, pp, blanked, tree, table, model, { preprocessMs: t1 - t0, parseMs: t2 - t1, indexMs: t3 - t2 });
+    const unit = new TranslationUnit(main.path, pp, blanked, tree, table, model, { preprocessMs: t1 - t0, parseMs: t2 - t1, indexMs: t3 - t2 });
+    unit.snippets = snippets;
+    return unit;
+  }
+
+  private snippets: Tree[] = [];
+  private disposed = false;
+
+  /** Frees the parse trees (web-tree-sitter keeps them in wasm memory until deleted). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.tree.delete();
+    for (const t of this.snippets) t.delete();
+    this.snippets = [];
   }
 
   /** Where the text at `offset` was written (arguments at their own line, macro bodies at the invocation). */

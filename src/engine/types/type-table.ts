@@ -113,6 +113,11 @@ export class TypeTable {
     this.index();
   }
 
+  /** Expressions read with this target's integer widths. */
+  expr(n: Node | null): Expr {
+    return exprFromSyntax(n, this.model.long.size * 8);
+  }
+
   // ----------------------------------------------------------------- index
 
   private index(): void {
@@ -216,7 +221,7 @@ export class TypeTable {
     }
     const node = this.parseTypeName?.(`__OL_EXPR__(${t})`);
     if (!node) return { ok: false, reason: `cannot read '${t}'` };
-    return evaluate(exprFromSyntax(node), this.evalContext());
+    return evaluate(this.expr(node), this.evalContext());
   }
 
   // ------------------------------------------------------------- resolution
@@ -304,7 +309,14 @@ export class TypeTable {
     const have = this.typedefs.get(name);
     if (have) return have;
     const def = this.typedefNodes.get(name);
-    if (!def) return { k: 'unknown', reason: `unknown type name '${name}'` };
+    if (!def) {
+      // compiler built-in type names that tree-sitter reads as identifiers
+      if (name === '_Bool') return this.primitive('_Bool');
+      if (name === '__int128' || name === '__int128_t') return this.intType('__int128', true);
+      if (name === '__uint128_t') return this.intType('__int128', false);
+      if (name === '__builtin_va_list') return { k: 'typedef', name, of: this.model.pointer.size === 8 ? { k: 'array', of: { k: 'int', name: 'char', size: 24, align: 8, fieldAlign: 8, signed: false }, count: 1 } : { k: 'ptr', to: { k: 'void' } } };
+      return { k: 'unknown', reason: `unknown type name '${name}'` };
+    }
     if (this.resolving.has(name)) return { k: 'unknown', reason: `typedef ${name} refers to itself` };
     this.resolving.add(name);
     try {
@@ -375,7 +387,7 @@ export class TypeTable {
           const size = n.childForFieldName('size');
           if (!size) t = { k: 'array', of: t, count: 'flex' };
           else {
-            const v = evaluate(exprFromSyntax(size), this.evalContext());
+            const v = evaluate(this.expr(size), this.evalContext());
             if (!v.ok) return { name: declaratorName(n), type: { k: 'unknown', reason: `array size ${size.text.replace(/\s+/g, ' ').slice(0, 80)}: ${v.reason}` } };
             t = { k: 'array', of: t, count: Number(v.value) };
           }
@@ -468,7 +480,7 @@ export class TypeTable {
               const a = alignOf(this.typeDescriptor(arg), this);
               if (typeof a === 'number') fattrs.aligned = Math.max(fattrs.aligned ?? 0, a);
             } else if (arg) {
-              const v = evaluate(exprFromSyntax(arg), this.evalContext());
+              const v = evaluate(this.expr(arg), this.evalContext());
               if (v.ok) fattrs.aligned = Math.max(fattrs.aligned ?? 0, Number(v.value));
               else fattrs.problem = `_Alignas: ${v.reason}`;
             }
@@ -481,7 +493,7 @@ export class TypeTable {
       const widthFor = (from: number, to: number): FieldDecl['bitWidth'] => {
         const clause = clauses.find((c) => c.startIndex >= from && c.startIndex < to);
         if (!clause) return undefined;
-        const v = evaluate(exprFromSyntax(clause.namedChildren[0] ?? null), this.evalContext());
+        const v = evaluate(this.expr(clause.namedChildren[0] ?? null), this.evalContext());
         return v.ok ? Number(v.value) : { reason: v.reason };
       };
       const bitWidth = declarators.length === 0 ? widthFor(fd.startIndex, fd.endIndex) : undefined;
@@ -519,7 +531,14 @@ export class TypeTable {
     if ('reason' in values) return values;
     let min = 0n, max = 0n;
     for (const v of values.values()) { if (v < min) min = v; if (v > max) max = v; }
-    const packed = e.node ? this.readAttributes(this.attributesIn(e.node.startIndex, e.node.endIndex + 40)).packed : false;
+    // attributes between `enum` and `{`, or after `}` up to the end of the declaration
+    let packed = false;
+    const body = e.node?.childForFieldName('body');
+    if (e.node && body) {
+      const semi = this.text.indexOf(';', body.endIndex);
+      const groups = [...this.attributesIn(e.node.startIndex, body.startIndex), ...this.attributesIn(body.endIndex, semi < 0 ? body.endIndex : semi)];
+      packed = !!this.readAttributes(groups).packed;
+    }
     // GCC: int if every value fits, else unsigned int, else long / unsigned long; packed: the smallest.
     const fits = (bits: number, signed: boolean) => signed ? min >= -(1n << BigInt(bits - 1)) && max < (1n << BigInt(bits - 1)) : min >= 0n && max < (1n << BigInt(bits));
     const sizes = packed ? [1, 2, 4, 8] : [4, 8];
@@ -546,7 +565,7 @@ export class TypeTable {
       const valNode = en.childForFieldName('value');
       if (!name) continue;
       if (valNode) {
-        const v = evaluate(exprFromSyntax(valNode), this.evalContext());
+        const v = evaluate(this.expr(valNode), this.evalContext());
         if (!v.ok) { e.values = undefined; e.error = `enumerator ${name}: ${v.reason}`; return { reason: e.error }; }
         next = v.type.signed ? v.value : v.value;
       }

@@ -1,0 +1,5 @@
+#ifndef _SAMPLE_ASM_PAGE_TYPES_H
+#define _SAMPLE_ASM_PAGE_TYPES_H
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#endif
