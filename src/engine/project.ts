@@ -23,6 +23,7 @@ import { FileSystem } from './preprocess/preprocessor';
 import { Token } from './preprocess/lexer';
 import { StructIndex } from './project/struct-index';
 import { TranslationUnit } from './project/translation-unit';
+import { dataModel } from './abi/data-models';
 
 export interface ProjectOptions extends TreeConfigInput {
   /** extra overlay pairs ("page:net_iov") from settings */
@@ -87,6 +88,7 @@ export class OverlayProject {
 
   private constructor(readonly config: TreeConfig, private readonly parser: CParser, readonly options: ProjectOptions) {
     this.index = new StructIndex(config.srcDir, ['include', path.join('arch', config.srcArch, 'include')]);
+    this.index.wordBits = dataModel(config.arch).pointer.size * 8;
   }
 
   static async open(options: ProjectOptions): Promise<OverlayProject> {
@@ -121,6 +123,13 @@ export class OverlayProject {
       u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
     } else {
       const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
+      // asm-generic/X.h is meant to come through the arch's <asm/X.h>, which may set it up (packing, sizes)
+      const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
+      if (generic && !prelude) {
+        u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include <asm/${generic[2]}>\n#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
+        this.units.set(key, u);
+        return u;
+      }
       u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `${prelude}#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
     }
     this.units.set(key, u);

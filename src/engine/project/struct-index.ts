@@ -95,8 +95,14 @@ export class StructIndex {
       } catch { /* fall through to the scan */ }
     }
     this.scanAll();
-    return (this.byName.get(name) ?? []).filter((l) => l.kind === kind);
+    const found = (this.byName.get(name) ?? []).filter((l) => l.kind === kind);
+    // Prefer the header this arch's build includes: foo_64.h over foo_32.h on 64-bit and back.
+    const other = this.wordBits === 64 ? /_32\.h$/ : /_64\.h$/;
+    return found.sort((a, b) => Number(other.test(a.file)) - Number(other.test(b.file)));
   }
+
+  /** Set by the project from the target's data model. */
+  wordBits = 64;
 
   /** Every struct/union name defined under the index's directories. */
   all(): Array<{ name: string } & StructLocation> {
