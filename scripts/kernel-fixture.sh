@@ -47,7 +47,7 @@ cp -a "$KB" "$DEST.part/kbuild"
 # The packages point at /usr/src and /usr/lib: repoint them inside DEST so `make -C build M=DIR` works.
 echo "include $DEST/common/Makefile" > "$DEST.part/build/Makefile"
 rm -f "$DEST.part/build/scripts"; ln -s "$DEST/kbuild/scripts" "$DEST.part/build/scripts"
-[ -e "$DEST.part/build/tools" ] && { rm -f "$DEST.part/build/tools"; ln -s "$DEST/kbuild/tools" "$DEST.part/build/tools"; } || true
+if [ -L "$DEST.part/build/tools" ] || [ -e "$DEST.part/build/tools" ]; then rm -f "$DEST.part/build/tools"; ln -s "$DEST/kbuild/tools" "$DEST.part/build/tools"; fi
 for l in scripts tools; do
   if [ -L "$DEST.part/common/$l" ]; then rm -f "$DEST.part/common/$l"; ln -s "$DEST/kbuild/$l" "$DEST.part/common/$l"; fi
 done

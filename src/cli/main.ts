@@ -9,6 +9,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   layout: { summary: 'struct layouts as pahole prints them (or JSON)', load: () => require('./layout-command').layoutCommand },
   check: { summary: 'static asserts and overlay rules (text, JSON or SARIF)', load: () => require('./check-command').checkCommand },
+  sim: { summary: 'page_pool simulator: traces and built-in scenarios', load: () => require('./sim-command').simCommand },
   overlay: { summary: 'the mirror map of struct B over struct A, side by side', load: () => require('./overlay-command').overlayCommand },
 };
 

@@ -24,6 +24,7 @@ import { Token } from './preprocess/lexer';
 import { StructIndex } from './project/struct-index';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
+import { simParamsFromTree } from './simulator/params';
 
 export interface ProjectOptions extends TreeConfigInput {
   /** extra overlay pairs ("page:net_iov") from settings */
@@ -231,6 +232,25 @@ export class OverlayProject {
   allHeaderLayouts(progress?: (done: number, total: number) => void): Record<string, FlatLayout | { error: string }> {
     const names = [...new Set(this.index.all().map((l) => l.name))];
     return Object.fromEntries(this.layoutsOf(names, progress));
+  }
+
+  /** Simulator parameters as the tree has them (PP_* macros, PAGE_SIZE, descriptor sizes). */
+  simParams(): ReturnType<typeof simParamsFromTree> {
+    const files = this.locate('page_pool');
+    let macroUnit: TranslationUnit | undefined;
+    try { macroUnit = files[0] ? this.unit(files[0]) : undefined; } catch { macroUnit = undefined; }
+    const fallback = path.join(this.config.srcDir, 'include/net/page_pool/types.h');
+    if (!macroUnit && fs.existsSync(fallback)) macroUnit = this.unit(fallback);
+    return simParamsFromTree({
+      macro: (name) => {
+        const v = macroUnit?.pp.macroValue(name);
+        return v && 'value' in v ? v.value : undefined;
+      },
+      sizeofStruct: (name) => {
+        const a = this.layout(name);
+        return a.ok ? a.layout.size : undefined;
+      },
+    });
   }
 
   // ------------------------------------------------------------------ check

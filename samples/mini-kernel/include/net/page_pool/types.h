@@ -1,6 +1,7 @@
 #ifndef _SAMPLE_PAGE_POOL_TYPES_H
 #define _SAMPLE_PAGE_POOL_TYPES_H
 #include <linux/types.h>
+#include <asm/page_types.h>
 
 #define PP_ALLOC_CACHE_SIZE	128
 #define PP_ALLOC_CACHE_REFILL	64
