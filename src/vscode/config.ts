@@ -1,0 +1,39 @@
+// Every overlayLens.* setting, read in one place.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineConfig } from './protocol';
+
+export interface Settings {
+  buildDir?: string;
+  configFile?: string;
+  arch?: string;
+  extraOverlayPairs: string[];
+  sweepConfigs: string[];
+  inlayHints: boolean;
+  debounceMs: number;
+  codeLens: boolean;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration('overlayLens', scope);
+  const str = (k: string) => { const v = c.get<string>(k); return v && v.trim() ? v.trim() : undefined; };
+  return {
+    buildDir: str('buildDir'),
+    configFile: str('configFile'),
+    arch: str('arch'),
+    extraOverlayPairs: c.get<string[]>('extraOverlayPairs') ?? [],
+    sweepConfigs: c.get<string[]>('sweepConfigs') ?? [],
+    inlayHints: c.get<boolean>('inlayHints') ?? false,
+    debounceMs: c.get<number>('debounceMs') ?? 300,
+    codeLens: c.get<boolean>('codeLens') ?? true,
+  };
+}
+
+/** The one configuration object: the workspace folder that holds a kernel tree, plus the settings. */
+export function engineConfig(folder: vscode.WorkspaceFolder, s: Settings): EngineConfig {
+  const root = folder.uri.fsPath;
+  const resolve = (p?: string) => (p ? path.resolve(root, p.replace(/\$\{workspaceFolder\}/g, root)) : undefined);
+  // In an untrusted workspace, paths from settings may not leave the workspace.
+  const inside = (p?: string) => (p && (vscode.workspace.isTrusted || p.startsWith(root + path.sep)) ? p : undefined);
+  return { srcDir: root, buildDir: inside(resolve(s.buildDir)), configFile: inside(resolve(s.configFile)), arch: s.arch, extraPairs: s.extraOverlayPairs };
+}

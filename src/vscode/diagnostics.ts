@@ -1,0 +1,107 @@
+// Overlay findings and assert results as diagnostics, re-checked (debounced)
+// as the user types: the unsaved text goes to the engine first.
+import * as vscode from 'vscode';
+import { Ctx } from './context';
+import { CheckResult, WireFinding } from './protocol';
+
+const SEVERITY: Record<WireFinding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.Diagnostic {
+  const line = Math.max(0, f.line - 1);
+  const lineText = doc && line < doc.lineCount ? doc.lineAt(line).text : '';
+  const start = Math.max(0, f.column - 1);
+  const end = lineText ? Math.max(start + 1, lineText.replace(/\s+$/, '').length) : start + 1;
+  const d = new vscode.Diagnostic(new vscode.Range(line, start, line, end), f.message, SEVERITY[f.severity]);
+  d.source = 'overlay-lens';
+  d.code = f.rule;
+  return d;
+}
+
+export class OverlayDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('overlay-lens');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** the last result per checked file, for quick fixes and the overlay view */
+  readonly results = new Map<string, CheckResult>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidCheck = this.changed.event;
+
+  constructor(private readonly ctx: Ctx) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, ctx.settings().debounceMs)),
+      vscode.workspace.onDidCloseTextDocument((d) => { if (ctx.inTree(d)) void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined }); }),
+      ctx.onDidOpenTree(() => { for (const d of vscode.workspace.textDocuments) this.schedule(d, 0); }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!this.ctx.inTree(doc)) return;
+    const key = doc.uri.fsPath;
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => void this.check(doc), delay));
+  }
+
+  async check(doc: vscode.TextDocument): Promise<void> {
+    await this.ctx.ready();
+    const file = doc.uri.fsPath;
+    try {
+      await this.ctx.engine.request('setFileText', { file, text: doc.isDirty ? doc.getText() : undefined });
+      const r = await this.ctx.engine.request('check', { files: [file] });
+      this.results.set(file, r);
+      const byFile = new Map<string, vscode.Diagnostic[]>();
+      const docOf = (f: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f);
+      for (const f of r.findings) {
+        if (!byFile.has(f.file)) byFile.set(f.file, []);
+        byFile.get(f.file)!.push(toDiagnostic(f, docOf(f.file)));
+      }
+      // Asserts the engine could not decide are shown as such, never as failures.
+      for (const a of r.asserts.filter((x) => x.status === 'unknown')) {
+        const d = new vscode.Diagnostic(new vscode.Range(a.line - 1, Math.max(0, a.column - 1), a.line - 1, Math.max(1, a.column)), `unknown, because ${a.reason}`, vscode.DiagnosticSeverity.Hint);
+        d.source = 'overlay-lens';
+        d.code = 'overlay/assert-unknown';
+        if (!byFile.has(a.file)) byFile.set(a.file, []);
+        byFile.get(a.file)!.push(d);
+      }
+      // The checked file is owned by this check even when it has no findings now.
+      if (!byFile.has(file)) byFile.set(file, []);
+      for (const [f, ds] of byFile) this.collection.set(vscode.Uri.file(f), ds);
+      this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms`);
+      this.changed.fire(file);
+    } catch (e) {
+      this.ctx.log(`check of ${file} failed: ${(e as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.collection.dispose();
+    this.changed.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The fix each unasserted-field finding carries: insert the assert line. */
+export class AssertQuickFix implements vscode.CodeActionProvider {
+  constructor(private readonly diags: OverlayDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    for (const r of this.diags.results.values()) {
+      for (const f of r.findings) {
+        if (!f.fix || f.file !== doc.uri.fsPath || f.line - 1 !== range.start.line) continue;
+        const a = new vscode.CodeAction(`Add ${f.fix.text}`, vscode.CodeActionKind.QuickFix);
+        a.edit = new vscode.WorkspaceEdit();
+        a.edit.insert(vscode.Uri.file(f.fix.file), new vscode.Position(f.fix.insertBeforeLine - 1, 0), f.fix.text + '\n');
+        a.isPreferred = true;
+        out.push(a);
+      }
+    }
+    return out;
+  }
+}

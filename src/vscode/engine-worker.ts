@@ -1,0 +1,105 @@
+// The engine off the extension host's main thread: one OverlayProject per
+// worker, fed with unsaved buffers, answering the requests in protocol.ts.
+import { parentPort } from 'node:worker_threads';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OverlayProject, LayoutAnswer } from '../engine/project';
+import { flatten, pahole } from '../engine/layout/presenters';
+import { LaidMember } from '../engine/layout/record-layout';
+import { typeName } from '../engine/types/type-table';
+import { mirrorTable } from '../engine/checks/report';
+import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
+import { runTrace, validateTrace } from '../engine/simulator/trace';
+import { CheckResult, RequestMessage, Requests, ResponseMessage, WireMember, WireStruct } from './protocol';
+
+let project: OverlayProject | undefined;
+
+function need(): OverlayProject {
+  if (!project) throw new Error('the engine has no tree open');
+  return project;
+}
+
+function members(ms: LaidMember[], a: LayoutAnswer & { ok: true }, prefix = ''): WireMember[] {
+  return ms.map((m, i) => {
+    const pos = a.unit.position(m.node.startIndex);
+    const next = ms[i + 1];
+    const end = m.offsetBits + (m.bitWidth || m.sizeBits);
+    const hole = next && !next.bitWidth && a.layout.kind === 'struct' && !m.bitWidth ? (next.offsetBits - end) / 8 : 0;
+    const path = m.name === null ? prefix.replace(/\.$/, '') : prefix + m.name;
+    const w: WireMember = { name: m.name, path, offset: Math.floor(m.offsetBits / 8), bitOffset: m.offsetBits % 8, size: m.sizeBits / 8, bitfield: m.bitWidth, type: typeName(m.type), line: pos?.line, file: pos?.file };
+    if (hole > 0) w.holeAfter = hole;
+    if (m.children) { w.children = members(m.children, a, m.name === null ? prefix : `${path}.`); w.aggregate = m.aggregate; }
+    return w;
+  });
+}
+
+function wireStruct(a: LayoutAnswer): WireStruct {
+  if (!a.ok) return { name: a.name, kind: a.kind, file: '', line: 0, endLine: 0, error: a.reason };
+  const rec = a.unit.table.record(a.name);
+  const end = rec ? a.unit.position(rec.node.endIndex - 1) : undefined;
+  const ms = members(a.layout.members, a);
+  let holes = 0;
+  const walk = (xs: WireMember[]) => { for (const x of xs) { if (x.holeAfter) holes++; if (x.children) walk(x.children); } };
+  walk(ms);
+  return { name: a.name, kind: a.kind, file: a.file, line: a.line, endLine: end?.line ?? a.line, size: a.layout.size, align: a.layout.align, holes, members: ms, pahole: pahole(a.layout) };
+}
+
+const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> | Requests[M]['result'] } = {
+  async open(p) {
+    project = await OverlayProject.open({ srcDir: p.srcDir, buildDir: p.buildDir, configFile: p.configFile, arch: p.arch, extraPairs: p.extraPairs });
+    return { label: project.config.label, assumptions: project.config.assumptions, arch: project.config.arch, configFile: project.config.configFile };
+  },
+  setFileText(p) {
+    need().setFileText(p.file, p.text);
+    return null;
+  },
+  check(p) {
+    const pr = need();
+    const t0 = performance.now();
+    const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
+    const r = pr.check(files);
+    const result: CheckResult = {
+      findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder })),
+      asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
+      mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })), table: mirrorTable(m) })),
+      notes: r.notes,
+      files,
+      ms: performance.now() - t0,
+    };
+    return result;
+  },
+  structsInFile(p) {
+    return need().layoutsInFile(p.file).map(wireStruct);
+  },
+  layout(p) {
+    return wireStruct(need().layout(p.name, p.kind ?? 'struct'));
+  },
+  simParams() {
+    const r = need().simParams();
+    return { params: { ...r.params }, fromTree: r.fromTree, defaulted: r.defaulted };
+  },
+  simulate(p) {
+    const base = project ? project.simParams().params : undefined;
+    const params = { ...(base ?? {}), ...(p.overrides ?? {}) };
+    if (p.traceFile) {
+      const trace = validateTrace(JSON.parse(fs.readFileSync(p.traceFile, 'utf8')), p.traceFile);
+      return runTrace(trace, params as never);
+    }
+    const sc = scenario(p.scenario) ?? SCENARIOS[0];
+    return { scenario: sc.name, summary: sc.summary, ...runTrace(sc.build({ ...(runTrace({ ops: [] }).params), ...params } as never, p.rounds ?? 2000, 1), params as never) };
+  },
+};
+
+void flatten;
+
+parentPort?.on('message', async (msg: RequestMessage) => {
+  let reply: ResponseMessage;
+  try {
+    const h = handlers[msg.method] as (p: unknown) => unknown;
+    if (!h) throw new Error(`unknown request ${msg.method}`);
+    reply = { id: msg.id, result: await h(msg.params) };
+  } catch (e) {
+    reply = { id: msg.id, error: (e as Error)?.message ?? String(e) };
+  }
+  parentPort!.postMessage(reply);
+});

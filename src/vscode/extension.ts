@@ -1,0 +1,85 @@
+// Overlay Lens: wires the features together; each lives in its own file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { engineConfig, readSettings } from './config';
+import { Ctx } from './context';
+import { EngineClient } from './engine-client';
+import { AssertQuickFix, OverlayDiagnostics } from './diagnostics';
+import { LayoutHover, StructCache, StructLens } from './layout-hover';
+import { activateOverlayView } from './overlay-view';
+import { activateSimulator } from './simulator-feature';
+import { activateCommands } from './commands';
+import { TreeStatus } from './status-bar';
+
+const SELECTOR: vscode.DocumentSelector = [{ language: 'c', scheme: 'file' }, { language: 'cpp', scheme: 'file' }];
+
+function kernelFolder(): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.workspaceFolders?.find((f) => fs.existsSync(path.join(f.uri.fsPath, 'include')));
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ ctx: Ctx }> {
+  const output = vscode.window.createOutputChannel('Overlay Lens');
+  const log = (msg: string) => output.appendLine(`[${new Date().toISOString().slice(11, 23)}] ${msg}`);
+  const engine = new EngineClient(context.extensionPath, log);
+  const status = new TreeStatus();
+  const opened = new vscode.EventEmitter<void>();
+  let root: string | undefined;
+  let ready: Promise<void> = Promise.reject(new Error('no kernel tree open'));
+  ready.catch(() => undefined);
+
+  const open = async () => {
+    const folder = kernelFolder();
+    if (!folder) {
+      status.show('$(circle-slash) Overlay Lens', 'No kernel tree in this workspace (a folder with include/).');
+      log('no kernel tree (a workspace folder with include/) found');
+      return;
+    }
+    const cfg = engineConfig(folder, readSettings(folder));
+    root = folder.uri.fsPath;
+    const t0 = Date.now();
+    ready = engine.request('open', cfg).then((r) => {
+      status.show(`$(layers) ${r.arch} · ${path.basename(r.configFile ?? 'no config')}`, `Overlay Lens\ntree: ${cfg.srcDir}\nbuild: ${cfg.buildDir ?? '(in tree)'}\n${r.label}${r.assumptions.length ? `\nassuming: ${r.assumptions.join('; ')}` : ''}\nclick to change the architecture`);
+      log(`opened ${cfg.srcDir}: ${r.label} in ${Date.now() - t0} ms`);
+      for (const a of r.assumptions) log(`assuming: ${a}`);
+      opened.fire();
+    }, (e: Error) => {
+      status.show('$(error) Overlay Lens', `Cannot open the tree: ${e.message}`);
+      log(`cannot open ${cfg.srcDir}: ${e.message}`);
+      throw e;
+    });
+    ready.catch(() => undefined);
+    await ready.catch(() => undefined);
+  };
+
+  const ctx: Ctx = {
+    engine,
+    log,
+    settings: () => readSettings(),
+    treeRoot: () => root,
+    ready: () => ready,
+    inTree: (doc) => !!root && (doc.languageId === 'c' || doc.languageId === 'cpp') && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(root + path.sep) && /\.[ch]$/.test(doc.uri.fsPath),
+    onDidOpenTree: opened.event,
+  };
+
+  const diagnostics = new OverlayDiagnostics(ctx);
+  const structs = new StructCache(ctx);
+  context.subscriptions.push(
+    output, engine, status, opened, diagnostics,
+    vscode.languages.registerHoverProvider(SELECTOR, new LayoutHover(ctx, structs, diagnostics)),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new StructLens(ctx, structs, diagnostics)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new AssertQuickFix(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('overlayLens')) void open(); }),
+    vscode.workspace.onDidSaveTextDocument((d) => { if (ctx.inTree(d)) void engine.request('setFileText', { file: d.uri.fsPath, text: undefined }); }),
+  );
+  activateOverlayView(context, ctx, diagnostics);
+  activateSimulator(context, ctx);
+  activateCommands(context, ctx, open);
+  log(`Overlay Lens ${context.extension.packageJSON.version} activated`);
+  void open();
+  return { ctx };
+}
+
+export function deactivate(): void {
+  // disposables do the work
+}

@@ -1,0 +1,91 @@
+// Hover on a struct member: its offset, size and cacheline as pahole would
+// print them, the hole after it, and what it overlays in a mirrored struct.
+import * as vscode from 'vscode';
+import { Ctx } from './context';
+import { OverlayDiagnostics } from './diagnostics';
+import { WireMember, WireStruct } from './protocol';
+
+export class StructCache {
+  private readonly cache = new Map<string, { version: number; structs: Promise<WireStruct[]> }>();
+  constructor(private readonly ctx: Ctx) {}
+
+  structs(doc: vscode.TextDocument): Promise<WireStruct[]> {
+    const key = doc.uri.fsPath;
+    const have = this.cache.get(key);
+    if (have && have.version === doc.version) return have.structs;
+    const structs = (async () => {
+      await this.ctx.ready();
+      await this.ctx.engine.request('setFileText', { file: key, text: doc.isDirty ? doc.getText() : undefined });
+      return this.ctx.engine.request('structsInFile', { file: key });
+    })();
+    this.cache.set(key, { version: doc.version, structs });
+    return structs;
+  }
+}
+
+function findMember(ms: WireMember[] | undefined, line: number, word: string): WireMember | undefined {
+  for (const m of ms ?? []) {
+    if (m.name === word && m.line === line) return m;
+    const inner = findMember(m.children, line, word);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+export class LayoutHover implements vscode.HoverProvider {
+  constructor(private readonly ctx: Ctx, private readonly structs: StructCache, private readonly diags: OverlayDiagnostics) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    if (!this.ctx.inTree(doc)) return undefined;
+    const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
+    if (!range) return undefined;
+    const word = doc.getText(range);
+    const line = pos.line + 1;
+    const all = await this.structs.structs(doc);
+    const s = all.find((x) => line >= x.line && line <= x.endLine && x.members);
+    if (!s) {
+      const named = all.find((x) => x.name === word && x.line === line);
+      if (named?.error) return new vscode.Hover(new vscode.MarkdownString(`**${named.kind} ${named.name}**: layout unknown, because ${named.error}`), range);
+      return undefined;
+    }
+    const md = new vscode.MarkdownString();
+    if (word === s.name && line === s.line) {
+      md.appendMarkdown(`**${s.kind} ${s.name}** · size ${s.size} · align ${s.align} · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)\n`);
+      md.appendCodeblock(s.pahole ?? '', 'c');
+      return new vscode.Hover(md, range);
+    }
+    const m = findMember(s.members, line, word);
+    if (!m) return undefined;
+    const where = m.bitfield ? `offset ${m.offset}:${m.bitOffset} (bit-field :${m.bitfield})` : `offset ${m.offset}`;
+    md.appendMarkdown(`**${s.name}.${m.path}** — \`${m.type}\`\n\n${where} · size ${m.size} · cacheline ${Math.floor(m.offset / 64)}`);
+    if (m.holeAfter) md.appendMarkdown(` · **${m.holeAfter}-byte hole after it**`);
+    md.appendMarkdown(`\n\n\`/* ${String(m.offset).padStart(5)} ${String(m.size).padStart(5)} */\``);
+    for (const r of this.diags.results.values()) {
+      for (const mirror of r.mirrors) {
+        if (mirror.b !== s.name) continue;
+        const row = mirror.rows.find((x) => x.field === m.path);
+        if (row) md.appendMarkdown(`\n\nover **struct ${mirror.a}**: ${row.overlays.length ? row.overlays.map((o) => `\`${o}\``).join(', ') : 'nothing'} — *${row.status}*${row.note ? ` (${row.note})` : ''}`);
+      }
+    }
+    return new vscode.Hover(md, range);
+  }
+}
+
+/** A lens above each struct: size, cachelines, holes, and the overlay it takes part in. */
+export class StructLens implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly ctx: Ctx, private readonly structs: StructCache, diags: OverlayDiagnostics) {
+    diags.onDidCheck(() => this.changed.fire());
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!this.ctx.inTree(doc) || !this.ctx.settings().codeLens) return [];
+    const all = await this.structs.structs(doc);
+    return all.filter((s) => s.line > 0).map((s) => {
+      const title = s.error ? `layout unknown: ${s.error.slice(0, 80)}` : `${s.kind} ${s.name}: ${s.size} bytes · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)`;
+      return new vscode.CodeLens(new vscode.Range(s.line - 1, 0, s.line - 1, 0), { title, command: 'overlayLens.showLayout', arguments: [s.name, s.kind] });
+    });
+  }
+}

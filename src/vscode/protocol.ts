@@ -1,0 +1,112 @@
+// The messages between the extension host and the engine worker. Plain data
+// only (structured clone): positions are 1-based lines/columns as the engine
+// reports them; the adapters convert to VS Code's 0-based ranges.
+
+export interface EngineConfig {
+  srcDir: string;
+  buildDir?: string;
+  configFile?: string;
+  arch?: string;
+  extraPairs?: string[];
+}
+
+export interface WireFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  fix?: { description: string; file: string; insertBeforeLine: number; text: string };
+  onlyUnder?: string[];
+}
+
+export interface WireAssert {
+  file: string;
+  line: number;
+  column: number;
+  status: 'pass' | 'fail' | 'unknown';
+  text: string;
+  macro?: string;
+  lhs?: string;
+  rhs?: string;
+  reason?: string;
+}
+
+export interface WireMember {
+  name: string | null;
+  path: string;
+  offset: number;
+  bitOffset: number;
+  size: number;
+  bitfield: number;
+  type: string;
+  line?: number;
+  file?: string;
+  holeAfter?: number;
+  children?: WireMember[];
+  aggregate?: 'struct' | 'union';
+}
+
+export interface WireStruct {
+  name: string;
+  kind: 'struct' | 'union';
+  file: string;
+  line: number;
+  endLine: number;
+  size?: number;
+  align?: number;
+  holes?: number;
+  members?: WireMember[];
+  pahole?: string;
+  error?: string;
+}
+
+export interface WireMirrorRow {
+  field: string;
+  type: string;
+  start: number;
+  end: number;
+  overlays: string[];
+  status: string;
+  note?: string;
+}
+
+export interface WireMirror {
+  a: string;
+  b: string;
+  aSize: number;
+  bSize: number;
+  regions: Array<{ start: number; end: number; label: string }>;
+  rows: WireMirrorRow[];
+  table: string;
+}
+
+export interface CheckResult {
+  findings: WireFinding[];
+  asserts: WireAssert[];
+  mirrors: WireMirror[];
+  notes: string[];
+  files: string[];
+  ms: number;
+}
+
+export interface Requests {
+  open: { params: EngineConfig; result: { label: string; assumptions: string[]; arch: string; configFile?: string } };
+  setFileText: { params: { file: string; text: string | undefined }; result: null };
+  check: { params: { files: string[] }; result: CheckResult };
+  structsInFile: { params: { file: string }; result: WireStruct[] };
+  layout: { params: { name: string; kind?: 'struct' | 'union' }; result: WireStruct };
+  simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
+  simParams: { params: Record<string, never>; result: { params: Record<string, number | boolean>; fromTree: string[]; defaulted: string[] } };
+}
+
+export type Method = keyof Requests;
+
+export interface RequestMessage<M extends Method = Method> {
+  id: number;
+  method: M;
+  params: Requests[M]['params'];
+}
+
+export type ResponseMessage = { id: number; result: unknown } | { id: number; error: string };
