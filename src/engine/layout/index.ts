@@ -1,0 +1,56 @@
+// The parse → types → layout pipeline behind one door, for callers that hold
+// expanded C text (our preprocessor's output or `gcc -E`) and want layouts:
+//
+//   const parser = await CParser.create();
+//   const table = buildTypeTable(parser, expandedText, dataModel('x86_64'), { randstruct: false });
+//   const page = layoutOf(table, 'struct page');      // RecordLayout | { reason }
+//   if (!('reason' in page)) { toJson(page); toPahole(page); toView(page, position); }
+//   table.tree.delete();                              // wasm memory is not garbage-collected
+//
+// The table is lazy: building it only indexes top-level declarations; a
+// struct is resolved and laid out when asked, and the layout is memoised.
+// TranslationUnit (../project/translation-unit.ts) does the same with the
+// project's preprocessor, #pragma pack and snippet parsing wired in.
+import type { SourcePosition, StructView } from '../checks/layout-view';
+import type { DataModel } from '../abi/data-models';
+import type { CParser } from '../parse/c-parser';
+import { blankGnuExtensions } from '../parse/gnu-extensions';
+import { TypeTable } from '../types/type-table';
+import { flatten, FlatLayout, pahole, structView } from './presenters';
+import { layoutRecord, LayoutOptions, RecordLayout, setLayoutOptions } from './record-layout';
+
+export type { FlatLayout, RecordLayout, LayoutOptions };
+
+/** Parses expanded C text (GNU syntax intact) and indexes its type declarations. */
+export function buildTypeTable(parser: CParser, expanded: string, model: DataModel, opts: LayoutOptions = {}): TypeTable {
+  const blanked = blankGnuExtensions(expanded);
+  const tree = parser.parse(blanked.text);
+  const table = new TypeTable(tree, blanked.text, model, blanked.attributes);
+  setLayoutOptions(table, opts);
+  return table;
+}
+
+/** `'struct page'`, `'union foo'` or a bare tag (struct or union, whichever is defined). */
+export function layoutOf(table: TypeTable, name: string): RecordLayout | { reason: string } {
+  const m = /^\s*(?:(struct|union)\s+)?([A-Za-z_]\w*)\s*$/.exec(name);
+  if (!m) return { reason: `not a struct or union name: ${name}` };
+  const rec = table.record(m[2]);
+  if (!rec) return { reason: `${m[1] ?? 'struct/union'} ${m[2]} is not defined in this text` };
+  if (m[1] && rec.kind !== m[1]) return { reason: `${m[2]} is a ${rec.kind}, not a ${m[1]}` };
+  return layoutRecord(rec, table);
+}
+
+/** The JSON shape btf-layouts.py writes from BTF: {kind,size,align,members:[{path,offset_bits,bitfield,size,type}]} or {error}. */
+export function toJson(l: RecordLayout | { reason: string }): FlatLayout | { error: string } {
+  return 'reason' in l ? { error: l.reason } : flatten(l);
+}
+
+/** pahole -C text, diffable against pahole's own output. */
+export function toPahole(l: RecordLayout): string {
+  return pahole(l);
+}
+
+/** Member tree for the editor; `position` maps an offset in the expanded text to the source (origin map). */
+export function toView(l: RecordLayout, position?: (offset: number) => SourcePosition | undefined): StructView {
+  return structView(l, position);
+}
