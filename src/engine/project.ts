@@ -137,6 +137,13 @@ export class OverlayProject {
     return u;
   }
 
+  /** The files a (cached) unit of `file` read; empty when it has not been built. */
+  includedBy(file: string): string[] {
+    const abs = path.resolve(this.config.srcDir, file);
+    for (const [key, u] of this.units) if (key.startsWith(abs + '\0')) return u.pp.includedFiles;
+    return [];
+  }
+
   /** Where `struct name` is defined: candidate files, best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): string[] {
     return this.index.locate(name, kind).map((l) => l.file);

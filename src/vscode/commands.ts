@@ -1,18 +1,55 @@
 // Palette commands that are not a feature of their own.
 import * as vscode from 'vscode';
 import { Ctx } from './context';
+import { OverlayDiagnostics } from './diagnostics';
 
-export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, reopen: () => Promise<void>): void {
+/** Read-only documents holding pahole-style layouts: overlay-lens-layout:/struct page.pahole */
+export const LAYOUT_SCHEME = 'overlay-lens-layout';
+
+async function pahole(ctx: Ctx, name: string, kind?: 'struct' | 'union'): Promise<string> {
+  const m = /^(struct|union)\s+(\w+)$/.exec(name.trim());
+  await ctx.ready();
+  const s = await ctx.engine.request('layout', { name: m ? m[2] : name.trim(), kind: (m?.[1] as 'struct' | 'union') ?? kind ?? 'struct' });
+  return s.error ? `/* ${s.kind} ${s.name}: unknown, because ${s.error} */\n` : s.pahole ?? '';
+}
+
+const askName = () => vscode.window.showInputBox({ prompt: 'struct name (page, net_iov, union foo)', placeHolder: 'page' });
+
+export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, diags: OverlayDiagnostics, reopen: () => Promise<void>): void {
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(LAYOUT_SCHEME, {
+      provideTextDocumentContent: (uri) => {
+        const [kind, name] = decodeURIComponent(uri.path).replace(/^\//, '').replace(/\.pahole$/, '').split(' ');
+        return pahole(ctx, name, kind as 'struct' | 'union');
+      },
+    }),
     vscode.commands.registerCommand('overlayLens.showLayout', async (name?: string, kind?: 'struct' | 'union') => {
-      name ??= await vscode.window.showInputBox({ prompt: 'struct name (page, net_iov, union foo)', placeHolder: 'page' });
+      name ??= await askName();
       if (!name) return;
       const m = /^(struct|union)\s+(\w+)$/.exec(name.trim());
-      await ctx.ready();
-      const s = await ctx.engine.request('layout', { name: m ? m[2] : name.trim(), kind: (m?.[1] as 'struct' | 'union') ?? kind ?? 'struct' });
-      const text = s.error ? `/* ${s.kind} ${s.name}: unknown, because ${s.error} */\n` : s.pahole ?? '';
-      const doc = await vscode.workspace.openTextDocument({ language: 'c', content: text });
+      const uri = vscode.Uri.from({ scheme: LAYOUT_SCHEME, path: `/${m ? m[1] : kind ?? 'struct'} ${m ? m[2] : name.trim()}.pahole` });
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(doc, 'pahole-layout');
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }),
+    vscode.commands.registerCommand('overlayLens.copyLayout', async (name?: string) => {
+      name ??= await askName();
+      if (!name) return;
+      await vscode.env.clipboard.writeText(await pahole(ctx, name));
+      void vscode.window.setStatusBarMessage(`Overlay Lens: layout of ${name} copied`, 3000);
+    }),
+    vscode.commands.registerCommand('overlayLens.checkWorkspace', async () => {
+      const root = ctx.treeRoot();
+      if (!root) return;
+      const files = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'].map((f) => vscode.Uri.joinPath(vscode.Uri.file(root), f));
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Overlay Lens: checking the overlay headers', cancellable: true }, async (progress, token) => {
+        for (const [i, uri] of files.entries()) {
+          if (token.isCancellationRequested) return;
+          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
+          try { await diags.check(await vscode.workspace.openTextDocument(uri)); } catch { /* a file the tree does not have */ }
+          void i;
+        }
+      });
     }),
     vscode.commands.registerCommand('overlayLens.selectArch', async () => {
       const arch = await vscode.window.showQuickPick(['(from the config)', 'x86_64', 'i386', 'arm64', 'arm', 'riscv64'], { title: 'Overlay Lens: lay out for which architecture?' });

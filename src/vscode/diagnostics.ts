@@ -18,6 +18,7 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
   const d = new vscode.Diagnostic(new vscode.Range(line, start, line, end), f.message, SEVERITY[f.severity]);
   d.source = 'overlay-lens';
   d.code = f.rule;
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(Math.max(0, r.line - 1), Math.max(0, r.column - 1))), r.message));
   return d;
 }
 
@@ -33,11 +34,24 @@ export class OverlayDiagnostics implements vscode.Disposable {
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, ctx.settings().debounceMs)),
-      vscode.workspace.onDidCloseTextDocument((d) => { if (ctx.inTree(d)) void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined }); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.schedule(e.document, ctx.settings().debounceMs);
+        // Open headers that include the edited one see the edit too (their units are rebuilt).
+        for (const d of vscode.workspace.textDocuments) if (d !== e.document && this.results.get(d.uri.fsPath)?.files.length && this.dependsOn(d.uri.fsPath, e.document.uri.fsPath)) this.schedule(d, ctx.settings().debounceMs * 2);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (!ctx.inTree(d)) return;
+        void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined });
+        this.collection.delete(d.uri);
+        this.results.delete(d.uri.fsPath);
+      }),
       ctx.onDidOpenTree(() => { for (const d of vscode.workspace.textDocuments) this.schedule(d, 0); }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private dependsOn(file: string, edited: string): boolean {
+    return this.results.get(file)?.includes?.includes(edited) ?? false;
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {

@@ -59,11 +59,12 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
     const r = pr.check(files);
     const result: CheckResult = {
-      findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder })),
+      findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
       asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
       mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })), table: mirrorTable(m) })),
       notes: r.notes,
       files,
+      includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],
       ms: performance.now() - t0,
     };
     return result;

@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ ctx:
   );
   activateOverlayView(context, ctx, diagnostics);
   activateSimulator(context, ctx);
-  activateCommands(context, ctx, open);
+  activateCommands(context, ctx, diagnostics, open);
   log(`Overlay Lens ${context.extension.packageJSON.version} activated`);
   void open();
   return { ctx };

@@ -76,16 +76,26 @@ export class StructLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly ctx: Ctx, private readonly structs: StructCache, diags: OverlayDiagnostics) {
+  constructor(private readonly ctx: Ctx, private readonly structs: StructCache, private readonly diags: OverlayDiagnostics) {
     diags.onDidCheck(() => this.changed.fire());
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!this.ctx.inTree(doc) || !this.ctx.settings().codeLens) return [];
     const all = await this.structs.structs(doc);
+    const mirrors = [...this.diags.results.values()].flatMap((r) => r.mirrors);
     return all.filter((s) => s.line > 0).map((s) => {
-      const title = s.error ? `layout unknown: ${s.error.slice(0, 80)}` : `${s.kind} ${s.name}: ${s.size} bytes · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)`;
-      return new vscode.CodeLens(new vscode.Range(s.line - 1, 0, s.line - 1, 0), { title, command: 'overlayLens.showLayout', arguments: [s.name, s.kind] });
+      const range = new vscode.Range(s.line - 1, 0, s.line - 1, 0);
+      if (s.error) return new vscode.CodeLens(range, { title: `layout unknown: ${s.error.slice(0, 80)}`, command: 'overlayLens.showLayout', arguments: [s.name, s.kind] });
+      let title = `${s.kind} ${s.name}: ${s.size} bytes · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)`;
+      const m = mirrors.find((x) => x.b === s.name);
+      if (m) {
+        const count = (st: string) => m.rows.filter((r) => r.status === st).length;
+        const bad = m.rows.filter((r) => /fails|differs|outside/.test(r.status)).length;
+        title += ` · over struct ${m.a}: ${count('asserted')} mirrors ok · ${count('unasserted')} unasserted${bad ? ` · ${bad} failing` : ''}`;
+        return new vscode.CodeLens(range, { title, command: 'overlayLens.showOverlay' });
+      }
+      return new vscode.CodeLens(range, { title, command: 'overlayLens.showLayout', arguments: [s.name, s.kind] });
     });
   }
 }

@@ -19,6 +19,7 @@ export interface WireFinding {
   message: string;
   fix?: { description: string; file: string; insertBeforeLine: number; text: string };
   onlyUnder?: string[];
+  related?: Array<{ file: string; line: number; column: number; message: string }>;
 }
 
 export interface WireAssert {
@@ -88,6 +89,8 @@ export interface CheckResult {
   mirrors: WireMirror[];
   notes: string[];
   files: string[];
+  /** every file the checked units read (to re-check dependants of an edit) */
+  includes: string[];
   ms: number;
 }
 

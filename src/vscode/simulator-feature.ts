@@ -64,15 +64,17 @@ export function activateSimulator(context: vscode.ExtensionContext, ctx: Ctx): v
       const word = doc.getText(range);
       if (!/^(PP_[A-Z_]+|page_pool_\w+)$/.test(word)) return undefined;
       await ctx.ready().catch(() => undefined);
+      // the parameters as the code stands now, unsaved text included
+      if (ctx.inTree(doc)) await ctx.engine.request('setFileText', { file: doc.uri.fsPath, text: doc.isDirty ? doc.getText() : undefined }).catch(() => undefined);
       const base = await ctx.engine.request('simParams', {}).catch(() => undefined);
       const params = base?.params ?? {};
-      const now = await ctx.engine.request('simulate', { scenario: 'steady-rx', rounds: 2000 }) as SimOut;
+      const now = await ctx.engine.request('simulate', { scenario: 'steady-rx', rounds: 2000, overrides: params as Record<string, number | boolean> }) as SimOut;
       const key = TUNABLE[word];
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**page_pool preview** — steady RX, 2000 NAPI polls, parameters as the code has them${base?.fromTree.length ? ` (${base.fromTree.join(', ')})` : ''}\n\n`);
       let doubled: SimOut | undefined;
       if (key && typeof params[key] === 'number') {
-        doubled = await ctx.engine.request('simulate', { scenario: 'steady-rx', rounds: 2000, overrides: { [key]: (params[key] as number) * 2 } }) as SimOut;
+        doubled = await ctx.engine.request('simulate', { scenario: 'steady-rx', rounds: 2000, overrides: { ...(params as Record<string, number | boolean>), [key]: (params[key] as number) * 2 } }) as SimOut;
       }
       md.appendMarkdown(`| stat | now |${doubled ? ` ${key} × 2 |` : ''}\n|---|---:|${doubled ? '---:|' : ''}\n`);
       const rows: Array<[string, number, number | undefined]> = [];
