@@ -1,0 +1,134 @@
+// The preprocessor's public entry points. Everything else in this folder is
+// an implementation detail; callers (project.ts, the editor, tests) use:
+//
+//   const r = preprocess({ path: '/tree/probe.c' }, opts);
+//   r.text                 expanded C for tree-sitter (GNU syntax kept; a newline where the source line changes)
+//   r.originAt(offset)     { file, line, column, macro?: { name, file, line, column, args() } }
+//   r.userPosition(offset) the outermost macro invocation when the text came from one, else the origin
+//   r.diagnostics          [{ file, line, column, severity, message }]
+//   r.includedFiles        every file read, in first-read order
+//   r.includes             include edges [{ from, to, line }]; dependantsOf(r, file) walks them backwards
+//   r.macros               the macro table as it stood at the end of the unit
+//   r.macroValue('PP_ALLOC_CACHE_SIZE')  { value: bigint } | { reason }
+//   r.expand('NET_IOV')    the text with the final macro table applied
+//
+// opts (PreprocessOptions): includeDirs (-I, in order), implicitIncludes
+// (-include), defines (predefined + -D; see abi/compiler.ts predefinedMacros),
+// fileSystem ({ read(path) } — serve unsaved editor buffers here),
+// hasAttribute/hasBuiltin (abi/compiler.ts), elideFunctionBodies,
+// keepFunctionBodiesIn, lexCache, limits.
+//
+// For an editor, PreprocessSession keeps the lexed files and in-memory
+// overrides between runs: session.update(path, newText) re-preprocesses and
+// returns the new result together with the changed range of `text`
+// (old start/end, new text) to hand to tree-sitter's Tree.edit().
+import { FileSystem, PreprocessOptions, PreprocessResult, Preprocessor } from './preprocessor';
+import { Token } from './lexer';
+
+export type {
+  Diagnostic, FileSystem, IncludeEdge, Macro, MacroInvocation, Origin, PreprocessLimits, PreprocessOptions, Severity,
+} from './preprocessor';
+export { PreprocessResult } from './preprocessor';
+
+/** Preprocesses one translation unit. `main.text`, when given, is used instead of reading `main.path`. */
+export function preprocess(main: { path: string; text?: string }, opts: PreprocessOptions): PreprocessResult {
+  return new Preprocessor(opts, main.path).run(main);
+}
+
+/** Files that include `file`, directly or through others (the editor re-checks these after an edit). */
+export function dependantsOf(result: PreprocessResult, file: string): string[] {
+  const by = new Map<string, string[]>();
+  for (const e of result.includes) {
+    let l = by.get(e.to);
+    if (!l) by.set(e.to, (l = []));
+    l.push(e.from);
+  }
+  const seen = new Set<string>();
+  const todo = [file];
+  while (todo.length > 0) {
+    for (const f of by.get(todo.pop()!) ?? []) if (!seen.has(f)) { seen.add(f); todo.push(f); }
+  }
+  seen.delete(file);
+  return [...seen];
+}
+
+/** One changed range of the expanded text, in the shape tree-sitter's Tree.edit() wants. */
+export interface TextEdit {
+  /** offsets in the old text */
+  oldStart: number;
+  oldEnd: number;
+  /** what replaces old[oldStart, oldEnd) */
+  newText: string;
+}
+
+export interface SessionUpdate {
+  result: PreprocessResult;
+  /** at most one edit; empty when the expanded text did not change */
+  edits: TextEdit[];
+  /** true when directive lines of the edited file changed (the macro table or include graph may differ) */
+  directivesChanged: boolean;
+  /** time the re-run took */
+  ms: number;
+}
+
+/**
+ * A translation unit kept alive across edits. Every file is read and lexed
+ * once; an update re-lexes only the edited file and re-runs the expansion
+ * over cached tokens, then reports the one changed range of `text`.
+ */
+export class PreprocessSession {
+  private readonly contents = new Map<string, string | undefined>();
+  private readonly lexCache = new Map<string, { text: string; tokens: Token[] }>();
+  private readonly opts: PreprocessOptions;
+  private current: PreprocessResult;
+
+  constructor(private readonly main: { path: string; text?: string }, opts: PreprocessOptions) {
+    const base: FileSystem = opts.fileSystem;
+    const fileSystem: FileSystem = {
+      read: (f) => {
+        if (this.contents.has(f)) return this.contents.get(f);
+        const t = base.read(f);
+        this.contents.set(f, t);
+        return t;
+      },
+    };
+    if (main.text !== undefined) this.contents.set(main.path, main.text);
+    this.opts = { ...opts, fileSystem, lexCache: opts.lexCache ?? this.lexCache };
+    this.current = preprocess({ path: main.path }, this.opts);
+  }
+
+  get result(): PreprocessResult {
+    return this.current;
+  }
+
+  /** Replaces the contents of `file` (saved or not) and re-preprocesses. */
+  update(file: string, newText: string): SessionUpdate {
+    const oldText = this.contents.get(file);
+    const directivesChanged = oldText === undefined || directiveLines(oldText) !== directiveLines(newText);
+    this.contents.set(file, newText);
+    const t0 = performance.now();
+    const before = this.current.text;
+    this.current = preprocess({ path: this.main.path }, this.opts);
+    const ms = performance.now() - t0;
+    return { result: this.current, edits: changedRange(before, this.current.text), directivesChanged, ms };
+  }
+}
+
+/** The directive lines of a file, splices joined: equal strings mean an edit touched no directive. */
+function directiveLines(text: string): string {
+  const joined = text.replace(/\\\r?\n/g, '');
+  const out: string[] = [];
+  for (const line of joined.split('\n')) if (/^\s*#/.test(line)) out.push(line.trim());
+  return out.join('\n');
+}
+
+/** The smallest single range that turns `a` into `b` (common prefix and suffix trimmed). */
+export function changedRange(a: string, b: string): TextEdit[] {
+  if (a === b) return [];
+  let p = 0;
+  const n = Math.min(a.length, b.length);
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return [{ oldStart: p, oldEnd: a.length - s, newText: b.slice(p, b.length - s) }];
+}
