@@ -33,8 +33,9 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/debs" "$TMP/root"
 fetch() { (cd "$TMP/debs" && apt-get download -qq "$@"); }
 pkgs=("linux-source-$MAJOR=$SRCVER" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common" "linux-kbuild-${ABI%%+*}+${ABI#*+}")
-fetch "${pkgs[@]}" 2>/dev/null || fetch "${pkgs[@]}" || { echo "apt-get download failed" >&2; exit 1; }
-fetch "linux-image-$ABI-amd64-unsigned" 2>/dev/null || fetch "linux-image-$ABI-amd64"
+# A stale package index names versions the mirror no longer has: refresh it and retry once.
+fetch "${pkgs[@]}" 2>/dev/null || { apt-get update -qq || true; fetch "${pkgs[@]}"; } || { echo "apt-get download failed: ${pkgs[*]}" >&2; exit 1; }
+fetch "linux-image-$ABI-amd64-unsigned" 2>/dev/null || fetch "linux-image-$ABI-amd64" || { echo "apt-get download failed: linux-image-$ABI-amd64" >&2; exit 1; }
 for d in "$TMP"/debs/*.deb; do dpkg -x "$d" "$TMP/root"; done
 
 rm -rf "$DEST.part"; mkdir -p "$DEST.part"
