@@ -1,6 +1,10 @@
 // Flattening rules on small BTF built here, in the shape bpftool -j prints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { BtfType, flattenBtf } from '../../../src/engine/btf/flatten';
 
 // A hand-built miniature of struct page's first union:
@@ -107,4 +111,19 @@ test('type strings are printed the way btf-layouts.py prints them', () => {
 
 test('a wanted set limits the output by name', () => {
   assert.deepEqual(Object.keys(flattenBtf(types, 8, new Set(['list_head']))), ['list_head']);
+});
+
+test('the reference script (../shared/tools/btf-layouts.py) flattens this BTF identically', (t) => {
+  const reference = path.resolve(__dirname, '../../../../../shared/tools/btf-layouts.py');
+  if (!fs.existsSync(reference)) {
+    console.log(`\n!!!!! SKIPPED: no reference script at ${reference} !!!!!\n`);
+    t.skip(`no ${reference}`);
+    return;
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-btf-')), 'btf.json');
+  fs.writeFileSync(file, JSON.stringify({ types }));
+  const r = spawnSync('python3', [reference, file], { encoding: 'utf8' });
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(layouts, JSON.parse(r.stdout));
 });
