@@ -573,6 +573,13 @@ export class Preprocessor {
     }
   }
 
+  /** The string of _Pragma("..."), destringized (C11 6.10.9p1) and run as a #pragma line. */
+  private pragmaOperator(literal: string, file: number): void {
+    const body = literal.slice(literal.indexOf('"') + 1, -1).replace(/\\(["\\])/g, '$1');
+    const toks = lex(body, file).tokens.filter((x) => x.kind !== TokKind.Newline);
+    if (toks[0]?.text === 'pack') this.pragmaPack(toks.slice(1));
+  }
+
   /** #pragma pack(N) / pack() / pack(push[, N]) / pack(pop): the layout engine caps alignment from here on. */
   private pragmaPack(args: Token[]): void {
     const inner = args.filter((t) => t.text !== '(' && t.text !== ')' && t.text !== ',').map((t) => t.text);
@@ -763,12 +770,24 @@ export class Preprocessor {
       if (t.kind !== TokKind.Ident || t.noexpand) { emit(t); continue; }
       // Function bodies being elided need no expansion at all.
       if (!nested && this.eliding) { emit(t); continue; }
+      if (t.text === '_Pragma') {
+        // C11 6.10.9: the operator runs the pragma (pack matters to layouts) and leaves no tokens.
+        if (peekNonNewline()?.text !== '(') { emit(t); continue; }
+        for (let x = next(); x && x.text !== '('; x = next()) { /* newlines */ }
+        const operand: Token[] = [];
+        for (let x = next(); x && x.text !== ')'; x = next()) if (x.kind !== TokKind.Newline) operand.push(x);
+        if (operand.length !== 1 || operand[0].kind !== TokKind.String) {
+          this.diag(t.file, t.line, t.col, 'error', '_Pragma takes a parenthesized string literal');
+          continue;
+        }
+        this.pragmaOperator(operand[0].text, t.file);
+        continue;
+      }
       const m = this.macros.get(t.text);
       if (!m) { emit(t); continue; }
       if (m.disabled) { const blue = copyToken(t, t.exp, t.space, t.body); blue.noexpand = true; emit(blue); continue; }
       if (this.runaway) { emit(t); continue; }
       if (m.builtin) { for (const x of m.builtin(t)) emit(x); continue; }
-      if (t.text === '_Pragma') { emit(t); continue; }
       let rawArgs: Token[][] | null = null;
       let closeTok: Token | undefined;
       if (m.params) {
@@ -827,7 +846,9 @@ export class Preprocessor {
       this.produced += result.length;
       if (this.produced > this.limits.expansionTokens) {
         this.runaway = true;
-        this.diag(t.file, t.line, t.col, 'error', `macro expansion produced over ${this.limits.expansionTokens} tokens: stopped (runaway macro "${m.name}"?)`);
+        // Reported at the outermost invocation: that is the line the user wrote.
+        const at = exp >= 0 ? this.expansions[exp] : { name: m.name, file: t.file, line: t.line, col: t.col };
+        this.diag(at.file, at.line, at.col, 'error', `macro expansion produced over ${this.limits.expansionTokens} tokens: stopped (runaway macro "${at.name}"?)`);
       }
       m.disabled = true;
       frames.push({ toks: result, pos: 0, macro: m });
