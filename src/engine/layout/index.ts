@@ -5,12 +5,13 @@
 //   const table = buildTypeTable(parser, expandedText, dataModel('x86_64'), { randstruct: false });
 //   const page = layoutOf(table, 'struct page');      // RecordLayout | { reason }
 //   if (!('reason' in page)) { toJson(page); toPahole(page); toView(page, position); }
-//   table.tree.delete();                              // wasm memory is not garbage-collected
+//   disposeTypeTable(table);                          // wasm memory is not garbage-collected
 //
 // The table is lazy: building it only indexes top-level declarations; a
 // struct is resolved and laid out when asked, and the layout is memoised.
 // TranslationUnit (../project/translation-unit.ts) does the same with the
 // project's preprocessor, #pragma pack and snippet parsing wired in.
+import type { Node, Tree } from 'web-tree-sitter';
 import type { SourcePosition, StructView } from '../checks/layout-view';
 import type { DataModel } from '../abi/data-models';
 import type { CParser } from '../parse/c-parser';
@@ -25,9 +26,31 @@ export type { FlatLayout, RecordLayout, LayoutOptions };
 export function buildTypeTable(parser: CParser, expanded: string, model: DataModel, opts: LayoutOptions = {}): TypeTable {
   const blanked = blankGnuExtensions(expanded);
   const tree = parser.parse(blanked.text);
-  const table = new TypeTable(tree, blanked.text, model, blanked.attributes);
+  // attribute and array-size arguments such as sizeof(unsigned long) name types: parse them on the side
+  const snippets: Tree[] = [];
+  const typeName = (text: string): Node | undefined => {
+    const t = parser.parse(`int __ol_snippet = ${text};`);
+    snippets.push(t);
+    const v = t.rootNode.descendantsOfType('init_declarator')[0]?.childForFieldName('value');
+    if (!v) return undefined;
+    if (v.type === 'call_expression' && v.childForFieldName('function')?.text === '__OL_EXPR__') {
+      return v.childForFieldName('arguments')?.namedChildren[0] ?? undefined;
+    }
+    return v;
+  };
+  const table = new TypeTable(tree, blanked.text, model, blanked.attributes, typeName);
   setLayoutOptions(table, opts);
+  sideTrees.set(table, snippets);
   return table;
+}
+
+const sideTrees = new WeakMap<TypeTable, Tree[]>();
+
+/** Frees the table's parse trees (wasm memory); layouts taken from it must not be used afterwards. */
+export function disposeTypeTable(table: TypeTable): void {
+  table.tree.delete();
+  for (const t of sideTrees.get(table) ?? []) t.delete();
+  sideTrees.delete(table);
 }
 
 /** `'struct page'`, `'union foo'` or a bare tag (struct or union, whichever is defined). */

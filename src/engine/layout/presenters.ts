@@ -69,12 +69,27 @@ function rootOfPtr(t: CType): CType {
   return t.k === 'ptr' ? { k: 'void' } : t;
 }
 
+/** pahole starts the offset comment at column 57 (tabs of 8), at least one space after the declaration. */
+function commentColumn(decl: string, indent: number): string {
+  const width = 49 - 8 * (indent - 1);
+  return decl.length + 1 >= width ? decl + ' ' : decl.padEnd(width);
+}
+
+/** pahole counts a bit-field's offset from the start of its storage unit (the declared type's size). */
+function bitComment(m: LaidMember): string {
+  const unitBits = m.sizeBits || 8;
+  const unitStart = Math.floor(m.offsetBits / unitBits) * unitBits;
+  return `/* ${String(unitStart / 8).padStart(5)}:${String(m.offsetBits - unitStart).padStart(2)} ${String(m.sizeBits / 8).padStart(2)} */`;
+}
+
 interface Stats {
   members: number;
   sumMembers: number;
   holes: number;
   sumHoles: number;
   bitHoles: number;
+  sumBitHoles: number;
+  bitMembers: number;
 }
 
 function memberLines(ms: LaidMember[], indent: number, base: number, out: string[], stats: Stats, top: boolean, endBits: number, isUnion: boolean): void {
@@ -84,46 +99,61 @@ function memberLines(ms: LaidMember[], indent: number, base: number, out: string
     const off = m.offsetBits / 8;
     const cl = Math.floor(off / CACHELINE);
     if (top && !isUnion && cl > lastCacheline && m.offsetBits % 8 === 0) {
-      out.push(`${'\t'.repeat(indent)}/* --- cacheline ${cl} boundary (${cl * CACHELINE} bytes) --- */`);
+      const ago = Math.floor(off) - cl * CACHELINE;
+      out.push(`${'\t'.repeat(indent)}/* --- cacheline ${cl} boundary (${cl * CACHELINE} bytes)${ago ? ` was ${ago} byte${ago === 1 ? '' : 's'} ago` : ''} --- */`);
       lastCacheline = cl;
     }
-    if (m.children && (m.name === null || canonical(m.type).k === 'record') && m.name === null) {
+    // pahole writes out anonymous members and named members of an anonymous type in place
+    // (a typedef'd anonymous struct such as atomic_t keeps its typedef name)
+    const inline = m.children && (m.name === null || (m.type.k === 'record' && m.type.rec.name === null));
+    if (inline && m.children) {
       out.push(`${'\t'.repeat(indent)}${m.aggregate ?? 'struct'} {`);
-      const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0 };
+      const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0 };
       memberLines(m.children, indent + 1, m.offsetBits, out, sub, false, m.offsetBits + m.sizeBits, m.aggregate === 'union');
-      out.push(`${'\t'.repeat(indent)}${'};'.padEnd(Math.max(0, 26 - 8 * (indent - 1)) + 22)} /* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`);
+      out.push(`${'\t'.repeat(indent)}${commentColumn(m.name === null ? '};' : `} ${m.name};`, indent)}/* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`);
     } else {
       const { type, name } = declText(m.type, m.name ?? '');
       // pahole: type in 26 columns, name in 21, tabs of deeper nesting eat into the type column
       const typeCol = Math.max(0, 26 - 8 * (indent - 1));
-      const left = `${type.padEnd(typeCol)} ${`${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`.padEnd(21)}`;
+      const left = commentColumn(`${type.padEnd(typeCol)} ${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`, indent);
       const comment = m.bitWidth
-        ? `/* ${String(Math.floor(off)).padStart(5)}:${String(m.offsetBits % 8).padStart(2)} ${String(m.sizeBits / 8).padStart(3)} */`
+        ? bitComment(m)
         : `/* ${String(off).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`;
-      out.push(`${'\t'.repeat(indent)}${left} ${comment}`);
+      out.push(`${'\t'.repeat(indent)}${left}${comment}`);
     }
     stats.members++;
     stats.sumMembers += m.bitWidth ? 0 : m.sizeBits / 8;
+    stats.bitMembers += m.bitWidth;
     if (isUnion) continue;
     // a hole before the next member (or before the end of the enclosing struct)
     const next = ms.slice(i + 1).find((x) => !x.bitWidth || x.offsetBits % 8 === 0);
     const endThis = m.bitWidth ? Math.ceil((m.offsetBits + m.bitWidth) / 8) * 8 : m.offsetBits + m.sizeBits;
     if (m.bitWidth && ms[i + 1]?.bitWidth && ms[i + 1].offsetBits < endThis) continue;
-    const nextStart = next ? next.offsetBits : top ? undefined : endBits;
-    if (nextStart !== undefined && nextStart > endThis && !m.bitWidth) {
-      const hole = (nextStart - endThis) / 8;
-      if (hole >= 1) {
-        out.push(`\n${'\t'.repeat(indent)}/* XXX ${hole} byte${hole === 1 ? '' : 's'} hole, try to pack */`);
-        stats.holes++;
-        stats.sumHoles += hole;
+    // pahole shows no trailing hole inside an anonymous struct: that is the enclosing union's business
+    const nextStart = next ? next.offsetBits : undefined;
+    if (nextStart === undefined) continue;
+    const from = endThis;
+    if (m.bitWidth) {
+      // the rest of the last bit-field's byte is a bit hole, then whole bytes
+      const bitHole = endThis - (m.offsetBits + m.bitWidth);
+      if (bitHole > 0) {
+        out.push(`\n${'\t'.repeat(indent)}/* XXX ${bitHole} bit${bitHole === 1 ? '' : 's'} hole, try to pack */`);
+        stats.bitHoles++;
+        stats.sumBitHoles += bitHole;
       }
+    }
+    if (nextStart - from >= 8) {
+      const hole = (nextStart - from) / 8;
+      out.push(`${m.bitWidth && endThis - (m.offsetBits + m.bitWidth) > 0 ? '' : '\n'}${'\t'.repeat(indent)}/* XXX ${hole} byte${hole === 1 ? '' : 's'} hole, try to pack */\n`);
+      stats.holes++;
+      stats.sumHoles += hole;
     }
   }
 }
 
 export function pahole(l: RecordLayout): string {
   const out: string[] = [`${l.kind} ${l.name ?? ''} {`.replace('  {', ' {')];
-  const stats: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0 };
+  const stats: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0 };
   memberLines(l.members, 1, 0, out, stats, true, l.size * 8, l.kind === 'union');
   const last = l.members[l.members.length - 1];
   const endBits = l.kind === 'union' ? 0 : last ? last.offsetBits + (last.bitWidth || last.sizeBits) : 0;
@@ -132,6 +162,12 @@ export function pahole(l: RecordLayout): string {
   out.push('');
   out.push(`\t/* size: ${l.size}, cachelines: ${cachelines}, members: ${l.members.length} */`);
   if (stats.holes) out.push(`\t/* sum members: ${stats.sumMembers}, holes: ${stats.holes}, sum holes: ${stats.sumHoles} */`);
+  if (stats.bitMembers) {
+    const bits = stats.bitMembers;
+    out.push(stats.bitHoles
+      ? `\t/* sum bitfield members: ${bits} bits, bit holes: ${stats.bitHoles}, sum bit holes: ${stats.sumBitHoles} bits */`
+      : `\t/* sum bitfield members: ${bits} bits${bits % 8 === 0 ? ` (${bits / 8} bytes)` : ''} */`);
+  }
   if (padding > 0) out.push(`\t/* padding: ${padding} */`);
   const lastCl = l.size % CACHELINE;
   if (lastCl) out.push(`\t/* last cacheline: ${lastCl} bytes */`);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CParser } from '../../../src/engine/parse/c-parser';
 import { dataModel } from '../../../src/engine/abi/data-models';
-import { buildTypeTable, layoutOf, toJson, toPahole } from '../../../src/engine/layout';
+import { buildTypeTable, disposeTypeTable, layoutOf, toJson, toPahole } from '../../../src/engine/layout';
 
 const gcc = spawnSync('gcc', ['--version']).status === 0;
 const skip = gcc ? false : 'SKIPPED: gcc is not installed, so there is no oracle';
@@ -78,6 +78,6 @@ test('buildTypeTable/layoutOf/toJson/toPahole on gcc -E output: gcc agrees with 
     assert.deepEqual(toJson(layoutOf(table, 'struct nosuch')), { error: 'struct nosuch is not defined in this text' });
     assert.ok('reason' in layoutOf(table, 'union demo'));
   } finally {
-    table.tree.delete();
+    disposeTypeTable(table);
   }
 });
