@@ -307,7 +307,8 @@ export class Preprocessor {
   private runaway = false;
 
   // output
-  private out = '';
+  // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
+  private readonly outParts: string[] = [];
   private outLen = 0;
   private oCount = 0;
   private oStarts = new Int32Array(1 << 16);
@@ -441,7 +442,7 @@ export class Preprocessor {
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
     return new PreprocessResult(
-      this.out, this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
+      this.outParts.join(''), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
       this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges,
     );
@@ -1056,11 +1057,11 @@ export class Preprocessor {
       file = x.file; line = x.line; col = x.col;
     }
     if (file !== this.curFile || line !== this.curLine) {
-      if (this.outLen > 0) { this.out += '\n'; this.outLen++; }
+      if (this.outLen > 0) { this.outParts.push('\n'); this.outLen++; }
       this.curFile = file;
       this.curLine = line;
     } else if (this.outLen > 0) {
-      this.out += ' ';
+      this.outParts.push(' ');
       this.outLen++;
     }
     const k = this.oCount++;
@@ -1070,7 +1071,7 @@ export class Preprocessor {
     this.oLines[k] = line;
     this.oCols[k] = col;
     this.oExps[k] = exp;
-    this.out += t.text;
+    this.outParts.push(t.text);
     this.outLen += t.text.length;
   }
 }
