@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { driverReport as report, REPO, Session, startSession } from './harness';
+import { activeEditorText, answerInput, driverReport as report, REPO, runCommand, screenshot, Session, startSession, webviewText } from './harness';
 
 let s: Session;
 const driverReport: typeof report = async (...a) => { try { return await report(...a); } catch (e) { failed = true; throw e; } };
@@ -42,8 +42,7 @@ test('the unasserted net_iov.owner is a warning in the Problems panel, with the 
   const problem = s.page.locator('.markers-panel .monaco-tl-row', { hasText: 'net_iov.owner' });
   await problem.first().waitFor({ timeout: 20000 });
   assert.match(await problem.first().innerText(), /NET_IOV_ASSERT_OFFSET\(_pp_mapping_pad, owner\)/);
-  fs.mkdirSync(path.join(REPO, 'docs/screenshots'), { recursive: true });
-  await s.page.screenshot({ path: path.join(REPO, 'docs/screenshots/problems.png') });
+  await screenshot(s.page, 'problems');
 });
 
 test('hover on pp_ref_count shows its offset and size and what it mirrors', { timeout: 120000 }, async () => {
@@ -74,8 +73,22 @@ test('overlay map and page_pool simulation open as webviews; the PP_ALLOC_CACHE_
   assert.match(h, /PP_ALLOC_CACHE_SIZE = 128/);
   assert.match(h, /\| alloc fast \| \d+ \| \d+/);
   assert.match(String(step(r, 'sim-view').label), /page_pool: steady-rx/);
-  // the simulation webview really rendered its charts in the browser
-  const frame = s.page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
-  await frame.locator('h2', { hasText: 'page_pool simulation' }).waitFor({ timeout: 20000 }).catch(() => undefined);
-  await s.page.screenshot({ path: path.join(REPO, 'docs/screenshots/simulation.png') });
+  // the simulation webview really rendered in the browser (a webview renders once its tab is shown)
+  failed = true; // until the webview is seen: keep the screenshot and logs
+  const shown = await webviewText(s.page, /page_pool simulation: steady-rx/, 30000,
+    () => s.page.locator('.tab', { hasText: 'page_pool: steady-rx' }).first().click({ timeout: 2000 }));
+  failed = false;
+  assert.match(shown, /occupancy over time/);
+  assert.match(shown, /fast\s+\d+/);
+  await screenshot(s.page, 'simulation');
+});
+
+test('from the palette, Show Struct Layout on net_iov opens its pahole-style layout', { timeout: 60000 }, async () => {
+  await runCommand(s.page, 'Overlay Lens: Show Struct Layout');
+  await answerInput(s.page, 'net_iov');
+  await s.page.locator('.editor-group-container.active .view-lines', { hasText: 'struct net_iov' }).first().waitFor({ timeout: 20000 });
+  const text = await activeEditorText(s.page);
+  assert.match(text, /pp_ref_count;\s*\/\*\s*40\s+8\s*\*\//);
+  assert.match(text, /size:\s48,\scachelines:\s1/);
+  await screenshot(s.page, 'layout');
 });

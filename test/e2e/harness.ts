@@ -116,3 +116,73 @@ export async function driverReport(s: Session, step: string, ms: number): Promis
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+// UI helpers: what a user does with keyboard and mouse in the workbench.
+
+/** Runs a command from the palette by its visible title, e.g. 'Overlay Lens: Show Overlay Map'. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Answers an open input box (showInputBox) or quick pick with text + Enter. */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P). */
+export async function quickOpen(page: Page, relPath: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await answerInput(page, relPath);
+  await page.locator('.tab.active', { hasText: path.basename(relPath) }).waitFor({ timeout: 10000 });
+}
+
+/** The visible text of the active editor (Monaco renders only the visible lines). */
+export async function activeEditorText(page: Page): Promise<string> {
+  return page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+}
+
+/** Hovers the first visible occurrence of a word in the active editor and returns the hover's text. */
+export async function hoverWord(page: Page, word: string): Promise<string> {
+  await page.mouse.move(0, 0);
+  await page.locator('.editor-group-container.active .view-line span', { hasText: new RegExp(`^${word}$`) }).first().hover();
+  const hover = page.locator('.monaco-hover-content').first();
+  await hover.waitFor({ timeout: 10000 });
+  return hover.innerText();
+}
+
+/** Entries of the Problems panel (opens it). */
+export async function problems(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').first().waitFor({ timeout: 10000 });
+  return page.locator('.markers-panel .monaco-tl-row').allInnerTexts();
+}
+
+/** Waits until some webview frame's body text matches, and returns that text. */
+export async function webviewText(page: Page, re: RegExp, ms: number, reveal?: () => Promise<void>): Promise<string> {
+  const t0 = Date.now();
+  for (let round = 0; ; round++) {
+    // a hidden webview is not rendered: bring it to the front now and then
+    if (reveal && round % 8 === 0) await reveal().catch(() => undefined);
+    for (const f of page.frames()) {
+      if (!/webview/.test(f.url())) continue;
+      const t = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+      if (re.test(t)) return t;
+    }
+    if (Date.now() - t0 > ms) throw new Error(`no webview showed ${re} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A screenshot for the README, into docs/screenshots/NAME.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(path.join(REPO, 'docs/screenshots'), { recursive: true });
+  await page.screenshot({ path: path.join(REPO, 'docs/screenshots', `${name}.png`) });
+}
