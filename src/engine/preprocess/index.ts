@@ -103,6 +103,11 @@ export class PreprocessSession {
 
   /** Replaces the contents of `file` (saved or not) and re-preprocesses. */
   update(file: string, newText: string): SessionUpdate {
+    // A file this unit never looked up cannot change its text (lookups, __has_include included, go through read()).
+    if (!this.contents.has(file)) {
+      this.contents.set(file, newText);
+      return { result: this.current, edits: [], directivesChanged: false, ms: 0 };
+    }
     const oldText = this.contents.get(file);
     const directivesChanged = oldText === undefined || directiveLines(oldText) !== directiveLines(newText);
     this.contents.set(file, newText);

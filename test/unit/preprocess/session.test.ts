@@ -45,6 +45,13 @@ test('session.update: the one changed range applied to the old text gives the ne
   const d = s.update('/a.h', files['/a.h'].replace('#define NR 4', '#define NR 8'));
   assert.equal(d.directivesChanged, true);
   assert.match(squeeze(d.result.text), /longpad\[8\]/);
+  // a file the unit never looked up: no re-run, no edit
+  const other = s.update('/unrelated.h', 'struct x;\n');
+  assert.deepEqual(other.edits, []);
+  assert.equal(other.result, d.result);
+  // ...but one it looked up and did not find does matter once it exists
+  const s2 = new PreprocessSession({ path: '/m.c', text: '#if __has_include("opt.h")\nhave_opt\n#endif\n' }, opts());
+  assert.equal(squeeze(s2.update('/opt.h', '').result.text), 'have_opt');
   // no change, no edit
   assert.deepEqual(s.update('/a.h', files['/a.h'].replace('#define NR 4', '#define NR 8')).edits, []);
 });
