@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq || true
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || { log "apt-get install failed"; exit 77; }
 fi
-# @vitejs/ripgrep downloads a binary at install time; seed its cache with Debian's rg instead.
+# @vscode/ripgrep downloads a binary at install time; seed its cache with Debian's rg instead.
 TMPD=${TMPDIR:-/tmp}
 RGC="$TMPD/vscode-ripgrep-cache-1.15.11"
 mkdir -p "$RGC"
