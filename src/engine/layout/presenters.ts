@@ -114,7 +114,7 @@ function memberLines(ms: LaidMember[], indent: number, base: number, out: string
     } else {
       const { type, name } = declText(m.type, m.name ?? '');
       // pahole: type in 26 columns, name in 21, tabs of deeper nesting eat into the type column
-      const typeCol = Math.max(0, 26 - 8 * (indent - 1));
+      const typeCol = Math.abs(26 - 8 * (indent - 1)); // pahole passes a negative printf width: left-justified, abs
       const left = commentColumn(`${type.padEnd(typeCol)} ${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`, indent);
       const comment = m.bitWidth
         ? bitComment(m)

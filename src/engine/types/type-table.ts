@@ -256,7 +256,9 @@ export class TypeTable {
       case 'int': case 'signed': return this.intType('int', true);
       case 'unsigned': return this.intType('int', false);
       case 'long': return this.intType('long', true);
-      case '_Bool': case 'bool': return { k: 'int', name: '_Bool', size: m.bool.size, align: m.bool.align, fieldAlign: m.bool.align, signed: false };
+      // the kernel's `typedef _Bool bool;` keeps its name (pahole prints bool); tree-sitter reads bool as a primitive
+      case 'bool': return this.typedefNodes.has('bool') ? this.typedefType('bool') : this.primitive('_Bool');
+      case '_Bool': return { k: 'int', name: '_Bool', size: m.bool.size, align: m.bool.align, fieldAlign: m.bool.align, signed: false };
       case 'float': return { k: 'float', name: 'float', size: m.float.size, align: m.float.align, fieldAlign: m.float.fieldAlign ?? m.float.align };
       case 'double': return { k: 'float', name: 'double', size: m.double.size, align: m.double.align, fieldAlign: m.double.fieldAlign ?? m.double.align };
       case 'size_t': return this.typedefType('size_t');
@@ -298,7 +300,7 @@ export class TypeTable {
     if (base === 'char') return this.intType('char', !unsigned, signed);
     if (base === '__int128') return this.intType('__int128', !unsigned);
     if (base && base !== 'int') {
-      if (base === '_Bool' || base === 'bool') return this.primitive('_Bool');
+      if (base === '_Bool' || base === 'bool') return this.primitive(base);
       return { k: 'unknown', reason: `cannot read type '${spec.text}'` };
     }
     const kind = short ? 'short' : longs >= 2 ? 'long long' : longs === 1 ? 'long' : 'int';
