@@ -2,6 +2,7 @@
 // against `pahole -C`), the flattened JSON that ../shared/tools/btf-layouts.py
 // writes from BTF (so the two compare field by field), and the member tree
 // the checks and the editor use.
+import type { Node } from 'web-tree-sitter';
 import { MemberView, SourcePosition, StructView } from '../checks/layout-view';
 import { canonical, CType, typeName } from '../types/type-table';
 import { LaidMember, RecordLayout } from './record-layout';
@@ -57,16 +58,53 @@ export function structView(l: RecordLayout, position?: (offset: number) => Sourc
 const CACHELINE = 64;
 
 /** pahole spells base types as DWARF does, and arrays as `type name[N]`. */
-function declText(t: CType, name: string): { type: string; name: string } {
+function declText(t: CType, name: string, field: Node): { type: string; name: string } {
   let suffix = '';
   let cur = t;
   while (cur.k === 'array') { suffix += `[${cur.count === 'flex' ? '' : cur.count}]`; cur = cur.of; }
-  if (cur.k === 'ptr' && canonical(cur.to).k === 'func') return { type: typeName(rootOfPtr(cur)), name: `(*${name})(...)${suffix}` };
+  if (cur.k === 'ptr' && canonical(cur.to).k === 'func') {
+    // the type table keeps no signature, so the return and parameter types are read from the declaration
+    const fp = functionPointerText(field, name);
+    return fp ? { type: fp.ret, name: `(*${name})(${fp.params})${suffix}` } : { type: 'void', name: `(*${name})(...)${suffix}` };
+  }
   return { type: typeName(cur), name: name + suffix };
 }
 
-function rootOfPtr(t: CType): CType {
-  return t.k === 'ptr' ? { k: 'void' } : t;
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Pointer stars above a declarator, and the declarator under them. */
+function unwrapPointers(d: Node | null): { stars: number; inner: Node | null } {
+  let stars = 0;
+  while (d && (d.type === 'pointer_declarator' || d.type === 'abstract_pointer_declarator')) {
+    stars++;
+    d = d.childForFieldName('declarator');
+  }
+  return { stars, inner: d };
+}
+
+function spelled(type: string, stars: number): string {
+  return stars ? `${type} ${'*'.repeat(stars)}` : type;
+}
+
+function functionPointerText(field: Node, name: string): { ret: string; params: string } | undefined {
+  if (field.type !== 'field_declaration') return undefined;
+  const typeNode = field.childForFieldName('type');
+  if (!typeNode) return undefined;
+  const quals = (n: Node) => n.namedChildren.filter((c) => c?.type === 'type_qualifier').map((c) => c!.text + ' ').join('');
+  for (const d of field.childrenForFieldName('declarator')) {
+    if (!d || !d.descendantsOfType('field_identifier').some((f) => f?.text === name)) continue;
+    const { stars, inner } = unwrapPointers(d);
+    if (inner?.type !== 'function_declarator') return undefined;
+    const params = inner.childForFieldName('parameters')?.namedChildren.map((p) => {
+      if (!p) return '';
+      if (p.type === 'variadic_parameter') return '...';
+      const pt = p.childForFieldName('type');
+      const { stars: ps } = unwrapPointers(p.childForFieldName('declarator'));
+      return spelled(quals(p) + squash(pt?.text ?? ''), ps);
+    }) ?? [];
+    return { ret: spelled(quals(field) + squash(typeNode.text), stars), params: params.join(', ') };
+  }
+  return undefined;
 }
 
 /** pahole starts the offset comment at column 57 (tabs of 8), at least one space after the declaration. */
@@ -112,7 +150,7 @@ function memberLines(ms: LaidMember[], indent: number, base: number, out: string
       memberLines(m.children, indent + 1, m.offsetBits, out, sub, false, m.offsetBits + m.sizeBits, m.aggregate === 'union');
       out.push(`${'\t'.repeat(indent)}${commentColumn(m.name === null ? '};' : `} ${m.name};`, indent)}/* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`);
     } else {
-      const { type, name } = declText(m.type, m.name ?? '');
+      const { type, name } = declText(m.type, m.name ?? '', m.node);
       // pahole: type in 26 columns, name in 21, tabs of deeper nesting eat into the type column
       const typeCol = Math.abs(26 - 8 * (indent - 1)); // pahole passes a negative printf width: left-justified, abs
       const left = commentColumn(`${type.padEnd(typeCol)} ${name}${m.bitWidth ? `:${m.bitWidth}` : ''};`, indent);
