@@ -126,27 +126,28 @@ interface Stats {
   holes: number;
   sumHoles: number;
   bitHoles: number;
+  cacheline: { last: number };
   sumBitHoles: number;
   bitMembers: number;
 }
 
 function memberLines(ms: LaidMember[], indent: number, base: number, out: string[], stats: Stats, top: boolean, endBits: number, isUnion: boolean): void {
-  let lastCacheline = Math.floor(base / 8 / CACHELINE);
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i];
     const off = m.offsetBits / 8;
     const cl = Math.floor(off / CACHELINE);
-    if (top && !isUnion && cl > lastCacheline && m.offsetBits % 8 === 0) {
+    // one running cacheline for the whole print, as pahole keeps it: nested structs mark boundaries too
+    if (!isUnion && cl > stats.cacheline.last && m.offsetBits % 8 === 0) {
       const ago = Math.floor(off) - cl * CACHELINE;
       out.push(`${'\t'.repeat(indent)}/* --- cacheline ${cl} boundary (${cl * CACHELINE} bytes)${ago ? ` was ${ago} byte${ago === 1 ? '' : 's'} ago` : ''} --- */`);
-      lastCacheline = cl;
+      stats.cacheline.last = cl;
     }
     // pahole writes out anonymous members and named members of an anonymous type in place
     // (a typedef'd anonymous struct such as atomic_t keeps its typedef name)
     const inline = m.children && (m.name === null || (m.type.k === 'record' && m.type.rec.name === null));
     if (inline && m.children) {
       out.push(`${'\t'.repeat(indent)}${m.aggregate ?? 'struct'} {`);
-      const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0 };
+      const sub: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0, cacheline: stats.cacheline };
       memberLines(m.children, indent + 1, m.offsetBits, out, sub, false, m.offsetBits + m.sizeBits, m.aggregate === 'union');
       out.push(`${'\t'.repeat(indent)}${commentColumn(m.name === null ? '};' : `} ${m.name};`, indent)}/* ${String(Math.floor(off)).padStart(5)} ${String(m.sizeBits / 8).padStart(5)} */`);
     } else {
@@ -191,7 +192,7 @@ function memberLines(ms: LaidMember[], indent: number, base: number, out: string
 
 export function pahole(l: RecordLayout): string {
   const out: string[] = [`${l.kind} ${l.name ?? ''} {`.replace('  {', ' {')];
-  const stats: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0 };
+  const stats: Stats = { members: 0, sumMembers: 0, holes: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, bitMembers: 0, cacheline: { last: 0 } };
   memberLines(l.members, 1, 0, out, stats, true, l.size * 8, l.kind === 'union');
   const last = l.members[l.members.length - 1];
   const endBits = l.kind === 'union' ? 0 : last ? last.offsetBits + (last.bitWidth || last.sizeBits) : 0;
