@@ -14,6 +14,8 @@ set -euo pipefail
 MAJOR=${2:-6.12}
 DEST=${1:-${OVERLAY_LENS_FIXTURE:-$HOME/.cache/overlay-lens/kernel-$MAJOR}}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# pahole (dwarves) is the oracle of the pahole-text fixture test; best effort, cached fixture or not.
+command -v pahole >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y -qq dwarves || { apt-get update -qq && apt-get install -y -qq dwarves; }; } >/dev/null 2>&1 || true; }
 if [ -f "$DEST/VERSION" ]; then echo "kernel fixture ready: $DEST"; exit 0; fi
 command -v apt-get >/dev/null || { echo "no kernel fixture at $DEST and no apt-get to make one (Debian/Ubuntu only)" >&2; exit 77; }
 [ -f "$ROOT/out/src/engine/btf/cli.js" ] || (cd "$ROOT" && npx tsc -p .)
