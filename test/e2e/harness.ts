@@ -140,7 +140,13 @@ export async function answerInput(page: Page, text: string): Promise<void> {
 /** Opens a workspace file through Quick Open (Ctrl+P). */
 export async function quickOpen(page: Page, relPath: string): Promise<void> {
   await page.keyboard.press('Control+P');
-  await answerInput(page, relPath);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(relPath);
+  // the file search answers after the first keystrokes: Enter only on a real result
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
   await page.locator('.tab.active', { hasText: path.basename(relPath) }).waitFor({ timeout: 10000 });
 }
 
