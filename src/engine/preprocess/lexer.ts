@@ -1,6 +1,6 @@
 // Preprocessing tokens (C11 6.4): one pass over a file's text, line splices
-// and comments removed, every token keeping its line and column. Lexed once
-// per file content and cached by the preprocessor.
+// and comments removed, every token keeping its line and column. The
+// preprocessor lexes as it reads (Lexer); lex() makes a whole array.
 
 export const enum TokKind {
   Ident = 1,
@@ -46,8 +46,6 @@ export function retoken(t: Token, kind: TokKind, text: string, noexpand: boolean
   return { kind, text, line: t.line, col: t.col, file: t.file, space: t.space, noexpand, exp: t.exp, body: t.body, paste: false };
 }
 
-const PUNCT3 = new Set(['...', '<<=', '>>=', '%:%']);
-const PUNCT2 = new Set(['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##', '<:', ':>', '<%', '%>', '%:']);
 
 function isIdStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
@@ -62,107 +60,253 @@ function isDigit(c: number): boolean {
 export interface LexResult {
   tokens: Token[];
   /** problems worth a diagnostic: unterminated comment/literal, NUL bytes */
-  problems: Array<{ line: number; col: number; message: string }>;
+  problems: LexProblem[];
+}
+
+export interface LexProblem {
+  line: number;
+  col: number;
+  message: string;
 }
 
 /** Single-character punctuators share one string each. */
 const ONE_CHAR: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /**
- * Lexes `src`. A line splice (backslash-newline) between tokens continues the
- * logical line; one inside an identifier is not supported (the kernel has none).
+ * Tokens of one text, one at a time: a Newline token ends each logical line
+ * (a line splice continues it; a comment spanning lines does too), and one
+ * more ends the text if it does not end with a newline. The preprocessor
+ * lexes as it reads and keeps no token arrays: tokens of file text die
+ * young, and lines it skips (false #if groups, elided function bodies) are
+ * stepped over without making tokens at all.
  */
-export function lex(src: string, file: number): LexResult {
-  const text = src;
-  const tokens: Token[] = [];
-  const problems: LexResult['problems'] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  let space = false;
-  const physLine = () => line;
-  const push = (kind: TokKind, start: number, end: number) => {
-    tokens.push(makeToken(kind, end - start === 1 && kind === TokKind.Punct ? ONE_CHAR[text.charCodeAt(start)] : text.slice(start, end), line, start - lineStart + 1, file, space, false, -1, false, false));
-    space = false;
-  };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      tokens.push(makeToken(TokKind.Newline, '\n', line, i - lineStart + 1, file, false, false, -1, false, false));
-      i++; line++; lineStart = i; space = false;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; space = true; continue; }
-    // A line splice joins two physical lines into one logical line: no Newline token.
-    if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
-      i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
-      line++; lineStart = i;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) { // /* */
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      if (end < 0) problems.push({ line: physLine(), col: i - lineStart + 1, message: 'unterminated comment' });
-      for (let j = i; j < stop; j++) if (text.charCodeAt(j) === 10) { line++; lineStart = j + 1; }
-      i = stop; space = true;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 47) { // //
-      while (i < n && text.charCodeAt(i) !== 10) i++;
-      space = true;
-      continue;
-    }
-    const start = i;
-    if (isIdStart(c)) {
-      i++;
-      while (i < n && isIdChar(text.charCodeAt(i))) i++;
-      // String/char literal prefixes: L"", u8"", u'', U''
-      const q = text.charCodeAt(i);
-      if ((q === 34 || q === 39) && /^(L|u|U|u8)$/.test(text.slice(start, i))) {
-        i = literalEnd(text, i, q);
-        push(q === 34 ? TokKind.String : TokKind.Char, start, i);
+export class Lexer {
+  /** offset of the next character */
+  i: number;
+  /** physical line of `i`, and the offset that line starts at */
+  line: number;
+  lineStart: number;
+  readonly problems: LexProblem[] = [];
+  private space = false;
+  private lastWasNewline = true;
+  private ended = false;
+
+  constructor(readonly text: string, readonly file: number, start = 0, line = 1) {
+    this.i = start;
+    this.line = line;
+    this.lineStart = start;
+  }
+
+  /** True between logical lines: the next token starts one. */
+  get atLineStart(): boolean {
+    return this.lastWasNewline;
+  }
+
+  next(): Token | undefined {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i;
+    for (;;) {
+      if (i >= n) {
+        this.i = i;
+        if (this.lastWasNewline || this.ended) { this.ended = true; return undefined; }
+        this.ended = true;
+        this.lastWasNewline = true;
+        return makeToken(TokKind.Newline, '\n', this.line, i - this.lineStart + 1, this.file, false, false, -1, false, false);
+      }
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        const t = makeToken(TokKind.Newline, '\n', this.line, i - this.lineStart + 1, this.file, false, false, -1, false, false);
+        i++; this.line++; this.lineStart = i; this.space = false;
+        this.i = i;
+        this.lastWasNewline = true;
+        return t;
+      }
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; this.space = true; continue; }
+      // A line splice joins two physical lines into one logical line: no Newline token.
+      if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
+        i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
+        this.line++; this.lineStart = i;
         continue;
       }
-      push(TokKind.Ident, start, i);
-      continue;
-    }
-    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      // pp-number: digit or .digit, then [0-9a-zA-Z_.] and e+ e- p+ p-
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if ((d === 43 || d === 45) && /[eEpP]/.test(text[i - 1])) { i++; continue; }
-        if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
-        break;
+      if (c === 47 && text.charCodeAt(i + 1) === 42) { i = this.blockComment(i); this.space = true; continue; }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) { // //
+        while (i < n && text.charCodeAt(i) !== 10) i++;
+        this.space = true;
+        continue;
       }
-      push(TokKind.Number, start, i);
-      continue;
+      const start = i;
+      let kind: TokKind;
+      if (isIdStart(c)) {
+        i++;
+        while (i < n && isIdChar(text.charCodeAt(i))) i++;
+        kind = TokKind.Ident;
+        // String/char literal prefixes: L"", u8"", u'', U''
+        const q = text.charCodeAt(i);
+        if ((q === 34 || q === 39) && (i - start === 1 ? c === 76 || c === 117 || c === 85 : i - start === 2 && c === 117 && text.charCodeAt(start + 1) === 56)) {
+          i = literalEnd(text, i, q);
+          kind = q === 34 ? TokKind.String : TokKind.Char;
+        }
+      } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+        // pp-number: digit or .digit, then [0-9a-zA-Z_.] and e+ e- p+ p-
+        i++;
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if ((d === 43 || d === 45)) {
+            const e = text.charCodeAt(i - 1);
+            if (e === 101 || e === 69 || e === 112 || e === 80) { i++; continue; }
+            break;
+          }
+          if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
+          break;
+        }
+        kind = TokKind.Number;
+      } else if (c === 34 || c === 39) {
+        const end = literalEnd(text, i, c);
+        if (end > n || text.charCodeAt(end - 1) !== c) this.problem(i, `unterminated ${c === 34 ? 'string' : 'character'} literal`);
+        i = Math.min(end, n);
+        kind = c === 34 ? TokKind.String : TokKind.Char;
+      } else if (c === 0) {
+        this.problem(i, 'NUL byte in source (binary file?)');
+        i++;
+        continue;
+      } else {
+        i += punctuatorLength(text, i, c);
+        kind = i - start === 1 && !PUNCT1[c] ? TokKind.Other : TokKind.Punct;
+      }
+      const t = makeToken(kind, i - start === 1 && c < 128 ? ONE_CHAR[c] : text.slice(start, i), this.line, start - this.lineStart + 1, this.file, this.space, false, -1, false, false);
+      this.space = false;
+      this.i = i;
+      this.lastWasNewline = false;
+      return t;
     }
-    if (c === 34 || c === 39) {
-      const end = literalEnd(text, i, c);
-      if (end > n || text.charCodeAt(end - 1) !== c) problems.push({ line: physLine(), col: i - lineStart + 1, message: `unterminated ${c === 34 ? 'string' : 'character'} literal` });
-      i = Math.min(end, n);
-      push(c === 34 ? TokKind.String : TokKind.Char, start, i);
-      continue;
-    }
-    if (c === 0) {
-      problems.push({ line: physLine(), col: i - lineStart + 1, message: 'NUL byte in source (binary file?)' });
+  }
+
+  /**
+   * Steps over the rest of the current logical line without making tokens
+   * (a false #if group), up to and past its end. Comments and literals are
+   * stepped over whole, so a `/*` in the line still hides what it hides.
+   */
+  skipLine(): void {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) { i++; this.line++; this.lineStart = i; break; }
+      if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
+        i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
+        this.line++; this.lineStart = i;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) { i = this.blockComment(i); continue; }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+      if (c === 34 || c === 39) { i = Math.min(literalEnd(text, i, c), n); continue; }
       i++;
-      continue;
     }
-    const three = text.substr(i, 3);
-    if (PUNCT3.has(three)) { i += 3; push(TokKind.Punct, start, i); continue; }
-    const two = text.substr(i, 2);
-    if (PUNCT2.has(two)) { i += 2; push(TokKind.Punct, start, i); continue; }
-    if ('[](){}.&*+-~!/%<>^|?:;=,#'.includes(text[i])) { i++; push(TokKind.Punct, start, i); continue; }
-    i++;
-    push(TokKind.Other, start, i);
+    this.i = i;
+    this.space = false;
+    this.lastWasNewline = true;
+    if (i >= n) this.ended = true;
   }
-  if (tokens.length === 0 || tokens[tokens.length - 1].kind !== TokKind.Newline) {
-    tokens.push(makeToken(TokKind.Newline, '\n', line, i - lineStart + 1, file, false, false, -1, false, false));
+
+  /**
+   * Inside a function body being elided: steps over text, counting braces
+   * in `depth`, until the brace that closes the body (left unread: the next
+   * token), a directive line (left unread), or the end. Nothing inside a
+   * body is expanded, so nothing there needs a token.
+   */
+  skipBody(depth: { value: number }): void {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i;
+    let lineStart = this.lastWasNewline;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) { i++; this.line++; this.lineStart = i; lineStart = true; continue; }
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
+      if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
+        i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
+        this.line++; this.lineStart = i;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) { i = this.blockComment(i); continue; }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+      if (lineStart && (c === 35 || (c === 37 && text.charCodeAt(i + 1) === 58))) break; // # or %: opens a directive
+      lineStart = false;
+      if (c === 34 || c === 39) { i = Math.min(literalEnd(text, i, c), n); continue; }
+      if (c === 123) depth.value++;
+      else if (c === 125) {
+        if (depth.value <= 1) break;
+        depth.value--;
+      } else if (isIdStart(c)) {
+        // skip whole identifiers and numbers: u8'x' and the like stay literals
+        const s0 = i;
+        i++;
+        while (i < n && isIdChar(text.charCodeAt(i))) i++;
+        const q = text.charCodeAt(i);
+        if ((q === 34 || q === 39) && (i - s0 === 1 ? c === 76 || c === 117 || c === 85 : i - s0 === 2 && c === 117 && text.charCodeAt(s0 + 1) === 56)) i = Math.min(literalEnd(text, i, q), n);
+        continue;
+      } else if (isDigit(c)) {
+        i++;
+        while (i < n && (isIdChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46 || (text.charCodeAt(i) === 39 && isIdChar(text.charCodeAt(i + 1))))) i++;
+        continue;
+      }
+      i++;
+    }
+    this.i = i;
+    this.space = true;
+    this.lastWasNewline = lineStart;
   }
-  return { tokens, problems };
+
+  private blockComment(i: number): number {
+    const text = this.text;
+    const end = text.indexOf('*/', i + 2);
+    const stop = end < 0 ? text.length : end + 2;
+    if (end < 0) this.problem(i, 'unterminated comment');
+    for (let j = text.indexOf('\n', i); j !== -1 && j < stop; j = text.indexOf('\n', j + 1)) { this.line++; this.lineStart = j + 1; }
+    return stop;
+  }
+
+  private problem(i: number, message: string): void {
+    if (this.problems.length < 20) this.problems.push({ line: this.line, col: i - this.lineStart + 1, message });
+  }
+}
+
+/** Lexes a whole text (macro definitions from the command line, pasted tokens, tests). */
+export function lex(src: string, file: number): LexResult {
+  const lx = new Lexer(src, file);
+  const tokens: Token[] = [];
+  for (let t = lx.next(); t; t = lx.next()) tokens.push(t);
+  return { tokens, problems: lx.problems };
+}
+
+const PUNCT1: boolean[] = [];
+for (const ch of '[](){}.&*+-~!/%<>^|?:;=,#') PUNCT1[ch.charCodeAt(0)] = true;
+
+/** Length of the punctuator at i (1 for a character that is not one: TokKind.Other). */
+function punctuatorLength(text: string, i: number, c: number): number {
+  const d = text.charCodeAt(i + 1);
+  switch (c) {
+    case 46: return d === 46 && text.charCodeAt(i + 2) === 46 ? 3 : 1; // ...
+    case 60: // < <= << <<= <: <%
+      if (d === 60) return text.charCodeAt(i + 2) === 61 ? 3 : 2;
+      return d === 61 || d === 58 || d === 37 ? 2 : 1;
+    case 62: // > >= >> >>=
+      if (d === 62) return text.charCodeAt(i + 2) === 61 ? 3 : 2;
+      return d === 61 ? 2 : 1;
+    case 37: // % %= %> %: %:%
+      if (d === 58) return text.charCodeAt(i + 2) === 37 ? 3 : 2;
+      return d === 61 || d === 62 ? 2 : 1;
+    case 45: return d === 62 || d === 45 || d === 61 ? 2 : 1; // -> -- -=
+    case 43: return d === 43 || d === 61 ? 2 : 1; // ++ +=
+    case 38: return d === 38 || d === 61 ? 2 : 1; // && &=
+    case 124: return d === 124 || d === 61 ? 2 : 1; // || |=
+    case 61: case 33: case 42: case 47: case 94: return d === 61 ? 2 : 1; // == != *= /= ^=
+    case 35: return d === 35 ? 2 : 1; // ##
+    case 58: return d === 62 ? 2 : 1; // :>
+    default: return 1;
+  }
 }
 
 /** End (exclusive) of a string/char literal starting at the quote `i`; stops at end of line. */
