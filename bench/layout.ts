@@ -39,25 +39,27 @@ async function main() {
   const firstMs = performance.now() - t0;
   if (!first.ok) throw new Error(first.reason);
   const tm = first.unit.timings;
-  rows.push(['  of which preprocess / parse / index', `${tm.preprocessMs.toFixed(0)} / ${tm.parseMs.toFixed(0)} / ${tm.indexMs.toFixed(0)} ms`, '', `${first.unit.pp.includedFiles.length} files, ${(first.unit.pp.text.length / 1e6).toFixed(1)} MB expanded`]);
+  rows.push(['  of which preprocess / set-up / parse+layout', `${tm.preprocessMs.toFixed(0)} / ${tm.indexMs.toFixed(0)} / ${(firstMs - tm.preprocessMs - tm.indexMs).toFixed(0)} ms`, '', `${first.unit.pp.includedFiles.length} files, ${(first.unit.pp.text.length / 1e6).toFixed(1)} MB expanded, ${first.unit.declarations.parsedCount} of ${first.unit.pp.declarations.ends.length} declarations parsed`]);
   rows.push(['ours in-process first layout', `${firstMs.toFixed(0)} ms`, '', '']);
   const mm = path.join(f.src, 'include/linux/mm_types.h');
   const text = fs.readFileSync(mm, 'utf8');
   const edits: number[] = [];
   let peak = process.memoryUsage().rss;
-  for (let i = 0; i < N; i++) {
-    // a one-line edit: a comment on struct page's flags line changes, nothing else
-    project.setFileText(mm, text.replace('unsigned long flags;', `unsigned long flags; /* edit ${i} */`));
+  let rebuilt = 0;
+  for (let i = 0; i < Math.max(N, 50); i++) {
+    // a one-line edit that changes tokens (a member of struct page renamed), so nothing can be skipped as unchanged
     const e0 = performance.now();
+    project.setFileText(mm, text.replace('unsigned long flags;', `unsigned long flags_edit${i};`));
     const a = project.layout('page');
     const b = project.layout('net_iov');
     edits.push(performance.now() - e0);
     if (!a.ok || !b.ok) throw new Error('edit broke the layout');
+    if (a.unit.timings.preprocessMs > 100) rebuilt++;
     peak = Math.max(peak, process.memoryUsage().rss);
   }
   project.setFileText(mm, undefined);
   const e = summarize(edits);
-  rows.push(['re-layout after a one-line edit of mm_types.h', `${e.median.toFixed(0)} ms`, `${e.p95.toFixed(0)} ms`, `goal p95 ≤ 20 ms: ${e.p95 <= 20 ? 'met' : 'NOT MET'}`]);
+  rows.push([`re-layout after a one-line edit of mm_types.h (${edits.length}×)`, `${e.median.toFixed(1)} ms`, `${e.p95.toFixed(1)} ms`, `goal p95 ≤ 20 ms: ${e.p95 <= 20 ? 'met' : 'NOT MET'}; ${rebuilt} full rebuild(s)`]);
   rows.push(['peak RSS (this process)', `${(peak / 1048576).toFixed(0)} MB`, '', `goal ≤ 200 MB: ${peak / 1048576 <= 200 ? 'met' : 'NOT MET'}`]);
 
   const w = [48, 22, 10, 0];

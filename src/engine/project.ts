@@ -4,6 +4,7 @@
 // for — a struct's layout, the structs of a file, the overlay check.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { AssertSite, evaluateAsserts } from './checks/asserts';
 import { assertSites } from './checks/assert-sites';
 import { Finding, Fix } from './checks/findings';
@@ -20,7 +21,7 @@ import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
 import { RecordLayout } from './layout/record-layout';
 import { CParser } from './parse/c-parser';
 import { FileSystem } from './preprocess/preprocessor';
-import { Token } from './preprocess/lexer';
+import { DeclarationParses } from './parse/declaration-parses';
 import { StructIndex } from './project/struct-index';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
@@ -84,12 +85,14 @@ const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h',
 export class OverlayProject {
   readonly files = new ProjectFiles();
   private readonly units = new Map<string, TranslationUnit>();
-  private readonly lexCache = new Map<string, { text: string; tokens: Token[] }>();
+  /** declaration parses shared by every unit of the project (and kept across edits) */
+  private readonly parses: DeclarationParses;
   private readonly index: StructIndex;
 
   private constructor(readonly config: TreeConfig, private readonly parser: CParser, readonly options: ProjectOptions) {
     this.index = new StructIndex(config.srcDir, ['include', path.join('arch', config.srcArch, 'include')]);
     this.index.wordBits = dataModel(config.arch).pointer.size * 8;
+    this.parses = new DeclarationParses(parser);
   }
 
   static async open(options: ProjectOptions): Promise<OverlayProject> {
@@ -103,13 +106,23 @@ export class OverlayProject {
     return p;
   }
 
-  /** The editor's unsaved text for a file, or undefined to go back to the disk. Units that read it are dropped. */
+  /**
+   * The editor's unsaved text for a file, or undefined to go back to the
+   * disk. Units that read the file are brought up to date by re-running only
+   * the changed declarations when they can, else dropped (rebuilt when next
+   * asked for). Returns the keys of the dropped units.
+   */
   setFileText(file: string, text: string | undefined): string[] {
     const abs = path.resolve(file);
     this.files.set(abs, text);
+    const now = this.files.read(abs);
     const dropped: string[] = [];
     for (const [key, unit] of this.units) {
-      if (unit.pp.includedFiles.includes(abs)) { this.units.delete(key); unit.dispose(); dropped.push(key); }
+      if (!unit.pp.includedFiles.includes(abs)) continue;
+      const next = now === undefined ? undefined : unit.update(abs, now, this.parses);
+      if (next !== unit) unit.dispose();
+      if (next) this.units.set(key, next);
+      else { this.units.delete(key); dropped.push(key); }
     }
     return dropped;
   }
@@ -121,17 +134,17 @@ export class OverlayProject {
     let u = this.units.get(key);
     if (u) return u;
     if (abs.endsWith('.c')) {
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
     } else {
       const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
       // asm-generic/X.h is meant to come through the arch's <asm/X.h>, which may set it up (packing, sizes)
       const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
       if (generic && !prelude) {
-        u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include <asm/${generic[2]}>\n#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
+        u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include <asm/${generic[2]}>\n#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
         this.units.set(key, u);
         return u;
       }
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `${prelude}#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], lexCache: this.lexCache });
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `${prelude}#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
     }
     this.units.set(key, u);
     return u;
@@ -159,7 +172,7 @@ export class OverlayProject {
       if (!rec) { last = `${path.relative(this.config.srcDir, file)} does not define ${kind} ${name} under this configuration`; continue; }
       const l = u.layout(name, kind);
       if ('reason' in l) return { ok: false, name, kind, reason: l.reason };
-      const pos = u.position(rec.node.startIndex);
+      const pos = u.positionOf(rec.node);
       return { ok: true, name, kind, layout: l, unit: u, file: pos?.file ?? file, line: pos?.line ?? 0 };
     }
     return { ok: false, name, kind, reason: last };
@@ -174,7 +187,7 @@ export class OverlayProject {
   }
 
   view(answer: LayoutAnswer): StructView | undefined {
-    return answer.ok ? structView(answer.layout, (o) => answer.unit.position(o)) : undefined;
+    return answer.ok ? structView(answer.layout, (n) => answer.unit.positionOf(n)) : undefined;
   }
 
   /** Structs and unions whose definition starts in `file`, with their layouts. */
@@ -184,7 +197,7 @@ export class OverlayProject {
     const out: LayoutAnswer[] = [];
     for (const name of u.table.recordNames()) {
       const rec = u.table.record(name)!;
-      const pos = u.position(rec.node.startIndex);
+      const pos = u.positionOf(rec.node);
       if (pos?.file !== abs) continue;
       const l = u.layout(name, rec.kind);
       out.push('reason' in l ? { ok: false, name, kind: rec.kind, reason: l.reason } : { ok: true, name, kind: rec.kind, layout: l, unit: u, file: abs, line: pos.line });
@@ -352,7 +365,7 @@ export class OverlayProject {
     for (const [, u] of units) {
       for (const name of u.table.recordNames()) {
         const rec = u.table.record(name)!;
-        const pos = u.position(rec.node.startIndex);
+        const pos = u.positionOf(rec.node);
         if (!pos || !files.includes(pos.file)) continue;
         const l = u.layout(name, rec.kind);
         if ('reason' in l) continue;
@@ -366,7 +379,7 @@ export class OverlayProject {
       const la = u.layout(pair.a);
       const lb = u.layout(pair.b);
       if ('reason' in la || 'reason' in lb) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: unknown, because ${'reason' in la ? la.reason : (lb as { reason: string }).reason}`); continue; }
-      const pos = (o: number) => u.position(o);
+      const pos = (n: Node) => u.positionOf(n);
       const map = mirrorMap(pair, structView(la, pos), structView(lb, pos), { fixFor: (p, a, b) => this.fixFor(p, a, b) });
       mirrors.push(map);
       findings.push(...map.findings);
@@ -387,7 +400,7 @@ export class OverlayProject {
         const { findings: f } = checkTagAlignment({
           scheme, mask: 'value' in mv ? mv.value : mv,
           alignOf: (st) => { const l = u.layout(st); return 'reason' in l ? l : l.align; },
-          declOf: (st) => { const r = u.table.record(st); return r ? u.position(r.node.startIndex) : undefined; },
+          declOf: (st) => { const r = u.table.record(st); return r ? u.positionOf(r.node) : undefined; },
         });
         findings.push(...f);
       }

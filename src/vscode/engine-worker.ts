@@ -21,7 +21,7 @@ function need(): OverlayProject {
 
 function members(ms: LaidMember[], a: LayoutAnswer & { ok: true }, prefix = ''): WireMember[] {
   return ms.map((m, i) => {
-    const pos = a.unit.position(m.node.startIndex);
+    const pos = a.unit.positionOf(m.node);
     const next = ms[i + 1];
     const end = m.offsetBits + (m.bitWidth || m.sizeBits);
     const hole = next && !next.bitWidth && a.layout.kind === 'struct' && !m.bitWidth ? (next.offsetBits - end) / 8 : 0;
@@ -36,7 +36,7 @@ function members(ms: LaidMember[], a: LayoutAnswer & { ok: true }, prefix = ''):
 function wireStruct(a: LayoutAnswer): WireStruct {
   if (!a.ok) return { name: a.name, kind: a.kind, file: '', line: 0, endLine: 0, error: a.reason };
   const rec = a.unit.table.record(a.name);
-  const end = rec ? a.unit.position(rec.node.endIndex - 1) : undefined;
+  const end = rec ? a.unit.position(a.unit.table.offsetOf(rec.node) + rec.node.endIndex - rec.node.startIndex - 1) : undefined;
   const ms = members(a.layout.members, a);
   let holes = 0;
   const walk = (xs: WireMember[]) => { for (const x of xs) { if (x.holeAfter) holes++; if (x.children) walk(x.children); } };

@@ -4,28 +4,29 @@
 //   const parser = await CParser.create();
 //   const table = buildTypeTable(parser, expandedText, dataModel('x86_64'), { randstruct: false });
 //   const page = layoutOf(table, 'struct page');      // RecordLayout | { reason }
-//   if (!('reason' in page)) { toJson(page); toPahole(page); toView(page, position); }
+//   if (!('reason' in page)) { toJson(page); toPahole(page); toView(table, page, position); }
 //   disposeTypeTable(table);                          // wasm memory is not garbage-collected
 //
-// The table is lazy: building it only indexes top-level declarations; a
-// struct is resolved and laid out when asked, and the layout is memoised.
+// The table is lazy: building it only splits the text into top-level
+// declarations; a declaration is parsed, and a struct resolved and laid
+// out, when asked for, and the layout is memoised.
 // TranslationUnit (../project/translation-unit.ts) does the same with the
 // project's preprocessor, #pragma pack and snippet parsing wired in.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { SourcePosition, StructView } from '../checks/layout-view';
 import type { DataModel } from '../abi/data-models';
 import type { CParser } from '../parse/c-parser';
-import { blankGnuExtensions } from '../parse/gnu-extensions';
+import { UnitDeclarations } from '../parse/declaration-parses';
+import { splitDeclarations } from '../parse/declarations';
 import { TypeTable } from '../types/type-table';
 import { flatten, FlatLayout, pahole, structView } from './presenters';
 import { layoutRecord, LayoutOptions, RecordLayout, setLayoutOptions } from './record-layout';
 
 export type { FlatLayout, RecordLayout, LayoutOptions };
 
-/** Parses expanded C text (GNU syntax intact) and indexes its type declarations. */
+/** Splits expanded C text (GNU syntax intact) into declarations, parsed when a layout needs them. */
 export function buildTypeTable(parser: CParser, expanded: string, model: DataModel, opts: LayoutOptions = {}): TypeTable {
-  const blanked = blankGnuExtensions(expanded);
-  const tree = parser.parse(blanked.text);
+  const declarations = new UnitDeclarations(splitDeclarations(expanded), expanded, parser);
   // attribute and array-size arguments such as sizeof(unsigned long) name types: parse them on the side
   const snippets: Tree[] = [];
   const typeName = (text: string): Node | undefined => {
@@ -38,19 +39,21 @@ export function buildTypeTable(parser: CParser, expanded: string, model: DataMod
     }
     return v;
   };
-  const table = new TypeTable(tree, blanked.text, model, blanked.attributes, typeName);
+  const table = new TypeTable(declarations, model, typeName);
   setLayoutOptions(table, opts);
-  sideTrees.set(table, snippets);
+  owned.set(table, { declarations, snippets });
   return table;
 }
 
-const sideTrees = new WeakMap<TypeTable, Tree[]>();
+const owned = new WeakMap<TypeTable, { declarations: UnitDeclarations; snippets: Tree[] }>();
 
 /** Frees the table's parse trees (wasm memory); layouts taken from it must not be used afterwards. */
 export function disposeTypeTable(table: TypeTable): void {
-  table.tree.delete();
-  for (const t of sideTrees.get(table) ?? []) t.delete();
-  sideTrees.delete(table);
+  const o = owned.get(table);
+  if (!o) return;
+  o.declarations.dispose();
+  for (const t of o.snippets) t.delete();
+  owned.delete(table);
 }
 
 /** `'struct page'`, `'union foo'` or a bare tag (struct or union, whichever is defined). */
@@ -74,6 +77,6 @@ export function toPahole(l: RecordLayout): string {
 }
 
 /** Member tree for the editor; `position` maps an offset in the expanded text to the source (origin map). */
-export function toView(l: RecordLayout, position?: (offset: number) => SourcePosition | undefined): StructView {
-  return structView(l, position);
+export function toView(table: TypeTable, l: RecordLayout, position?: (offset: number) => SourcePosition | undefined): StructView {
+  return structView(l, position && ((n) => position(table.offsetOf(n))));
 }

@@ -37,18 +37,18 @@ export function flatten(l: RecordLayout): FlatLayout {
   return { kind: l.kind, size: l.size, align: l.align, members: out };
 }
 
-/** The member tree for checks and the editor; `position` maps a text offset back to the source. */
-export function structView(l: RecordLayout, position?: (offset: number) => SourcePosition | undefined): StructView {
+/** The member tree for checks and the editor; `position` maps a declaration's node back to the source. */
+export function structView(l: RecordLayout, position?: (node: Node) => SourcePosition | undefined): StructView {
   const conv = (ms: LaidMember[], prefix: string): MemberView[] => ms.map((m) => {
     const path = m.name === null ? '' : prefix + m.name;
     const v: MemberView = { name: m.name, path, offsetBits: m.offsetBits, sizeBits: m.bitWidth || m.sizeBits, bitfield: m.bitWidth, type: typeName(m.type) };
     if (m.children) { v.children = conv(m.children, m.name === null ? prefix : path + '.'); v.aggregate = m.aggregate; }
-    const decl = position?.(m.node.startIndex);
+    const decl = position?.(m.node);
     if (decl) v.decl = decl;
     return v;
   });
   const view: StructView = { kind: l.kind, name: l.name ?? '(anon)', size: l.size, align: l.align, members: conv(l.members, '') };
-  const decl = position?.(l.node.startIndex);
+  const decl = position?.(l.node);
   if (decl) view.decl = decl;
   return view;
 }

@@ -91,7 +91,7 @@ function compute(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: st
   }
   const packedStruct = !!attrs.packed;
   // #pragma pack(N): no member is aligned beyond N, and so neither is the struct
-  const pack = table.packAt(rec.node.startIndex);
+  const pack = table.packAt(table.offsetOf(rec.node));
   const isUnion = rec.kind === 'union';
   let offBits = 0;
   let sizeBits = 0;

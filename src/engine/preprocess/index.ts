@@ -16,14 +16,15 @@
 // (-include), defines (predefined + -D; see abi/compiler.ts predefinedMacros),
 // fileSystem ({ read(path) } — serve unsaved editor buffers here),
 // hasAttribute/hasBuiltin (abi/compiler.ts), elideFunctionBodies,
-// keepFunctionBodiesIn, lexCache, limits.
+// keepFunctionBodiesIn, limits.
 //
-// For an editor, PreprocessSession keeps the lexed files and in-memory
-// overrides between runs: session.update(path, newText) re-preprocesses and
-// returns the new result together with the changed range of `text`
-// (old start/end, new text) to hand to tree-sitter's Tree.edit().
+// r.update(path, newText) re-expands only the declarations an edit touched
+// (from a checkpoint before it to one after it whose state it reproduces)
+// when the file's directive lines did not change, else says why not.
+// For an editor, PreprocessSession keeps the files and in-memory overrides
+// between runs: session.update(path, newText) brings the result up to date
+// and returns it with the changed range of `text` (old start/end, new text).
 import { FileSystem, PreprocessOptions, PreprocessResult, Preprocessor } from './preprocessor';
-import { Token } from './lexer';
 
 export type {
   Diagnostic, FileSystem, IncludeEdge, Macro, MacroInvocation, Origin, PreprocessLimits, PreprocessOptions, Severity,
@@ -67,18 +68,22 @@ export interface SessionUpdate {
   edits: TextEdit[];
   /** true when directive lines of the edited file changed (the macro table or include graph may differ) */
   directivesChanged: boolean;
+  /** true when only the changed declarations were re-expanded (PreprocessResult.update) */
+  incremental: boolean;
+  /** why a full re-run was needed, when it was */
+  reason?: string;
   /** time the re-run took */
   ms: number;
 }
 
 /**
- * A translation unit kept alive across edits. Every file is read and lexed
- * once; an update re-lexes only the edited file and re-runs the expansion
- * over cached tokens, then reports the one changed range of `text`.
+ * A translation unit kept alive across edits. Files are read once; an
+ * update re-expands only the edited declarations when the file's directive
+ * lines did not change (PreprocessResult.update), else re-runs the unit,
+ * and reports the one changed range of `text`.
  */
 export class PreprocessSession {
   private readonly contents = new Map<string, string | undefined>();
-  private readonly lexCache = new Map<string, { text: string; tokens: Token[] }>();
   private readonly opts: PreprocessOptions;
   private current: PreprocessResult;
 
@@ -93,7 +98,7 @@ export class PreprocessSession {
       },
     };
     if (main.text !== undefined) this.contents.set(main.path, main.text);
-    this.opts = { ...opts, fileSystem, lexCache: opts.lexCache ?? this.lexCache };
+    this.opts = { ...opts, fileSystem };
     this.current = preprocess({ path: main.path }, this.opts);
   }
 
@@ -101,21 +106,24 @@ export class PreprocessSession {
     return this.current;
   }
 
-  /** Replaces the contents of `file` (saved or not) and re-preprocesses. */
+  /** Replaces the contents of `file` (saved or not) and brings the result up to date. */
   update(file: string, newText: string): SessionUpdate {
     // A file this unit never looked up cannot change its text (lookups, __has_include included, go through read()).
     if (!this.contents.has(file)) {
       this.contents.set(file, newText);
-      return { result: this.current, edits: [], directivesChanged: false, ms: 0 };
+      return { result: this.current, edits: [], directivesChanged: false, incremental: true, ms: 0 };
     }
     const oldText = this.contents.get(file);
     const directivesChanged = oldText === undefined || directiveLines(oldText) !== directiveLines(newText);
     this.contents.set(file, newText);
     const t0 = performance.now();
-    const before = this.current.text;
-    this.current = preprocess({ path: this.main.path }, this.opts);
+    const before = this.current;
+    const r = oldText === undefined ? { reason: `${file} did not exist` } : before.update(file, newText);
+    const incremental = !('reason' in r);
+    this.current = 'reason' in r ? preprocess({ path: this.main.path }, this.opts) : r;
     const ms = performance.now() - t0;
-    return { result: this.current, edits: changedRange(before, this.current.text), directivesChanged, ms };
+    const edits = this.current === before ? [] : this.current.replaced && incremental ? [this.current.replaced] : changedRange(before.text, this.current.text);
+    return { result: this.current, edits, directivesChanged, incremental, ...('reason' in r ? { reason: r.reason } : {}), ms };
   }
 }
 

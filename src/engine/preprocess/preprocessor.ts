@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { evaluate, INTMAX } from '../eval/evaluate';
 import { Expr } from '../eval/expr';
 import { IfExpressionError, parseIfExpression } from './if-expression';
-import { copyToken, lex, makeToken, retoken, spell, Token, TokKind } from './lexer';
+import { copyToken, lex, LexProblem, Lexer, makeToken, retoken, spell, Token, TokKind } from './lexer';
+import { DeclarationList, DeclarationSplitter } from '../parse/declarations';
 
 export interface FileSystem {
   /** file contents, or undefined when there is no such file */
@@ -41,8 +42,6 @@ export interface PreprocessOptions {
   hasBuiltin?(name: string): boolean;
   /** replace the contents of top-level function bodies with `{ }` (layouts never need them) */
   elideFunctionBodies?: boolean;
-  /** tokens per file, shared between runs (a project's units reuse each other's lexing) */
-  lexCache?: Map<string, { text: string; tokens: Token[] }>;
   /** files whose own function bodies are kept even when eliding (the file being checked: BUILD_BUG_ON lives there) */
   keepFunctionBodiesIn?: string[];
   limits?: Partial<PreprocessLimits>;
@@ -108,6 +107,49 @@ interface Frame {
 }
 
 const NO_TOKENS: Token[] = [];
+const NO_NUMBERS: number[] = [];
+const NO_CONDS: Conditional[] = [];
+
+type OriginArrays = { starts: Int32Array; files: Int32Array; lines: Int32Array; cols: Int32Array; exps: Int32Array };
+
+/**
+ * The origin arrays of a re-run result: the old ones up to the re-run's
+ * start, the re-run's own, then the old ones from its stop on, with text
+ * offsets moved by dLen and the edited file's lines by delta.
+ */
+function spliceOrigins(old: OriginArrays, upTo: number, from: number, region: OriginArrays, regionCount: number, dLen: number, fid: number, delta: number): OriginArrays {
+  const tail = old.starts.length - from;
+  const n = upTo + regionCount + tail;
+  const out: OriginArrays = { starts: new Int32Array(n), files: new Int32Array(n), lines: new Int32Array(n), cols: new Int32Array(n), exps: new Int32Array(n) };
+  for (const k of ['starts', 'files', 'lines', 'cols', 'exps'] as const) {
+    out[k].set(old[k].subarray(0, upTo));
+    out[k].set(region[k].subarray(0, regionCount), upTo);
+    out[k].set(old[k].subarray(from), upTo + regionCount);
+  }
+  const at = upTo + regionCount;
+  const starts = out.starts;
+  if (dLen !== 0) for (let k = at; k < n; k++) starts[k] += dLen;
+  if (delta !== 0) {
+    const files = out.files, lines = out.lines;
+    for (let k = at; k < n; k++) if (files[k] === fid) lines[k] += delta;
+  }
+  return out;
+}
+
+/** A re-run met something only a full run can do (an #include): the caller starts over. */
+class RerunAbort extends Error {}
+
+/** Offsets where each physical line starts (one more entry after a final newline). */
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+/** Same token in the same column (a line's end may move: comments before it are not tokens). */
+function sameToken(a: Token, b: Token): boolean {
+  return a.kind === b.kind && a.text === b.text && a.space === b.space && (a.col === b.col || a.kind === TokKind.Newline);
+}
 
 interface Conditional {
   taken: boolean;
@@ -116,7 +158,48 @@ interface Conditional {
   parentActive: boolean;
 }
 
-/** A file's tokens as the expander pulls them: directive lines handled, inactive lines skipped. */
+/**
+ * The preprocessor's state at a line start of a file where nothing is
+ * pending (no macro call being read, no declaration half-written, no
+ * function body being elided): a re-run after an edit of that file can
+ * start from here, and stop at a later one whose state it reproduces.
+ * Counts are lengths of the run's outputs at that moment.
+ */
+export interface Checkpoint {
+  fid: number;
+  /** offset into the file's text (a line start) and that line */
+  pos: number;
+  line: number;
+  dir: number;
+  outCount: number;
+  outLen: number;
+  decls: number;
+  diagnostics: number;
+  includes: number;
+  packChanges: number;
+  macroLog: number;
+  counter: number;
+  packValue: number;
+  packStack: number[];
+  conds: Conditional[];
+  active: boolean;
+  guard: [string | undefined, boolean, boolean, boolean, boolean];
+  curFile: number;
+  curLine: number;
+  recent: Token[];
+  includeStack: string[];
+}
+
+/** What an incremental re-run needs from a finished run. */
+interface RunState {
+  checkpoints: Checkpoint[];
+  /** the text each file was read as (re-lexed when it is edited: tokens of every file would cost ~15× their text in memory) */
+  fileTexts: Map<number, string>;
+  /** how many times each file was processed */
+  instances: Map<number, number>;
+}
+
+/** A file's tokens as the expander pulls them: directive lines handled, false groups and elided bodies stepped over. */
 class FileSource {
   conds: Conditional[] = [];
   active = true;
@@ -125,36 +208,53 @@ class FileSource {
   guardClosed = false;
   guardBroken = false;
   seenContent = false;
-  private i = 0;
-  private atLineStart = true;
+  readonly lexer: Lexer;
   private ahead: Token[] = [];
   private aheadPos = 0;
+  /** the lexer position of the last checkpoint taken here */
+  lastCheckpoint = -1;
+  lastCheckpointOut = -1;
+  lastCheckpointLog = -1;
+  lastCheckpointIncludes = -1;
+  /** an incremental re-run stops at the first quiet line start whose position is a key */
+  stopAt: Map<number, Checkpoint> | undefined;
+  stoppedAt: Checkpoint | undefined;
 
-  constructor(private readonly pp: Preprocessor, readonly file: string, readonly fid: number, private readonly toks: Token[], readonly dir: number) {}
+  constructor(private readonly pp: Preprocessor, readonly file: string, readonly fid: number, readonly text: string, readonly dir: number, start = 0, line = 1) {
+    this.lexer = new Lexer(text, fid, start, line);
+  }
+
+  get idle(): boolean {
+    return this.aheadPos >= this.ahead.length;
+  }
 
   private pull(): Token | undefined {
-    const toks = this.toks;
-    const n = toks.length;
+    const lx = this.lexer;
     for (;;) {
-      if (this.i >= n) return undefined;
-      const t = toks[this.i];
-      if (this.atLineStart && t.kind === TokKind.Punct && (t.text === '#' || t.text === '%:')) {
-        let e = this.i + 1;
-        while (e < n && toks[e].kind !== TokKind.Newline) e++;
-        const line = toks.slice(this.i + 1, e);
-        this.i = e + 1;
-        this.pp.handleDirective(this, t, line);
-        continue;
+      if (lx.atLineStart && this.pp.quietAt(this)) {
+        if (this.stopAt) {
+          const c = this.stopAt.get(lx.i);
+          if (c) { this.stoppedAt = c; this.stopAt = undefined; lx.i = lx.text.length; lx.next(); return undefined; }
+        }
+        this.pp.checkpoint(this);
       }
-      if (!this.active) {
-        while (this.i < n && toks[this.i].kind !== TokKind.Newline) this.i++;
-        this.i++;
-        this.atLineStart = true;
-        continue;
+      if (this.active && this.pp.elidingBody()) this.pp.skipElided(lx);
+      const lineStart = lx.atLineStart;
+      const t = lx.next();
+      if (!t) return undefined;
+      if (lineStart) {
+        if (t.kind === TokKind.Punct && (t.text === '#' || t.text === '%:')) {
+          const line: Token[] = [];
+          for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x);
+          this.pp.handleDirective(this, t, line);
+          continue;
+        }
+        if (!this.active) {
+          if (t.kind !== TokKind.Newline) lx.skipLine();
+          continue;
+        }
       }
-      this.i++;
-      this.atLineStart = t.kind === TokKind.Newline;
-      if (!this.atLineStart && this.conds.length === 0 && !this.guardOpen) this.guardBroken = true;
+      if (t.kind !== TokKind.Newline && this.conds.length === 0 && !this.guardOpen) this.guardBroken = true;
       return t;
     }
   }
@@ -183,6 +283,7 @@ class FileSource {
       const c = this.conds[this.conds.length - 1];
       this.pp.reportUnterminated(this.fid, c.line);
     }
+    for (const p of this.lexer.problems) this.pp.reportLexProblem(this.fid, p);
   }
 
   get guard(): string | undefined {
@@ -221,7 +322,28 @@ export class PreprocessResult {
     private readonly pp: Preprocessor,
     /** #pragma pack changes: from `offset` of the text on, alignment is capped at `value` (0: no cap) */
     readonly packChanges: Array<{ offset: number; value: number }> = [],
+    /** the top-level declarations of `text` and the names they may define */
+    readonly declarations: DeclarationList = { starts: [], ends: [], names: [], kinds: [], decls: [] },
+    private readonly state?: RunState,
+    /** set by update(): the range of the old text this one replaced (tree-sitter's Tree.edit() shape) */
+    readonly replaced?: { oldStart: number; oldEnd: number; newText: string },
   ) {}
+
+  /**
+   * The result of the same unit after `file` changed to `newText`, made by
+   * re-running only the changed declarations of that file when its directive
+   * lines did not change; `{ reason }` when a full run is needed. Either way
+   * this result must not be used afterwards (its preprocessor moved on).
+   */
+  update(file: string, newText: string): PreprocessResult | { reason: string } {
+    if (!this.state) return { reason: 'no checkpoints were kept for this run' };
+    return this.pp.rerun(this, this.state, file, newText);
+  }
+
+  /** The raw arrays, for Preprocessor.rerun(). */
+  arrays() {
+    return { starts: this.starts, files: this.files, lines: this.lines, cols: this.cols, exps: this.exps };
+  }
 
   /** The #pragma pack cap in force at `offset` (0 when none). */
   packAt(offset: number): number {
@@ -292,23 +414,39 @@ export class Preprocessor {
   // File indices are process-wide, so tokens lexed by one run serve every later one.
   private readonly fileNames = FILE_NAMES;
   private readonly fileIndex = FILE_INDEX;
-  private readonly lexCache: Map<string, { text: string; tokens: Token[] }>;
-  private readonly diagnostics: Diagnostic[] = [];
-  private readonly includes: IncludeEdge[] = [];
+  private diagnostics: Diagnostic[] = [];
+  private includes: IncludeEdge[] = [];
   private readonly pragmaOnce = new Set<string>();
   private readonly guards = new Map<string, string>();
   private readonly includedFiles: string[] = [];
   private readonly includedSet = new Set<string>();
-  private readonly includeStack: string[] = [];
+  private includeStack: string[] = [];
+  private stackSnapshot: string[] | undefined;
   private readonly resolveCache = new Map<string, { file: string; dir: number } | null>();
   private readonly expansions: Expansion[] = [];
   private counter = 0;
   private produced = 0;
   private runaway = false;
+  // Every #define/#undef in order, with the definition it replaced: a re-run rewinds the table to a checkpoint.
+  private logNames: string[] = [];
+  private logPrev: Array<Macro | undefined> = [];
+  private logNext: Array<Macro | undefined> = [];
+  private checkpoints: Checkpoint[] = [];
+  private readonly fileTexts = new Map<number, string>();
+  private readonly instances = new Map<number, number>();
+  /** files whose text __LINE__ was expanded for: their later lines cannot move in a re-run */
+  private readonly lineMacroFiles = new Set<number>();
+  /** >0 while tokens are being read ahead (macro arguments, _Pragma operands): no checkpoint then */
+  private busy = 0;
+  private rerunning = false;
+  /** #include lines seen: a checkpoint follows each, so a re-run need not go back over one */
+  private includeDirectives = 0;
+  /** output tokens before oStarts[0] (a re-run writes only its region) */
+  private countBase = 0;
 
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
-  private readonly outParts: string[] = [];
+  private outParts: string[] = [];
   private outLen = 0;
   private oCount = 0;
   private oStarts = new Int32Array(1 << 16);
@@ -318,6 +456,7 @@ export class Preprocessor {
   private oExps = new Int32Array(1 << 16);
   private curFile = -1;
   private curLine = -1;
+  private splitter = new DeclarationSplitter();
   // function-body elision
   private depth = 0;
   private recent: Token[] = [];
@@ -327,7 +466,6 @@ export class Preprocessor {
   constructor(opts: PreprocessOptions, private readonly mainFile = '<command line>') {
     this.opts = opts;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.lexCache = opts.lexCache ?? new Map();
     this.defineBuiltins();
     for (const [k, v] of opts.defines) this.defineFromText(k, v, '<command line>');
   }
@@ -360,7 +498,7 @@ export class Preprocessor {
     const where = (t: Token) => (t.exp >= 0 ? this.expansions[t.exp] : t);
     mk('__FILE__', (t) => str(t, this.fileNames[where(t).file] ?? ''));
     mk('__BASE_FILE__', (t) => str(t, this.mainFile));
-    mk('__LINE__', (t) => num(t, where(t).line));
+    mk('__LINE__', (t) => { const w = where(t); this.lineMacroFiles.add(w.file); return num(t, w.line); });
     mk('__COUNTER__', (t) => num(t, this.counter++));
     mk('__INCLUDE_LEVEL__', (t) => num(t, Math.max(0, this.includeStack.length - 1)));
     mk('__DATE__', (t) => str(t, 'Jan  1 1970'));
@@ -376,30 +514,44 @@ export class Preprocessor {
 
   // ---------------------------------------------------------------- files
 
-  private loadTokens(file: string): Token[] | undefined {
+  /** A file's text, or undefined when it cannot be read; "" (with a diagnostic) when it must not be. */
+  private loadText(file: string): string | undefined {
     const text = this.opts.fileSystem.read(file);
     if (text === undefined) return undefined;
     const id = this.fileId(file);
-    const cached = this.lexCache.get(file);
-    if (cached && cached.text === text) return cached.tokens;
     if (text.length > this.limits.fileBytes) {
       this.diag(id, 1, 1, 'error', `${file} is ${(text.length / 1048576).toFixed(1)} MB, over the ${(this.limits.fileBytes / 1048576).toFixed(0)} MB limit: not read`);
-      return [];
+      this.fileTexts.set(id, text);
+      return '';
     }
     const nul = text.indexOf('\0');
     if (nul >= 0 && nul < 4096) {
       const line = text.slice(0, nul).split('\n').length;
       this.diag(id, line, 1, 'error', `${file} looks binary (NUL byte at line ${line}): not read`);
-      return [];
+      this.fileTexts.set(id, text);
+      return '';
     }
     if (text.includes('\uFFFD')) {
       const at = text.indexOf('\uFFFD');
       this.diag(id, text.slice(0, at).split('\n').length, 1, 'warning', `${file} is not valid UTF-8; invalid bytes read as U+FFFD`);
     }
-    const r = lex(text, id);
-    for (const p of r.problems.slice(0, 20)) this.diag(id, p.line, p.col, p.message.startsWith('NUL') ? 'error' : 'warning', p.message);
-    this.lexCache.set(file, { text, tokens: r.tokens });
-    return r.tokens;
+    this.fileTexts.set(id, text);
+    return text;
+  }
+
+  reportLexProblem(fid: number, p: LexProblem): void {
+    this.diag(fid, p.line, p.col, p.message.startsWith('NUL') ? 'error' : 'warning', p.message);
+  }
+
+  /** FileSource asks before each token of an active line: is a function body being elided (and nothing read ahead)? */
+  elidingBody(): boolean {
+    return this.eliding && this.busy === 0;
+  }
+
+  skipElided(lx: Lexer): void {
+    const d = { value: this.elideDepth };
+    lx.skipBody(d);
+    this.elideDepth = d.value;
   }
 
   private resolveInclude(name: string, angled: boolean, fromFile: string, next: boolean, fromDir: number): { file: string; dir: number } | null {
@@ -435,16 +587,17 @@ export class Preprocessor {
       (this.opts as { fileSystem: FileSystem }).fileSystem = { read: (f) => (f === main.path ? text : fsys.read(f)) };
     }
     for (const inc of this.opts.implicitIncludes) this.includeFile(inc, -1, main.path, 0);
-    const mainTokens = this.loadTokens(main.path);
-    if (mainTokens === undefined) this.diag(main.path, 1, 1, 'error', `cannot read ${main.path}`);
-    else this.processFile(main.path, mainTokens, -1);
+    const mainText = this.loadText(main.path);
+    if (mainText === undefined) this.diag(main.path, 1, 1, 'error', `cannot read ${main.path}`);
+    else this.processFile(main.path, mainText, -1);
     this.flushElision();
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
     return new PreprocessResult(
       this.outParts.join(''), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
       this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
-      this.includedFiles, this.includes, this.macros, this, this.packChanges,
+      this.includedFiles, this.includes, this.macros, this, this.packChanges, this.splitter.finish(),
+      { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
     );
   }
 
@@ -452,31 +605,241 @@ export class Preprocessor {
     if (this.pragmaOnce.has(file)) return;
     const guard = this.guards.get(file);
     if (guard !== undefined && this.macros.has(guard)) return;
+    // An include that reads a file is beyond a re-run (its files' checkpoints are not replayed); a skipped one is harmless.
+    if (this.rerunning) throw new RerunAbort(`an #include of ${path.basename(file)} from ${path.basename(from)}:${line} is inside the re-run`);
     if (this.includeStack.length >= this.limits.includeDepth) {
       this.diag(from, line, 1, 'error', `#include nested too deeply (${this.limits.includeDepth} levels) including ${file}: include cycle? (${this.includeStack.slice(-3).map((f) => path.basename(f)).join(' → ')} → ${path.basename(file)})`);
       return;
     }
-    const toks = this.loadTokens(file);
-    if (toks === undefined) {
+    const text = this.loadText(file);
+    if (text === undefined) {
       this.diag(from, line, 1, 'error', `cannot read ${file}`);
       return;
     }
     this.includes.push({ from, to: file, line });
-    this.processFile(file, toks, dir);
+    this.processFile(file, text, dir);
+  }
+
+  // ------------------------------------------------------------ re-runs
+
+  /**
+   * PreprocessResult.update(): re-expands `file` from the last checkpoint
+   * before its changed lines to the first checkpoint after them whose state
+   * the re-run reproduces, and splices that into the old result. Only edits
+   * that leave the file's directive lines alone qualify: then the macro
+   * table, include graph and conditionals are the same before and after.
+   */
+  rerun(old: PreprocessResult, st: RunState, file: string, newText: string): PreprocessResult | { reason: string } {
+    const fid = this.fileIndex.get(file);
+    const oldText = fid === undefined ? undefined : st.fileTexts.get(fid);
+    if (fid === undefined || oldText === undefined) return { reason: `${file} is not read by this unit` };
+    if (st.instances.get(fid) !== 1) return { reason: `${path.basename(file)} is read more than once by this unit` };
+    if (newText.length > this.limits.fileBytes || newText.includes('\0')) return { reason: `${path.basename(file)} is too big or binary` };
+    const oldToks = lex(oldText, fid).tokens;
+    const lexed = lex(newText, fid);
+    if (lexed.problems.length) return { reason: `${path.basename(file)}: ${lexed.problems[0].message}` };
+    const newToks = lexed.tokens;
+    // The changed tokens: common prefix (same lines) and suffix (lines moved by one delta).
+    const nO = oldToks.length, nN = newToks.length;
+    let p = 0;
+    while (p < nO && p < nN && sameToken(oldToks[p], newToks[p]) && oldToks[p].line === newToks[p].line) p++;
+    if (p === nO && p === nN) return old;
+    let sfx = 0;
+    while (sfx < nO - p && sfx < nN - p && sameToken(oldToks[nO - 1 - sfx], newToks[nN - 1 - sfx])) sfx++;
+    const delta = sfx > 0 ? newToks[nN - sfx].line - oldToks[nO - sfx].line : 0;
+    for (let k = 1; k <= sfx; k++) if (newToks[nN - k].line - oldToks[nO - k].line !== delta) return { reason: 'the edit moved lines unevenly' };
+    if (delta !== 0 && this.lineMacroFiles.has(fid)) return { reason: `${path.basename(file)} expands __LINE__ and its lines moved` };
+    // Whole lines around the change: none of them may be (or become) a directive.
+    let a = p;
+    while (a > 0 && oldToks[a - 1].kind !== TokKind.Newline) a--;
+    const lineEnd = (toks: Token[], from: number) => { let e = from; while (e < toks.length && (e === 0 || toks[e - 1].kind !== TokKind.Newline)) e++; return e; };
+    const eOld = lineEnd(oldToks, Math.max(nO - sfx, p)), eNew = lineEnd(newToks, Math.max(nN - sfx, p));
+    const hasDirective = (toks: Token[], from: number, to: number) => {
+      for (let k = from; k < to; k++) if ((k === 0 || toks[k - 1].kind === TokKind.Newline) && (toks[k].text === '#' || toks[k].text === '%:')) return true;
+      return false;
+    };
+    if (hasDirective(oldToks, a, eOld) || hasDirective(newToks, a, eNew)) return { reason: 'a directive line changed' };
+    const lastChangedLine = eOld > 0 ? oldToks[eOld - 1].line : 0;
+    // Checkpoints sit at line starts; lines before the change keep their numbers, lines after move by delta.
+    const oldStarts = lineStarts(oldText), newStarts = lineStarts(newText);
+    const lineStartOf = (toks: Token[], k: number, starts: number[], len: number) => (k === 0 ? 0 : Math.min(len, starts[toks[k - 1].line - 1] + toks[k - 1].col));
+    const from = lineStartOf(oldToks, a, oldStarts, oldText.length), to = lineStartOf(oldToks, eOld, oldStarts, oldText.length);
+    const newPos = (c: Checkpoint) => (c.pos >= oldText.length ? newText.length : newStarts[c.line + delta - 1] ?? -1);
+
+    // Start at the last checkpoint before the change; stop at a checkpoint after it.
+    let ci = -1;
+    const candidates: Checkpoint[] = [];
+    const cps = st.checkpoints;
+    for (let k = 0; k < cps.length; k++) {
+      const c = cps[k];
+      if (c.fid !== fid) continue;
+      if (c.pos <= from) ci = k;
+      else if (c.pos >= to && ci >= 0) candidates.push(c);
+    }
+    if (ci < 0) return { reason: 'no checkpoint before the change' };
+    if (!candidates.length) return { reason: 'no checkpoint after the change' };
+    const cp = cps[ci];
+    const start = newStarts[cp.line - 1];
+    if (start === undefined) return { reason: 'the checkpoint before the change is gone' };
+
+    // Rewind: macro table, counters, outputs up to the checkpoint.
+    const L = this.logNames.length;
+    const tailNames = this.logNames.slice(cp.macroLog), tailPrev = this.logPrev.slice(cp.macroLog), tailNext = this.logNext.slice(cp.macroLog);
+    for (let k = L - 1; k >= cp.macroLog; k--) {
+      const prev = this.logPrev[k];
+      if (prev) this.macros.set(this.logNames[k], prev);
+      else this.macros.delete(this.logNames[k]);
+    }
+    this.logNames.length = this.logPrev.length = this.logNext.length = cp.macroLog;
+    this.counter = cp.counter;
+    this.packValue = cp.packValue;
+    this.packStack = [...cp.packStack];
+    this.diagnostics = old.diagnostics.slice(0, cp.diagnostics);
+    this.includes = old.includes.slice(0, cp.includes);
+    this.packChanges = old.packChanges.slice(0, cp.packChanges);
+    const o = old.arrays();
+    // The re-run writes its tokens' origins into small arrays of its own; counts stay absolute through countBase.
+    this.oStarts = new Int32Array(4096); this.oFiles = new Int32Array(4096); this.oLines = new Int32Array(4096); this.oCols = new Int32Array(4096); this.oExps = new Int32Array(4096);
+    this.oCount = 0;
+    this.countBase = cp.outCount;
+    this.outParts = [old.text.slice(0, cp.outLen)];
+    this.outLen = cp.outLen;
+    this.curFile = cp.curFile; this.curLine = cp.curLine;
+    this.splitter = DeclarationSplitter.continuing(old.declarations, cp.decls);
+    this.checkpoints = cps.slice(0, ci + 1);
+    this.eliding = false; this.depth = 0; this.elideDepth = 0; this.recent = [...cp.recent];
+    this.includeStack = [...cp.includeStack]; this.stackSnapshot = cp.includeStack;
+
+    // Re-run the file from the checkpoint on its new tokens.
+    const src = new FileSource(this, file, fid, newText, cp.dir, start, cp.line);
+    src.conds = cp.conds.map((c) => ({ ...c }));
+    src.active = cp.active;
+    [src.guardCandidate, src.guardOpen, src.guardClosed, src.guardBroken, src.seenContent] = cp.guard;
+    src.lastCheckpoint = start; src.lastCheckpointOut = cp.outCount; src.lastCheckpointLog = cp.macroLog; src.lastCheckpointIncludes = this.includeDirectives;
+    src.stopAt = new Map(candidates.map((c) => [newPos(c), c]));
+    this.rerunning = true;
+    try {
+      this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source: src }], (t) => this.emit(t), false);
+    } catch (e) {
+      if (e instanceof RerunAbort) return { reason: e.message };
+      throw e;
+    } finally {
+      this.rerunning = false;
+      this.countBase = 0;
+    }
+    const sync = src.stoppedAt;
+    if (!sync) return { reason: 'the re-run never came back to a state seen before the edit' };
+    // The state must be the one the old run had there, or the old output after it does not follow.
+    const sameConds = src.conds.length === sync.conds.length && src.conds.every((c, k) => c.taken === sync.conds[k].taken && c.sawElse === sync.conds[k].sawElse && c.parentActive === sync.conds[k].parentActive);
+    const sameGuard = [src.guardCandidate, src.guardOpen, src.guardClosed, src.guardBroken, src.seenContent].every((g, k) => g === sync.guard[k]);
+    if (this.counter !== sync.counter || this.logNames.length !== sync.macroLog || this.packValue !== sync.packValue || this.packStack.length !== sync.packStack.length || src.active !== sync.active || !sameConds || !sameGuard) {
+      return { reason: 'the state after the edit differs (a __COUNTER__, #pragma pack or conditional changed)' };
+    }
+    for (let k = cp.macroLog; k < sync.macroLog; k++) if (this.logNames[k] !== tailNames[k - cp.macroLog]) return { reason: 'the macro definitions differ after the edit' };
+
+    // Fast-forward the macro table through the rest of the old run.
+    for (let k = sync.macroLog - cp.macroLog; k < tailNames.length; k++) {
+      const name = tailNames[k], next = tailNext[k];
+      this.logNames.push(name); this.logPrev.push(tailPrev[k]); this.logNext.push(next);
+      if (next) this.macros.set(name, next);
+      else this.macros.delete(name);
+    }
+
+    // Splice the old output after the stop, moved by what the re-run changed.
+    const region = this.oCount;
+    const dLen = this.outLen - sync.outLen, dCount = cp.outCount + region - sync.outCount;
+    const dDecls = this.splitter.count - sync.decls, dDiag = this.diagnostics.length - sync.diagnostics;
+    const dPack = this.packChanges.length - sync.packChanges, dIncl = this.includes.length - sync.includes;
+    this.outParts.push(old.text.slice(sync.outLen));
+    const arrays = spliceOrigins(o, cp.outCount, sync.outCount, { starts: this.oStarts, files: this.oFiles, lines: this.oLines, cols: this.oCols, exps: this.oExps }, region, dLen, fid, delta);
+    if (delta !== 0) this.shiftExpansions(arrays.exps, cp.outCount + region, fid, lastChangedLine, delta);
+    for (const d of old.diagnostics.slice(sync.diagnostics)) this.diagnostics.push(d.file === file && d.line > lastChangedLine ? { ...d, line: d.line + delta } : d);
+    for (const e of old.includes.slice(sync.includes)) this.includes.push(e.from === file && e.line > lastChangedLine ? { ...e, line: e.line + delta } : e);
+    for (const c of old.packChanges.slice(sync.packChanges)) this.packChanges.push({ offset: c.offset + dLen, value: c.value });
+    const decls = this.splitter.list;
+    const od = old.declarations;
+    for (let k = sync.decls; k < od.ends.length; k++) { decls.starts.push(od.starts[k] + dLen); decls.ends.push(od.ends[k] + dLen); }
+    let firstName = od.decls.length;
+    while (firstName > 0 && od.decls[firstName - 1] >= sync.decls) firstName--;
+    for (let k = firstName; k < od.names.length; k++) { decls.names.push(od.names[k]); decls.kinds.push(od.kinds[k]); decls.decls.push(od.decls[k] + dDecls); }
+    for (let k = cps.indexOf(sync); k < cps.length; k++) {
+      const c = cps[k];
+      c.outCount += dCount; c.outLen += dLen; c.decls += dDecls; c.diagnostics += dDiag; c.packChanges += dPack; c.includes += dIncl;
+      if (c.fid === fid) {
+        c.pos = newPos(c); c.line += delta;
+        for (const cond of c.conds) if (cond.line > lastChangedLine) cond.line += delta;
+      }
+      if (c.curFile === fid && c.curLine > lastChangedLine) c.curLine += delta;
+      this.checkpoints.push(c);
+    }
+    const fileTexts = new Map(st.fileTexts).set(fid, newText);
+    this.fileTexts.set(fid, newText);
+    const text = this.outParts.join('');
+    return new PreprocessResult(
+      text, arrays.starts, arrays.files, arrays.lines, arrays.cols, arrays.exps, this.fileNames, this.expansions, this.diagnostics,
+      this.includedFiles, this.includes, this.macros, this, this.packChanges, decls,
+      { checkpoints: this.checkpoints, fileTexts, instances: st.instances },
+      { oldStart: cp.outLen, oldEnd: sync.outLen, newText: text.slice(cp.outLen, cp.outLen + (sync.outLen - cp.outLen) + dLen) },
+    );
+  }
+
+  /** Invocations in the moved part of the edited file move with it (their lines name the invocation). */
+  private shiftExpansions(exps: Int32Array, from: number, fid: number, after: number, delta: number): void {
+    const seen = new Set<number>();
+    for (let k = from; k < exps.length; k++) {
+      const e = exps[k];
+      if (e < 0 || seen.has(e)) continue;
+      seen.add(e);
+      const x = this.expansions[e];
+      if (x.file === fid && x.line > after) this.expansions[e] = { ...x, line: x.line + delta };
+    }
   }
 
   // ----------------------------------------------------------- directives
 
-  private processFile(file: string, toks: Token[], dir: number): void {
+  private processFile(file: string, text: string, dir: number): void {
     if (!this.includedSet.has(file)) { this.includedSet.add(file); this.includedFiles.push(file); }
     this.includeStack.push(file);
-    const source = new FileSource(this, file, this.fileId(file), toks, dir);
+    this.stackSnapshot = undefined;
+    const fid = this.fileId(file);
+    this.instances.set(fid, (this.instances.get(fid) ?? 0) + 1);
+    const source = new FileSource(this, file, fid, text, dir);
     // Directives are handled as the expander pulls tokens, so a macro's
     // arguments may span #ifdef lines (struct_group() in sk_buff does).
     this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source }], (t) => this.emit(t), false);
     source.finish();
     if (source.guard) this.guards.set(file, source.guard);
     this.includeStack.pop();
+    this.stackSnapshot = undefined;
+  }
+
+  /** For FileSource, at each line start: may a checkpoint be taken (or a re-run stop) here? */
+  quietAt(src: FileSource): boolean {
+    return this.busy === 0 && src.idle && this.splitter.atBoundary && !this.eliding && this.depth === 0 && !this.runaway;
+  }
+
+  /** Records a checkpoint at `src`'s line start: one per declaration boundary, and one per 16 macro changes in runs of directives. */
+  checkpoint(src: FileSource): void {
+    const lx = src.lexer;
+    const i = lx.i;
+    if (src.lastCheckpoint === i) return;
+    const outCount = this.countBase + this.oCount;
+    if (src.lastCheckpoint >= 0 && src.lastCheckpointOut === outCount && this.logNames.length - src.lastCheckpointLog < 16 && src.lastCheckpointIncludes === this.includeDirectives && i < lx.text.length) return;
+    src.lastCheckpointIncludes = this.includeDirectives;
+    src.lastCheckpoint = i;
+    src.lastCheckpointOut = outCount;
+    src.lastCheckpointLog = this.logNames.length;
+    this.stackSnapshot ??= [...this.includeStack];
+    this.checkpoints.push({
+      fid: src.fid, pos: i, line: lx.line, dir: src.dir,
+      outCount, outLen: this.outLen, decls: this.splitter.count, diagnostics: this.diagnostics.length,
+      includes: this.includes.length, packChanges: this.packChanges.length, macroLog: this.logNames.length,
+      counter: this.counter, packValue: this.packValue, packStack: this.packStack.length ? [...this.packStack] : NO_NUMBERS,
+      conds: src.conds.length ? src.conds.map((c) => ({ ...c })) : NO_CONDS, active: src.active,
+      guard: [src.guardCandidate, src.guardOpen, src.guardClosed, src.guardBroken, src.seenContent],
+      curFile: this.curFile, curLine: this.curLine, recent: this.recent.length ? [...this.recent] : NO_TOKENS,
+      includeStack: this.stackSnapshot,
+    });
   }
 
   /** For FileSource: a conditional or other directive line. Returns the new "active" state. */
@@ -546,10 +909,11 @@ export class Preprocessor {
         this.doDefine(args, fid);
         return;
       case 'undef':
-        if (args[0]?.kind === TokKind.Ident) this.macros.delete(args[0].text);
+        if (args[0]?.kind === TokKind.Ident) this.setMacro(args[0].text, undefined);
         else this.diag(fid, hash.line, hash.col, 'error', '#undef without a macro name');
         return;
       case 'include': case 'include_next': case 'import': {
+        this.includeDirectives++;
         const spec = this.headerName(args);
         if (!spec) { this.diag(fid, hash.line, hash.col, 'error', `#${name} expects "FILE" or <FILE>`); return; }
         const found = this.resolveInclude(spec.name, spec.angled, file, name === 'include_next', dir);
@@ -593,8 +957,8 @@ export class Preprocessor {
   }
 
   private packValue = 0;
-  private readonly packStack: number[] = [];
-  private readonly packChanges: Array<{ offset: number; value: number }> = [];
+  private packStack: number[] = [];
+  private packChanges: Array<{ offset: number; value: number }> = [];
 
   private headerName(args: Token[]): { name: string; angled: boolean } | undefined {
     if (args[0]?.kind === TokKind.String) return { name: args[0].text.slice(1, -1), angled: false };
@@ -642,7 +1006,15 @@ export class Preprocessor {
     }
     // Body tokens are marked once here: wherever they are copied, they came from a macro body.
     const body = args.slice(k).map((t, idx) => copyToken(t, -1, idx === 0 ? false : t.space, true));
-    this.macros.set(nameTok.text, { name: nameTok.text, params, variadic, body, file: this.fileNames[fid], line: nameTok.line });
+    this.setMacro(nameTok.text, { name: nameTok.text, params, variadic, body, file: this.fileNames[fid], line: nameTok.line });
+  }
+
+  private setMacro(name: string, m: Macro | undefined): void {
+    this.logNames.push(name);
+    this.logPrev.push(this.macros.get(name));
+    this.logNext.push(m);
+    if (m) this.macros.set(name, m);
+    else this.macros.delete(name);
   }
 
   private evalIf(args: Token[], fid: number, line: number): boolean {
@@ -773,10 +1145,12 @@ export class Preprocessor {
       if (!nested && this.eliding) { emit(t); continue; }
       if (t.text === '_Pragma') {
         // C11 6.10.9: the operator runs the pragma (pack matters to layouts) and leaves no tokens.
-        if (peekNonNewline()?.text !== '(') { emit(t); continue; }
+        this.busy++;
+        if (peekNonNewline()?.text !== '(') { this.busy--; emit(t); continue; }
         for (let x = next(); x && x.text !== '('; x = next()) { /* newlines */ }
         const operand: Token[] = [];
         for (let x = next(); x && x.text !== ')'; x = next()) if (x.kind !== TokKind.Newline) operand.push(x);
+        this.busy--;
         if (operand.length !== 1 || operand[0].kind !== TokKind.String) {
           this.diag(t.file, t.line, t.col, 'error', '_Pragma takes a parenthesized string literal');
           continue;
@@ -792,8 +1166,9 @@ export class Preprocessor {
       let rawArgs: Token[][] | null = null;
       let closeTok: Token | undefined;
       if (m.params) {
+        this.busy++;
         const la = peekNonNewline();
-        if (!la || la.text !== '(') { emit(t); continue; }
+        if (!la || la.text !== '(') { this.busy--; emit(t); continue; }
         // consume up to and including '('
         for (let x = next(); x && x.text !== '('; x = next()) { /* newlines */ }
         rawArgs = [];
@@ -814,6 +1189,7 @@ export class Preprocessor {
           }
           cur.push(a);
         }
+        this.busy--;
         rawArgs.push(cur);
         if (!closeTok) {
           this.diag(t.file, t.line, t.col, 'error', `unterminated argument list invoking macro "${m.name}"`);
@@ -1072,6 +1448,7 @@ export class Preprocessor {
     this.oCols[k] = col;
     this.oExps[k] = exp;
     this.outParts.push(t.text);
+    this.splitter.token(t.kind, t.text, this.outLen);
     this.outLen += t.text.length;
   }
 }

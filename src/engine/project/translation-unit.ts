@@ -1,6 +1,8 @@
 // One translation unit through the whole front end: preprocess (kbuild's
-// include path, implicit includes and the target's predefined macros), blank
-// the GNU constructs tree-sitter-c does not take, parse, and index types.
+// include path, implicit includes and the target's predefined macros), split
+// the expanded text into top-level declarations, and index types by name.
+// Declarations are parsed (GNU constructs blanked, tree-sitter) only when a
+// layout or an expression needs them.
 import type { Node, Tree } from 'web-tree-sitter';
 import { hasAttribute, hasBuiltin, predefinedMacros } from '../abi/compiler';
 import { DataModel, dataModel } from '../abi/data-models';
@@ -8,43 +10,54 @@ import { SourcePosition } from '../checks/layout-view';
 import { kbuildCompileSettings } from '../config/kbuild';
 import { isEnabled } from '../config/kconfig';
 import { TreeConfig } from '../config/tree-config';
-import { blankGnuExtensions, Blanked } from '../parse/gnu-extensions';
 import { CParser } from '../parse/c-parser';
+import { DeclarationParses, UnitDeclarations } from '../parse/declaration-parses';
 import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/preprocessor';
 import { layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
 import { TypeTable } from '../types/type-table';
 
 export interface Timings {
   preprocessMs: number;
-  parseMs: number;
+  /** splitting is done while preprocessing; this is the type table's set-up */
   indexMs: number;
+}
+
+export interface UnitOptions {
+  elideFunctionBodies: boolean;
+  keepBodiesIn?: string[];
+  /** parses shared with other units (by declaration text) */
+  parses?: DeclarationParses;
 }
 
 export class TranslationUnit {
   private constructor(
+    private readonly config: TreeConfig,
+    private readonly parser: CParser,
     readonly main: string,
     readonly pp: PreprocessResult,
-    readonly blanked: Blanked,
-    readonly tree: Tree,
+    readonly declarations: UnitDeclarations,
     readonly table: TypeTable,
     readonly model: DataModel,
     readonly timings: Timings,
   ) {}
 
-  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: { elideFunctionBodies: boolean; keepBodiesIn?: string[]; lexCache?: Map<string, { text: string; tokens: import('../preprocess/lexer').Token[] }> }): TranslationUnit {
+  static build(config: TreeConfig, fileSystem: FileSystem, parser: CParser, main: { path: string; text?: string }, opts: UnitOptions): TranslationUnit {
     const ks = kbuildCompileSettings(config);
     const defines = new Map([...predefinedMacros(config.arch), ...ks.defines]);
     const t0 = performance.now();
     const fsys: FileSystem = { read: (f) => config.virtualFiles.get(f) ?? fileSystem.read(f) };
     const pp = new Preprocessor({
       includeDirs: ks.includeDirs, implicitIncludes: ks.implicitIncludes, defines, fileSystem: fsys,
-      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn, lexCache: opts.lexCache,
+      hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn,
     }, main.path).run(main);
     const t1 = performance.now();
-    const blanked = blankGnuExtensions(pp.text);
-    const tree = parser.parse(blanked.text);
-    const t2 = performance.now();
+    return TranslationUnit.fromPreprocessed(config, parser, main.path, pp, opts.parses, t1 - t0);
+  }
+
+  private static fromPreprocessed(config: TreeConfig, parser: CParser, main: string, pp: PreprocessResult, parses: DeclarationParses | undefined, preprocessMs: number): TranslationUnit {
+    const t0 = performance.now();
     const model = dataModel(config.arch);
+    const declarations = new UnitDeclarations(pp.declarations, pp.text, parser, parses);
     // Snippet trees live as long as the unit: their nodes are read lazily, and wasm memory is freed in dispose().
     const snippets: Tree[] = [];
     const snippet = (text: string): Node | undefined => {
@@ -59,13 +72,30 @@ export class TranslationUnit {
       }
       return v;
     };
-    const table = new TypeTable(tree, blanked.text, model, blanked.attributes, snippet, (o) => pp.packAt(o));
+    const describe = (o: number) => { const p = pp.originAt(o); return p ? `${p.file}:${p.line}` : `offset ${o} of the expanded text`; };
+    const table = new TypeTable(declarations, model, snippet, (o) => pp.packAt(o), describe);
     setLayoutOptions(table, { randstruct: isEnabled(config.kconfig, 'CONFIG_RANDSTRUCT') });
-    const t3 = performance.now();
-    const unit = new TranslationUnit(main.path, pp, blanked, tree, table, model, { preprocessMs: t1 - t0, parseMs: t2 - t1, indexMs: t3 - t2 });
+    const unit = new TranslationUnit(config, parser, main, pp, declarations, table, model, { preprocessMs, indexMs: performance.now() - t0 });
     unit.snippets = snippets;
     return unit;
   }
+
+  /**
+   * This unit after `file` changed to `text`: the preprocessor re-runs the
+   * changed declarations, and only declarations whose text changed are
+   * parsed again. Undefined when a full rebuild is needed (then this unit
+   * must be disposed: its preprocessor state has moved on).
+   */
+  update(file: string, text: string, parses?: DeclarationParses): TranslationUnit | undefined {
+    const t0 = performance.now();
+    const r = this.pp.update(file, text);
+    if ('reason' in r) { this.whyNotIncremental = r.reason; return undefined; }
+    if (r === this.pp) return this;
+    return TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0);
+  }
+
+  /** Why the last update() needed a full rebuild. */
+  whyNotIncremental: string | undefined;
 
   private snippets: Tree[] = [];
   private disposed = false;
@@ -74,7 +104,7 @@ export class TranslationUnit {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.tree.delete();
+    this.declarations.dispose();
     for (const t of this.snippets) t.delete();
     this.snippets = [];
   }
@@ -83,6 +113,11 @@ export class TranslationUnit {
   position(offset: number): SourcePosition | undefined {
     const o = this.pp.originAt(offset);
     return o ? { file: o.file, line: o.line, column: o.column } : undefined;
+  }
+
+  /** Where a declaration's node was written. */
+  positionOf(node: Node): SourcePosition | undefined {
+    return this.position(this.table.offsetOf(node));
   }
 
   layout(name: string, kind: 'struct' | 'union' = 'struct'): RecordLayout | { reason: string } {

@@ -1,13 +1,16 @@
 // The type table of one translation unit: struct/union/enum tags, typedefs
-// and enumerators, indexed from the parse tree once and resolved only when a
-// layout or an expression asks (the closure of mm_types.h + skbuff.h holds
-// thousands of structs; a request for struct page touches a few dozen).
-import type { Node, Tree } from 'web-tree-sitter';
+// and enumerators, found by name in the unit's declaration list and resolved
+// only when a layout or an expression asks (the closure of mm_types.h +
+// skbuff.h holds thousands of structs; a request for struct page touches a
+// few dozen, and only their declarations are ever parsed).
+import type { Node } from 'web-tree-sitter';
 import { DataModel } from '../abi/data-models';
 import { EvalResult, Expr, IntType, TypeRef } from '../eval/expr';
 import { evaluate, EvalContext } from '../eval/evaluate';
 import { exprFromSyntax } from '../eval/from-syntax';
 import { AttributeGroup } from '../parse/gnu-extensions';
+import { DeclarationSource, declaratorName, definitionsOf, ParsedDeclaration } from '../parse/declaration-parses';
+import { NameKind } from '../parse/declarations';
 
 export type CType =
   | { k: 'void' }
@@ -87,111 +90,124 @@ export function canonical(t: CType): CType {
 }
 
 export class TypeTable {
-  private readonly tags = new Map<string, RecordDecl | EnumDecl & { k?: 'enum' }>();
-  private readonly recordTags = new Map<string, RecordDecl>();
-  private readonly enumTags = new Map<string, EnumDecl>();
-  private readonly typedefNodes = new Map<string, { type: Node; declarator: Node; def: Node }>();
+  /** resolved tags; null: looked up and not defined */
+  private readonly recordTags = new Map<string, RecordDecl | null>();
+  private readonly enumTags = new Map<string, EnumDecl | null>();
+  private readonly typedefNodes = new Map<string, { type: Node; declarator: Node; def: Node } | null>();
   private readonly typedefs = new Map<string, CType>();
   private readonly resolving = new Set<string>();
-  private readonly enumerators = new Map<string, EnumDecl>();
+  private readonly enumerators = new Map<string, EnumDecl | null>();
   private readonly anonRecords = new Map<number, RecordDecl>();
   private readonly anonEnums = new Map<number, EnumDecl>();
-  private readonly attrStarts: number[];
+  private byName?: { records: Map<string, number[]>; enums: Map<string, number[]>; enumerators: Map<string, number[]>; typedefs: Map<string, number[]> };
 
   constructor(
-    readonly tree: Tree,
-    /** the text tree-sitter parsed (GNU extensions blanked) */
-    readonly text: string,
+    /** the unit's declarations, parsed on demand */
+    readonly source: DeclarationSource,
     readonly model: DataModel,
-    private readonly attributes: AttributeGroup[],
-    /** parses a type name outside the tree (assert conditions): returns a type_descriptor node */
+    /** parses a type name outside the unit (assert conditions): returns a type_descriptor node */
     private readonly parseTypeName?: (text: string) => Node | undefined,
     /** #pragma pack in force at a text offset (0: none) */
     readonly packAt: (offset: number) => number = () => 0,
-  ) {
-    this.attrStarts = attributes.map((a) => a.start);
-    this.index();
-  }
+    /** where an offset of the unit's text was written, for messages */
+    private readonly describe: (offset: number) => string = (o) => `offset ${o} of the expanded text`,
+  ) {}
 
   /** Expressions read with this target's integer widths. */
   expr(n: Node | null): Expr {
     return exprFromSyntax(n, this.model.long.size * 8);
   }
 
-  // ----------------------------------------------------------------- index
+  // ----------------------------------------------------------------- names
 
-  private index(): void {
-    const root = this.tree.rootNode;
-    const bodies: Array<[number, number]> = [];
-    for (const c of root.namedChildren) {
-      if (c && c.type === 'function_definition') {
-        const b = c.childForFieldName('body');
-        if (b) bodies.push([b.startIndex, b.endIndex]);
-      }
+  /** Candidate declarations per name, from the splitter's list (later ones win, as a redefinition would). */
+  private candidates() {
+    if (this.byName) return this.byName;
+    const b = { records: new Map<string, number[]>(), enums: new Map<string, number[]>(), enumerators: new Map<string, number[]>(), typedefs: new Map<string, number[]>() };
+    const { names, kinds, decls } = this.source.list;
+    for (let k = 0; k < names.length; k++) {
+      const m = kinds[k] === NameKind.Struct || kinds[k] === NameKind.Union ? b.records : kinds[k] === NameKind.Enum ? b.enums : kinds[k] === NameKind.Enumerator ? b.enumerators : b.typedefs;
+      const l = m.get(names[k]);
+      if (l) { if (l[l.length - 1] !== decls[k]) l.push(decls[k]); } else m.set(names[k], [decls[k]]);
     }
-    const inBody = (n: Node) => {
-      let lo = 0, hi = bodies.length - 1;
-      const x = n.startIndex;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (bodies[mid][1] <= x) lo = mid + 1;
-        else if (bodies[mid][0] > x) hi = mid - 1;
-        else return true;
-      }
-      return false;
-    };
-    for (const n of root.descendantsOfType(['struct_specifier', 'union_specifier', 'enum_specifier', 'type_definition'])) {
-      if (!n || inBody(n)) continue;
-      if (n.type === 'type_definition') {
-        const type = n.childForFieldName('type');
-        if (!type) continue;
-        for (const d of n.childrenForFieldName('declarator')) {
-          if (!d) continue;
-          const name = declaratorName(d);
-          if (name) this.typedefNodes.set(name, { type, declarator: d, def: n });
-        }
-        continue;
-      }
-      const body = n.childForFieldName('body');
-      const nameNode = n.childForFieldName('name');
-      if (n.type === 'enum_specifier') {
-        if (!body) continue;
-        const decl: EnumDecl = { name: nameNode?.text ?? null, node: n };
-        if (nameNode) this.enumTags.set(nameNode.text, decl);
-        else this.anonEnums.set(n.id, decl);
-        for (const e of body.namedChildren) if (e && e.type === 'enumerator') {
-          const en = e.childForFieldName('name');
-          if (en) this.enumerators.set(en.text, decl);
-        }
-        continue;
-      }
-      if (!body || !nameNode) continue;
-      this.recordTags.set(nameNode.text, { kind: n.type === 'struct_specifier' ? 'struct' : 'union', name: nameNode.text, node: n, complete: true });
-    }
+    return (this.byName = b);
   }
 
-  /** Every struct/union tag defined in this unit. */
+  /** The last declaration among `decls` whose parse defines `name` in `pick`'s map. */
+  private lookup<T>(decls: number[] | undefined, pick: (p: ParsedDeclaration) => T | undefined): T | undefined {
+    if (!decls) return undefined;
+    for (let i = decls.length - 1; i >= 0; i--) {
+      const found = pick(this.source.parse(decls[i]));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The offset of a node in the unit's text. */
+  offsetOf(n: Node): number {
+    const o = this.source.ownerOf(n.tree);
+    return (o?.base ?? 0) + n.startIndex;
+  }
+
+  private parsedOf(n: Node): ParsedDeclaration | undefined {
+    return this.source.ownerOf(n.tree)?.parsed;
+  }
+
+  /** Every struct/union tag the unit's declarations may define, in text order. */
   recordNames(): string[] {
-    return [...this.recordTags.keys()];
+    return [...this.candidates().records.keys()];
   }
 
   record(name: string): RecordDecl | undefined {
-    return this.recordTags.get(name);
+    const have = this.recordTags.get(name);
+    if (have !== undefined) return have ?? undefined;
+    const node = this.lookup(this.candidates().records.get(name), (p) => definitionsOf(p).records.get(name));
+    const rec: RecordDecl | null = node ? { kind: node.type === 'union_specifier' ? 'union' : 'struct', name, node, complete: true } : null;
+    this.recordTags.set(name, rec);
+    return rec ?? undefined;
+  }
+
+  private enumTag(name: string): EnumDecl | undefined {
+    const have = this.enumTags.get(name);
+    if (have !== undefined) return have ?? undefined;
+    const node = this.lookup(this.candidates().enums.get(name), (p) => definitionsOf(p).enums.get(name));
+    const e: EnumDecl | null = node ? { name, node } : null;
+    this.enumTags.set(name, e);
+    return e ?? undefined;
+  }
+
+  private enumeratorOf(name: string): EnumDecl | undefined {
+    const have = this.enumerators.get(name);
+    if (have !== undefined) return have ?? undefined;
+    const spec = this.lookup(this.candidates().enumerators.get(name), (p) => definitionsOf(p).enumerators.get(name));
+    const e = spec ? this.enumOf(spec) : null;
+    this.enumerators.set(name, e);
+    return e ?? undefined;
+  }
+
+  private typedefNode(name: string): { type: Node; declarator: Node; def: Node } | undefined {
+    const have = this.typedefNodes.get(name);
+    if (have !== undefined) return have ?? undefined;
+    const def = this.lookup(this.candidates().typedefs.get(name), (p) => definitionsOf(p).typedefs.get(name)) ?? null;
+    this.typedefNodes.set(name, def);
+    return def ?? undefined;
   }
 
   hasTypedef(name: string): boolean {
-    return this.typedefNodes.has(name);
+    return this.typedefNode(name) !== undefined;
   }
 
   // ------------------------------------------------------------- attributes
 
-  /** Attribute groups whose start lies in [from, to). */
-  attributesIn(from: number, to: number): AttributeGroup[] {
-    const a = this.attrStarts;
+  /** Attribute groups whose start lies in [from, to) of the declaration `at` belongs to. */
+  attributesIn(at: Node, from: number, to: number): AttributeGroup[] {
+    const p = this.parsedOf(at);
+    if (!p) return [];
+    const a = p.attrStarts;
     let lo = 0, hi = a.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < from) lo = mid + 1; else hi = mid; }
     const out: AttributeGroup[] = [];
-    for (let i = lo; i < a.length && a[i] < to; i++) out.push(this.attributes[i]);
+    for (let i = lo; i < a.length && a[i] < to; i++) out.push(p.attributes[i]);
     return out;
   }
 
@@ -257,7 +273,7 @@ export class TypeTable {
       case 'unsigned': return this.intType('int', false);
       case 'long': return this.intType('long', true);
       // the kernel's `typedef _Bool bool;` keeps its name (pahole prints bool); tree-sitter reads bool as a primitive
-      case 'bool': return this.typedefNodes.has('bool') ? this.typedefType('bool') : this.primitive('_Bool');
+      case 'bool': return this.hasTypedef('bool') ? this.typedefType('bool') : this.primitive('_Bool');
       case '_Bool': return { k: 'int', name: '_Bool', size: m.bool.size, align: m.bool.align, fieldAlign: m.bool.align, signed: false };
       case 'float': return { k: 'float', name: 'float', size: m.float.size, align: m.float.align, fieldAlign: m.float.fieldAlign ?? m.float.align };
       case 'double': return { k: 'float', name: 'double', size: m.double.size, align: m.double.align, fieldAlign: m.double.fieldAlign ?? m.double.align };
@@ -310,7 +326,7 @@ export class TypeTable {
   typedefType(name: string): CType {
     const have = this.typedefs.get(name);
     if (have) return have;
-    const def = this.typedefNodes.get(name);
+    const def = this.typedefNode(name);
     if (!def) {
       // compiler built-in type names that tree-sitter reads as identifiers
       if (name === '_Bool') return this.primitive('_Bool');
@@ -338,7 +354,7 @@ export class TypeTable {
   private typedefAttributes(def: Node): AttributeGroup[] {
     const type = def.childForFieldName('type');
     const body = type?.childForFieldName('body');
-    return this.attributesIn(def.startIndex, def.endIndex).filter((g) => {
+    return this.attributesIn(def, def.startIndex, def.endIndex).filter((g) => {
       if (!body) return true;
       // after the body's closing brace but before the declarator: it belongs to the struct type
       if (g.start >= body.startIndex && g.start < body.endIndex) return false;
@@ -353,7 +369,7 @@ export class TypeTable {
     const nameNode = spec.childForFieldName('name');
     const body = spec.childForFieldName('body');
     if (nameNode) {
-      const have = this.recordTags.get(nameNode.text);
+      const have = this.record(nameNode.text);
       if (have && have.kind === kind) return have;
       // only a forward declaration or a use of an undefined tag
       const fwd: RecordDecl = { kind, name: nameNode.text, node: spec, complete: false };
@@ -367,7 +383,7 @@ export class TypeTable {
 
   private enumOf(spec: Node): EnumDecl {
     const nameNode = spec.childForFieldName('name');
-    if (nameNode) return this.enumTags.get(nameNode.text) ?? { name: nameNode.text, node: null, error: `enum ${nameNode.text} is not defined` };
+    if (nameNode) return this.enumTag(nameNode.text) ?? { name: nameNode.text, node: null, error: `enum ${nameNode.text} is not defined` };
     let e = this.anonEnums.get(spec.id);
     if (!e) { e = { name: null, node: spec }; this.anonEnums.set(spec.id, e); }
     return e;
@@ -432,7 +448,7 @@ export class TypeTable {
     // `struct page` alone
     const m = /^\s*(struct|union)\s+([A-Za-z_]\w*)\s*$/.exec(t.text);
     if (m) {
-      const r = this.recordTags.get(m[2]);
+      const r = this.record(m[2]);
       return r ? { k: 'record', rec: r } : { k: 'unknown', reason: `${m[1]} ${m[2]} is not defined here` };
     }
     if (/^[A-Za-z_]\w*$/.test(t.text.trim())) return this.typedefType(t.text.trim());
@@ -450,19 +466,19 @@ export class TypeTable {
     if (!body) return { reason: `${rec.kind} ${rec.name} has no body` };
     const err = body.hasError ? findError(body) : undefined;
     if (err) {
-      rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err.text ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}'` : ''} (output line ${err.startPosition.row + 1})`;
+      rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err.text ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}'` : ''} (${this.describe(this.offsetOf(err))})`;
       return { reason: rec.error };
     }
     // Attributes between `struct` and `{`, or after `}` up to the declarator: the record's own.
     const attrs: Attributes = {};
-    this.readAttributes(this.attributesIn(spec.startIndex, body.startIndex), attrs);
+    this.readAttributes(this.attributesIn(spec, spec.startIndex, body.startIndex), attrs);
     const parent = spec.parent;
     if (parent) {
       const decl = parent.type === 'translation_unit' ? null : parent.childForFieldName('declarator');
       let stop = decl && decl.startIndex > body.endIndex ? decl.startIndex : parent.type === 'translation_unit' ? body.endIndex + 1 : parent.endIndex;
-      const semi = this.text.indexOf(';', body.endIndex);
+      const semi = this.parsedOf(body)?.text.indexOf(';', body.endIndex) ?? -1;
       if (semi >= 0 && (semi < stop || parent.type === 'translation_unit')) stop = semi;
-      this.readAttributes(this.attributesIn(body.endIndex, stop), attrs);
+      this.readAttributes(this.attributesIn(body, body.endIndex, stop), attrs);
     }
     rec.attrs = attrs;
     const fields: FieldDecl[] = [];
@@ -501,12 +517,12 @@ export class TypeTable {
       const bitWidth = declarators.length === 0 ? widthFor(fd.startIndex, fd.endIndex) : undefined;
       // Attributes inside the declaration: after the type specifier's own body.
       const typeBody = typeNode.childForFieldName('body');
-      const memberAttrs = this.attributesIn(typeBody ? typeBody.endIndex : typeNode.endIndex, fd.endIndex).filter((g) => {
+      const memberAttrs = this.attributesIn(fd, typeBody ? typeBody.endIndex : typeNode.endIndex, fd.endIndex).filter((g) => {
         // struct { } __attribute__((packed)) name;  → the attribute is the anonymous type's
         if (typeBody && declarators[0] && g.start < declarators[0].startIndex) return false;
         return true;
       });
-      const pre = this.attributesIn(fd.startIndex, typeNode.startIndex);
+      const pre = this.attributesIn(fd, fd.startIndex, typeNode.startIndex);
       this.readAttributes([...pre, ...memberAttrs], fattrs);
       if (declarators.length === 0) {
         // anonymous struct/union member, or an unnamed bit-field
@@ -537,8 +553,8 @@ export class TypeTable {
     let packed = false;
     const body = e.node?.childForFieldName('body');
     if (e.node && body) {
-      const semi = this.text.indexOf(';', body.endIndex);
-      const groups = [...this.attributesIn(e.node.startIndex, body.startIndex), ...this.attributesIn(body.endIndex, semi < 0 ? body.endIndex : semi)];
+      const semi = this.parsedOf(body)?.text.indexOf(';', body.endIndex) ?? -1;
+      const groups = [...this.attributesIn(body, e.node.startIndex, body.startIndex), ...this.attributesIn(body, body.endIndex, semi < 0 ? body.endIndex : semi)];
       packed = !!this.readAttributes(groups).packed;
     }
     // GCC: int if every value fits, else unsigned int, else long / unsigned long; packed: the smallest.
@@ -589,7 +605,7 @@ export class TypeTable {
     this.ctx = {
       sizeType,
       identifier: (name) => {
-        const e = this.enumerators.get(name);
+        const e = this.enumeratorOf(name);
         if (!e) return undefined;
         const vals = this.enumValues(e);
         if ('reason' in vals) return { ok: false, reason: vals.reason };
@@ -602,7 +618,7 @@ export class TypeTable {
       },
       // sizeof(foo_t) may parse as sizeof of an expression naming a typedef
       sizeofExpr: (e) => {
-        if (e.k === 'ident' && this.typedefNodes.has(e.name)) {
+        if (e.k === 'ident' && this.hasTypedef(e.name)) {
           const r = sizeOf(this.typedefType(e.name), this);
           return typeof r === 'number' ? ok(r) : { ok: false, reason: r.reason };
         }
@@ -631,15 +647,6 @@ export class TypeTable {
     };
     return this.ctx;
   }
-}
-
-function declaratorName(d: Node): string | null {
-  let n: Node | null = d;
-  for (let i = 0; n && i < 64; i++) {
-    if (n.type === 'identifier' || n.type === 'field_identifier' || n.type === 'type_identifier' || n.type === 'primitive_type') return n.text;
-    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c && !c.type.endsWith('qualifier')) ?? null;
-  }
-  return null;
 }
 
 /** tree-sitter-c wants a name before `: width`; GCC's unnamed bit-fields arrive as a MISSING one. */

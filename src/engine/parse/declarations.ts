@@ -1,0 +1,195 @@
+// The top-level declarations of expanded C: where each one starts and ends,
+// and the names it may define. A translation unit's text is split here and
+// parsed one declaration at a time, on demand: struct page needs a few dozen
+// of the ~20 000 declarations in its closure, and a declaration whose text
+// did not change (after an edit, or in the next unit) keeps its parse.
+//
+// The splitter is fed tokens (the preprocessor's output as it is written, or
+// a lexed text). It only has to be right about boundaries and generous about
+// names: a name listed here is a candidate that the type table confirms on
+// the parse tree, so an extra candidate costs a parse, never a wrong answer.
+import { lex, TokKind } from '../preprocess/lexer';
+
+export const enum NameKind {
+  Struct = 1,
+  Union = 2,
+  Enum = 3,
+  Enumerator = 4,
+  /** an identifier at file scope of a typedef declaration (the declared name among them) */
+  Typedef = 5,
+}
+
+/** Declarations in text order: [starts[i], ends[i]) is the i-th one's text, first token to last. */
+export interface DeclarationList {
+  starts: number[];
+  ends: number[];
+  /** names the declarations may define: names[k] of kind kinds[k] in declaration decls[k] */
+  names: string[];
+  kinds: NameKind[];
+  decls: number[];
+}
+
+export function emptyDeclarationList(): DeclarationList {
+  return { starts: [], ends: [], names: [], kinds: [], decls: [] };
+}
+
+const NOT_NAMES = new Set([
+  'typedef', 'struct', 'union', 'enum', 'const', 'volatile', 'restrict', '__restrict', '__restrict__', '_Atomic', 'unsigned', 'signed',
+  '__signed__', 'short', 'long', 'int', 'char', 'void', 'float', 'double', '_Bool', 'bool', '__int128', 'typeof', '__typeof__', '__typeof',
+  '__extension__', 'static', 'extern', 'inline', '__inline', '__inline__', '__const', '__const__', '__volatile__', '_Alignas', 'sizeof',
+]);
+
+/** Consumes tokens with their text offsets and builds a DeclarationList. */
+export class DeclarationSplitter {
+  list: DeclarationList = emptyDeclarationList();
+  private depth = 0;
+  private paren = 0;
+  private inDecl = false;
+  private declStart = 0;
+  private lastEnd = 0;
+  private inFunction = false;
+  private prevSignificant = '';
+  private sawFirst = false;
+  private typedefDecl = false;
+  // __attribute__((...)) and asm(...) groups are skipped: `) __attribute__((x)) {` still opens a function body
+  private skipGroup = false;
+  private groupParens = 0;
+  private tagKeyword: NameKind | 0 = 0;
+  private tagName: string | null = null;
+  private enumBodyDepth = -1;
+  private expectEnumerator = false;
+
+  /** True between declarations: nothing of the next one has been seen. */
+  get atBoundary(): boolean {
+    return !this.inDecl;
+  }
+
+  get count(): number {
+    return this.list.ends.length;
+  }
+
+  /** A splitter that carries on after the first `count` declarations of `list` (an incremental re-run). */
+  static continuing(list: DeclarationList, count: number): DeclarationSplitter {
+    const s = new DeclarationSplitter();
+    let names = list.decls.length;
+    while (names > 0 && list.decls[names - 1] >= count) names--;
+    const l = s.list;
+    l.starts = list.starts.slice(0, count); l.ends = list.ends.slice(0, count);
+    l.names = list.names.slice(0, names); l.kinds = list.kinds.slice(0, names); l.decls = list.decls.slice(0, names);
+    return s;
+  }
+
+  token(kind: TokKind, text: string, start: number): void {
+    const end = start + text.length;
+    if (!this.inDecl) { this.inDecl = true; this.declStart = start; }
+    this.lastEnd = end;
+    if (this.skipGroup) {
+      if (text === '(') { this.groupParens++; return; }
+      if (this.groupParens > 0) {
+        if (text === ')' && --this.groupParens === 0) this.skipGroup = false;
+        return;
+      }
+      if (text === 'volatile' || text === '__volatile__' || text === 'goto' || text === 'inline') return; // asm volatile goto (...)
+      this.skipGroup = false; // the keyword came without its parentheses
+    }
+    if (kind === TokKind.Ident) {
+      if (text === '__attribute__' || text === '__attribute' || text === 'asm' || text === '__asm__' || text === '__asm') {
+        this.skipGroup = true;
+        this.groupParens = 0;
+        return;
+      }
+      if (!this.sawFirst && text !== '__extension__') { this.sawFirst = true; this.typedefDecl = text === 'typedef'; }
+      if (this.inFunction) return;
+      if (this.expectEnumerator && this.depth === this.enumBodyDepth && this.paren === 0) {
+        this.add(text, NameKind.Enumerator);
+        this.expectEnumerator = false;
+      }
+      if (text === 'struct') { this.tagKeyword = NameKind.Struct; this.tagName = null; }
+      else if (text === 'union') { this.tagKeyword = NameKind.Union; this.tagName = null; }
+      else if (text === 'enum') { this.tagKeyword = NameKind.Enum; this.tagName = null; }
+      else if (this.tagKeyword && this.tagName === null) this.tagName = text;
+      else { this.tagKeyword = 0; this.tagName = null; }
+      if (this.typedefDecl && this.depth === 0 && !NOT_NAMES.has(text)) this.add(text, NameKind.Typedef);
+      if (this.depth === 0) this.prevSignificant = text;
+      return;
+    }
+    if (!this.sawFirst) this.sawFirst = true;
+    switch (text) {
+      case '{': {
+        if (this.depth === 0 && this.paren === 0 && this.prevSignificant === ')') this.inFunction = true;
+        else if (!this.inFunction) {
+          if (this.tagKeyword && this.tagName !== null) this.add(this.tagName, this.tagKeyword);
+          if (this.tagKeyword === NameKind.Enum) { this.enumBodyDepth = this.depth + 1; this.expectEnumerator = true; }
+        }
+        this.tagKeyword = 0; this.tagName = null;
+        this.depth++;
+        break;
+      }
+      case '}':
+        if (this.depth > 0) this.depth--;
+        if (this.enumBodyDepth === this.depth + 1) { this.enumBodyDepth = -1; this.expectEnumerator = false; }
+        this.tagKeyword = 0; this.tagName = null;
+        if (this.depth === 0 && this.inFunction) { this.inFunction = false; this.end(); return; }
+        break;
+      case ';':
+        this.tagKeyword = 0; this.tagName = null;
+        if (this.depth === 0 && this.paren === 0) { this.end(); return; }
+        break;
+      case '(': this.paren++; this.tagKeyword = 0; this.tagName = null; break;
+      case ')': if (this.paren > 0) this.paren--; break;
+      case ',':
+        if (this.depth === this.enumBodyDepth && this.paren === 0) this.expectEnumerator = true;
+        this.tagKeyword = 0; this.tagName = null;
+        break;
+      default:
+        this.tagKeyword = 0; this.tagName = null;
+    }
+    if (this.depth === 0) this.prevSignificant = text;
+  }
+
+  /** Ends a declaration left open at the end of the text. */
+  finish(): DeclarationList {
+    if (this.inDecl) this.end();
+    return this.list;
+  }
+
+  private add(name: string, kind: NameKind): void {
+    const l = this.list;
+    l.names.push(name);
+    l.kinds.push(kind);
+    l.decls.push(l.ends.length);
+  }
+
+  private end(): void {
+    this.list.starts.push(this.declStart);
+    this.list.ends.push(this.lastEnd);
+    this.inDecl = false;
+    this.depth = 0; this.paren = 0;
+    this.inFunction = false;
+    this.prevSignificant = '';
+    this.sawFirst = false;
+    this.typedefDecl = false;
+    this.skipGroup = false;
+    this.tagKeyword = 0; this.tagName = null;
+    this.enumBodyDepth = -1; this.expectEnumerator = false;
+  }
+}
+
+/** Splits C text that did not come from our preprocessor (gcc -E output, a snippet). */
+export function splitDeclarations(text: string): DeclarationList {
+  const s = new DeclarationSplitter();
+  // Offsets from the lexer's line/column: a running line-start table maps them back.
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let lineStart = true;
+  let marker = false;
+  for (const t of lex(text, 0).tokens) {
+    if (t.kind === TokKind.Newline) { lineStart = true; marker = false; continue; }
+    // gcc -E line markers (# 1 "file") are not C
+    if (lineStart && t.text === '#') marker = true;
+    lineStart = false;
+    if (marker) continue;
+    s.token(t.kind, t.text, lineStarts[t.line - 1] + t.col - 1);
+  }
+  return s.finish();
+}

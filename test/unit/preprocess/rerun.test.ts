@@ -1,0 +1,109 @@
+// PreprocessResult.update() against a fresh run of the edited tree: every
+// observable of the result must be the same (text, origin of every token,
+// macro invocations, declarations, diagnostics, include edges, the macro
+// table), and edits only a full run can handle must say so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { preprocess, PreprocessOptions, PreprocessResult } from '../../../src/engine/preprocess/index';
+
+const base: Record<string, string> = {
+  '/main.c': '#include "types.h"\n#include "mm.h"\n#include "tail.h"\nstruct user { struct page *p; int n; };\n',
+  '/types.h': '#ifndef TYPES_H\n#define TYPES_H\ntypedef unsigned long u64;\n#define PAD(n) long pad##n\n#endif\n',
+  '/mm.h': [
+    '#ifndef MM_H', '#define MM_H', '#include "types.h"', '#define NR 4',
+    '/* the descriptor */', 'struct page {', '\tu64 flags;', '#ifdef CONFIG_X', '\tint x;', '#else', '\tPAD(1);', '#endif',
+    '\tlong words[NR];', '};', '', 'static inline int page_ref(struct page *p)', '{', '#ifdef CONFIG_Y', '\treturn 1;', '#endif',
+    '\treturn p->flags ? NR : 0;', '}', '', '#if 0', 'struct dead { int d; };', '#endif', 'enum page_bits { PB_A, PB_B = NR, };',
+    'struct folio {', '\tunion { struct page page; u64 raw[8]; };', '};', '_Static_assert(sizeof(struct page) > 0, "x");', '#endif', '',
+  ].join('\n'),
+  '/tail.h': '#define LATE NR\nstruct tail { long t[LATE]; };\n',
+};
+
+function run(files: Record<string, string>): PreprocessResult {
+  const opts: PreprocessOptions = { includeDirs: [], implicitIncludes: [], defines: new Map([['CONFIG_Y', '1']]), fileSystem: { read: (f) => files[f] }, elideFunctionBodies: true };
+  return preprocess({ path: '/main.c' }, opts);
+}
+
+function assertSame(a: PreprocessResult, b: PreprocessResult, what: string): void {
+  assert.equal(a.text, b.text, `${what}: text`);
+  const oa = a.arrays(), ob = b.arrays();
+  for (const k of ['starts', 'files', 'lines', 'cols'] as const) assert.deepEqual([...oa[k]], [...ob[k]], `${what}: ${k}`);
+  for (let i = 0; i < oa.starts.length; i++) {
+    const x = a.originAt(oa.starts[i])!, y = b.originAt(ob.starts[i])!;
+    assert.deepEqual([x.file, x.line, x.column, x.macro?.name, x.macro?.line, x.macro?.args()], [y.file, y.line, y.column, y.macro?.name, y.macro?.line, y.macro?.args()], `${what}: origin of token ${i}`);
+  }
+  assert.deepEqual(a.declarations, b.declarations, `${what}: declarations`);
+  assert.deepEqual(a.diagnostics, b.diagnostics, `${what}: diagnostics`);
+  assert.deepEqual(a.includes, b.includes, `${what}: include edges`);
+  assert.deepEqual([...a.macros.keys()].sort(), [...b.macros.keys()].sort(), `${what}: macro names`);
+  assert.deepEqual(a.macroValue('NR'), b.macroValue('NR'), `${what}: NR`);
+}
+
+/** Edits mm.h and checks the result of update() against a fresh run; returns the reason when update() declined. */
+function edit(from: PreprocessResult, change: (t: string) => string): { result: PreprocessResult; reason?: string } {
+  const files = { ...base, '/mm.h': change(base['/mm.h']) };
+  const fresh = run(files);
+  const r = from.update('/mm.h', files['/mm.h']);
+  if ('reason' in r) return { result: fresh, reason: r.reason };
+  assertSame(r, fresh, 'update');
+  return { result: r };
+}
+
+test('update(): edits inside declarations re-run only there and equal a fresh run', () => {
+  const cases: Array<[string, (t: string) => string]> = [
+    ['a member added on its line', (t) => t.replace('\tu64 flags;', '\tu64 flags; int extra;')],
+    ['lines added: everything after moves, macro invocations too', (t) => t.replace('\tu64 flags;', '\tu64 flags;\n\tint a;\n\n\tint b;')],
+    ['lines removed', (t) => t.replace('/* the descriptor */\n', '')],
+    ['a member renamed in a union member of folio', (t) => t.replace('u64 raw[8]', 'u64 raw2[8]')],
+    ['inside an elided function body', (t) => t.replace('return p->flags ? NR : 0;', 'return 2;\n\treturn 3;')],
+    ['inside a false #if group', (t) => t.replace('struct dead { int d; };', 'struct dead { int d; int e; };')],
+    ['an enumerator', (t) => t.replace('PB_B = NR,', 'PB_B = NR, PB_C,')],
+    ['a comment only', (t) => t.replace('the descriptor', 'the page descriptor')],
+  ];
+  for (const [what, change] of cases) {
+    const r = edit(run(base), change);
+    assert.equal(r.reason, undefined, `${what}: ${r.reason}`);
+  }
+  // a chain of updates stays equal to fresh runs
+  let cur = run(base);
+  let text = base['/mm.h'];
+  for (let i = 0; i < 5; i++) {
+    text = text.replace(/\tu64 flags;[^\n]*/, `\tu64 flags; int gen${i};${'\n'.repeat(i % 2)}`);
+    const files = { ...base, '/mm.h': text };
+    const r = cur.update('/mm.h', text);
+    assert.ok(!('reason' in r), `step ${i}: ${'reason' in r ? r.reason : ''}`);
+    assertSame(r as PreprocessResult, run(files), `step ${i}`);
+    cur = r as PreprocessResult;
+  }
+});
+
+test('update(): what needs a full run says why, and the result is never wrong', () => {
+  const declined: Array<[string, (t: string) => string, RegExp]> = [
+    ['a directive changed', (t) => t.replace('#define NR 4', '#define NR 8'), /directive/],
+    ['a line became a directive', (t) => t.replace('\tint x;', '#define X 1'), /directive/],
+    ['an unbalanced brace', (t) => t.replace('struct page {', 'struct page { {'), /state|never came back/],
+    ['an #include in the re-run region', (t) => t.replace('\tu64 flags;', '\tu64 flags;\n#include "tail.h"'), /directive/],
+  ];
+  for (const [what, change, why] of declined) {
+    const r = edit(run(base), change);
+    assert.match(r.reason ?? '', why, what);
+  }
+  // a file the unit does not read
+  const r = run(base).update('/nowhere.h', 'int x;');
+  assert.ok('reason' in r);
+  // tokens, lines and columns all as they were: the same result back
+  const same = run(base);
+  assert.equal(same.update('/mm.h', base['/mm.h'].replace('the descriptor', 'the descriptor!')), same);
+});
+
+test('update(): __LINE__ pins the lines of the file that expands it; __COUNTER__ uses must not change', () => {
+  const withLine = { ...base, '/mm.h': base['/mm.h'].replace('struct folio {', 'int at_line = __LINE__;\nstruct folio {') };
+  const optsFor = (files: Record<string, string>): PreprocessOptions => ({ includeDirs: [], implicitIncludes: [], defines: new Map(), fileSystem: { read: (f) => files[f] }, elideFunctionBodies: true });
+  const r0 = preprocess({ path: '/main.c' }, optsFor(withLine));
+  const moved = r0.update('/mm.h', withLine['/mm.h'].replace('\tu64 flags;', '\tu64 flags;\n'));
+  assert.ok('reason' in moved && /__LINE__/.test(moved.reason));
+  const withCounter = { ...base, '/mm.h': base['/mm.h'].replace('\tu64 flags;', '\tu64 flags; int c0;') };
+  const r1 = preprocess({ path: '/main.c' }, optsFor(withCounter));
+  const counted = r1.update('/mm.h', base['/mm.h'].replace('\tu64 flags;', '\tu64 flags; int c__COUNTER__; int d = __COUNTER__;'));
+  assert.ok('reason' in counted && /__COUNTER__|state/.test(counted.reason), 'reason' in counted ? counted.reason : 'updated');
+});
