@@ -43,8 +43,9 @@ export class ProjectFiles implements FileSystem {
     if (this.cache.has(file)) return this.cache.get(file);
     let text: string | undefined;
     try {
-      const st = fs.statSync(file);
-      text = st.isFile() ? fs.readFileSync(file, 'utf8') : undefined;
+      // misses are the common case while the include path is searched: no exception for them
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      text = st?.isFile() ? fs.readFileSync(file, 'utf8') : undefined;
     } catch {
       text = undefined;
     }

@@ -434,8 +434,8 @@ export class Preprocessor {
   private checkpoints: Checkpoint[] = [];
   private readonly fileTexts = new Map<number, string>();
   private readonly instances = new Map<number, number>();
-  /** files whose text __LINE__ was expanded for: their later lines cannot move in a re-run */
-  private readonly lineMacroFiles = new Set<number>();
+  /** the last line of each file that __LINE__ was expanded for: a re-run that moves lines before it goes on to the file's end */
+  private readonly lineMacroLines = new Map<number, number>();
   /** >0 while tokens are being read ahead (macro arguments, _Pragma operands): no checkpoint then */
   private busy = 0;
   private rerunning = false;
@@ -446,14 +446,17 @@ export class Preprocessor {
 
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
-  private outParts: string[] = [];
+  // The text is written as UTF-16 code units and decoded once: token strings then die young instead of being held to the end.
+  private outBuf = new Uint16Array(1 << 20);
+  /** text offset of outBuf[0] (a re-run writes only its region) */
+  private bufBase = 0;
   private outLen = 0;
   private oCount = 0;
-  private oStarts = new Int32Array(1 << 16);
-  private oFiles = new Int32Array(1 << 16);
-  private oLines = new Int32Array(1 << 16);
-  private oCols = new Int32Array(1 << 16);
-  private oExps = new Int32Array(1 << 16);
+  private oStarts = new Int32Array(1 << 18);
+  private oFiles = new Int32Array(1 << 18);
+  private oLines = new Int32Array(1 << 18);
+  private oCols = new Int32Array(1 << 18);
+  private oExps = new Int32Array(1 << 18);
   private curFile = -1;
   private curLine = -1;
   private splitter = new DeclarationSplitter();
@@ -498,7 +501,11 @@ export class Preprocessor {
     const where = (t: Token) => (t.exp >= 0 ? this.expansions[t.exp] : t);
     mk('__FILE__', (t) => str(t, this.fileNames[where(t).file] ?? ''));
     mk('__BASE_FILE__', (t) => str(t, this.mainFile));
-    mk('__LINE__', (t) => { const w = where(t); this.lineMacroFiles.add(w.file); return num(t, w.line); });
+    mk('__LINE__', (t) => {
+      const w = where(t);
+      if ((this.lineMacroLines.get(w.file) ?? 0) < w.line) this.lineMacroLines.set(w.file, w.line);
+      return num(t, w.line);
+    });
     mk('__COUNTER__', (t) => num(t, this.counter++));
     mk('__INCLUDE_LEVEL__', (t) => num(t, Math.max(0, this.includeStack.length - 1)));
     mk('__DATE__', (t) => str(t, 'Jan  1 1970'));
@@ -594,7 +601,7 @@ export class Preprocessor {
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
     return new PreprocessResult(
-      this.outParts.join(''), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
+      this.writtenText(), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
       this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, this.splitter.finish(),
       { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
@@ -648,7 +655,6 @@ export class Preprocessor {
     while (sfx < nO - p && sfx < nN - p && sameToken(oldToks[nO - 1 - sfx], newToks[nN - 1 - sfx])) sfx++;
     const delta = sfx > 0 ? newToks[nN - sfx].line - oldToks[nO - sfx].line : 0;
     for (let k = 1; k <= sfx; k++) if (newToks[nN - k].line - oldToks[nO - k].line !== delta) return { reason: 'the edit moved lines unevenly' };
-    if (delta !== 0 && this.lineMacroFiles.has(fid)) return { reason: `${path.basename(file)} expands __LINE__ and its lines moved` };
     // Whole lines around the change: none of them may be (or become) a directive.
     let a = p;
     while (a > 0 && oldToks[a - 1].kind !== TokKind.Newline) a--;
@@ -677,6 +683,12 @@ export class Preprocessor {
       else if (c.pos >= to && ci >= 0) candidates.push(c);
     }
     if (ci < 0) return { reason: 'no checkpoint before the change' };
+    // __LINE__ expanded further down says where it was: when lines move, only the file's end is a safe stop.
+    if (delta !== 0 && (this.lineMacroLines.get(fid) ?? 0) > lastChangedLine) {
+      const end = candidates[candidates.length - 1];
+      candidates.length = 0;
+      if (end && end.pos >= oldText.length) candidates.push(end);
+    }
     if (!candidates.length) return { reason: 'no checkpoint after the change' };
     const cp = cps[ci];
     const start = newStarts[cp.line - 1];
@@ -702,7 +714,7 @@ export class Preprocessor {
     this.oStarts = new Int32Array(4096); this.oFiles = new Int32Array(4096); this.oLines = new Int32Array(4096); this.oCols = new Int32Array(4096); this.oExps = new Int32Array(4096);
     this.oCount = 0;
     this.countBase = cp.outCount;
-    this.outParts = [old.text.slice(0, cp.outLen)];
+    this.bufBase = cp.outLen;
     this.outLen = cp.outLen;
     this.curFile = cp.curFile; this.curLine = cp.curLine;
     this.splitter = DeclarationSplitter.continuing(old.declarations, cp.decls);
@@ -737,6 +749,8 @@ export class Preprocessor {
     }
     for (let k = cp.macroLog; k < sync.macroLog; k++) if (this.logNames[k] !== tailNames[k - cp.macroLog]) return { reason: 'the macro definitions differ after the edit' };
 
+    const lastLine = this.lineMacroLines.get(fid);
+    if (lastLine !== undefined && lastLine > lastChangedLine) this.lineMacroLines.set(fid, lastLine + delta);
     // Fast-forward the macro table through the rest of the old run.
     for (let k = sync.macroLog - cp.macroLog; k < tailNames.length; k++) {
       const name = tailNames[k], next = tailNext[k];
@@ -750,7 +764,10 @@ export class Preprocessor {
     const dLen = this.outLen - sync.outLen, dCount = cp.outCount + region - sync.outCount;
     const dDecls = this.splitter.count - sync.decls, dDiag = this.diagnostics.length - sync.diagnostics;
     const dPack = this.packChanges.length - sync.packChanges, dIncl = this.includes.length - sync.includes;
-    this.outParts.push(old.text.slice(sync.outLen));
+    const regionText = this.writtenText();
+    const text = old.text.slice(0, cp.outLen) + regionText + old.text.slice(sync.outLen);
+    const replaced = { oldStart: cp.outLen, oldEnd: sync.outLen, newText: regionText };
+    this.bufBase = 0;
     const arrays = spliceOrigins(o, cp.outCount, sync.outCount, { starts: this.oStarts, files: this.oFiles, lines: this.oLines, cols: this.oCols, exps: this.oExps }, region, dLen, fid, delta);
     if (delta !== 0) this.shiftExpansions(arrays.exps, cp.outCount + region, fid, lastChangedLine, delta);
     for (const d of old.diagnostics.slice(sync.diagnostics)) this.diagnostics.push(d.file === file && d.line > lastChangedLine ? { ...d, line: d.line + delta } : d);
@@ -774,12 +791,11 @@ export class Preprocessor {
     }
     const fileTexts = new Map(st.fileTexts).set(fid, newText);
     this.fileTexts.set(fid, newText);
-    const text = this.outParts.join('');
     return new PreprocessResult(
       text, arrays.starts, arrays.files, arrays.lines, arrays.cols, arrays.exps, this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, decls,
       { checkpoints: this.checkpoints, fileTexts, instances: st.instances },
-      { oldStart: cp.outLen, oldEnd: sync.outLen, newText: text.slice(cp.outLen, cp.outLen + (sync.outLen - cp.outLen) + dLen) },
+      replaced,
     );
   }
 
@@ -1432,12 +1448,16 @@ export class Preprocessor {
       const x = this.expansions[exp];
       file = x.file; line = x.line; col = x.col;
     }
+    const text = t.text;
+    let at = this.outLen - this.bufBase;
+    if (at + text.length + 1 > this.outBuf.length) { const b = new Uint16Array(this.outBuf.length * 2 + text.length); b.set(this.outBuf); this.outBuf = b; }
+    const buf = this.outBuf;
     if (file !== this.curFile || line !== this.curLine) {
-      if (this.outLen > 0) { this.outParts.push('\n'); this.outLen++; }
+      if (this.outLen > 0) { buf[at++] = 10; this.outLen++; }
       this.curFile = file;
       this.curLine = line;
     } else if (this.outLen > 0) {
-      this.outParts.push(' ');
+      buf[at++] = 32;
       this.outLen++;
     }
     const k = this.oCount++;
@@ -1447,9 +1467,15 @@ export class Preprocessor {
     this.oLines[k] = line;
     this.oCols[k] = col;
     this.oExps[k] = exp;
-    this.outParts.push(t.text);
-    this.splitter.token(t.kind, t.text, this.outLen);
-    this.outLen += t.text.length;
+    for (let i = 0; i < text.length; i++) buf[at + i] = text.charCodeAt(i);
+    this.splitter.token(t.kind, text, this.outLen);
+    this.outLen += text.length;
+  }
+
+  /** The text written since bufBase. */
+  private writtenText(): string {
+    const n = this.outLen - this.bufBase;
+    return Buffer.from(this.outBuf.buffer, this.outBuf.byteOffset, n * 2).toString('utf16le');
   }
 }
 

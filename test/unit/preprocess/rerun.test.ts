@@ -96,12 +96,21 @@ test('update(): what needs a full run says why, and the result is never wrong', 
   assert.equal(same.update('/mm.h', base['/mm.h'].replace('the descriptor', 'the descriptor!')), same);
 });
 
-test('update(): __LINE__ pins the lines of the file that expands it; __COUNTER__ uses must not change', () => {
-  const withLine = { ...base, '/mm.h': base['/mm.h'].replace('struct folio {', 'int at_line = __LINE__;\nstruct folio {') };
+test('update(): __LINE__ below moved lines makes the re-run go on to the end of the file; __COUNTER__ uses must not change', () => {
   const optsFor = (files: Record<string, string>): PreprocessOptions => ({ includeDirs: [], implicitIncludes: [], defines: new Map(), fileSystem: { read: (f) => files[f] }, elideFunctionBodies: true });
+  const withLine = { ...base, '/mm.h': base['/mm.h'].replace('struct folio {', 'int at_line = __LINE__;\nstruct folio {') };
   const r0 = preprocess({ path: '/main.c' }, optsFor(withLine));
-  const moved = r0.update('/mm.h', withLine['/mm.h'].replace('\tu64 flags;', '\tu64 flags;\n'));
-  assert.ok('reason' in moved && /__LINE__/.test(moved.reason));
+  for (const [what, text] of [
+    ['a line added above __LINE__', withLine['/mm.h'].replace('\tu64 flags;', '\tu64 flags;\n')],
+    ['a line added below __LINE__', withLine['/mm.h'].replace('u64 raw[8]; };', 'u64 raw[8];\n };')],
+  ]) {
+    const files = { ...withLine, '/mm.h': text };
+    const fresh = preprocess({ path: '/main.c' }, optsFor(files));
+    const moved = preprocess({ path: '/main.c' }, optsFor(withLine)).update('/mm.h', text);
+    assert.ok(!('reason' in moved), `${what}: ${'reason' in moved ? moved.reason : ''}`);
+    assertSame(moved as PreprocessResult, fresh, what);
+  }
+  assert.match(r0.text, /at_line = \d+/);
   const withCounter = { ...base, '/mm.h': base['/mm.h'].replace('\tu64 flags;', '\tu64 flags; int c0;') };
   const r1 = preprocess({ path: '/main.c' }, optsFor(withCounter));
   const counted = r1.update('/mm.h', base['/mm.h'].replace('\tu64 flags;', '\tu64 flags; int c__COUNTER__; int d = __COUNTER__;'));
