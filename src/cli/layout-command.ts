@@ -34,8 +34,9 @@ export async function layoutCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const out: Record<string, unknown> = {};
-  for (const n of names) {
-    const answer = project.layout(n.name, n.kind);
+  const answers = project.layoutMany(names);
+  for (const [i, n] of names.entries()) {
+    const answer = answers[i];
     const key = n.kind === 'union' ? `union ${n.name}` : n.name;
     if (format === 'json') out[key] = project.json(answer);
     else process.stdout.write(project.pahole(answer) + '\n');

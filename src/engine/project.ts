@@ -132,7 +132,8 @@ export class OverlayProject {
   unit(file: string, keepBodies = false, prelude = ''): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
     const key = `${abs}\0${keepBodies}\0${prelude}`;
-    let u = this.units.get(key);
+    // a unit that kept the file's function bodies (the check's) answers layouts as well
+    let u = this.units.get(key) ?? (keepBodies ? undefined : this.units.get(`${abs}\0true\0${prelude}`));
     if (u) return u;
     if (abs.endsWith('.c')) {
       u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
@@ -177,6 +178,32 @@ export class OverlayProject {
       return { ok: true, name, kind, layout: l, unit: u, file: pos?.file ?? file, line: pos?.line ?? 0 };
     }
     return { ok: false, name, kind, reason: last };
+  }
+
+  /**
+   * Several structs at once, as one compile of a file including each one's
+   * home would see them: one unit reads the shared headers once. A name it
+   * cannot answer is laid out from its own home, as layout() would.
+   */
+  layoutMany(names: Array<{ name: string; kind: 'struct' | 'union' }>): LayoutAnswer[] {
+    const homes = [...new Set(names.map((n) => this.locate(n.name, n.kind)[0]).filter((f): f is string => !!f))];
+    if (names.length < 2 || homes.length < 2) return names.map((n) => this.layout(n.name, n.kind));
+    const text = homes.map((h) => `#include "${h}"\n`).join('');
+    const key = `probe\0${text}`;
+    let u = this.units.get(key);
+    if (!u) {
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: path.join(this.config.objDir, '.overlay-lens-probe.c'), text }, { elideFunctionBodies: true, parses: this.parses });
+      this.units.set(key, u);
+    }
+    return names.map((n) => {
+      const rec = u.table.record(n.name);
+      if (rec && rec.kind === n.kind) {
+        const l = u.layout(n.name, n.kind);
+        const pos = u.positionOf(rec.node);
+        if (!('reason' in l) && pos) return { ok: true, name: n.name, kind: n.kind, layout: l, unit: u, file: pos.file, line: pos.line };
+      }
+      return this.layout(n.name, n.kind);
+    });
   }
 
   json(answer: LayoutAnswer): FlatLayout | { error: string } {

@@ -443,6 +443,8 @@ export class Preprocessor {
   private includeDirectives = 0;
   /** output tokens before oStarts[0] (a re-run writes only its region) */
   private countBase = 0;
+  /** the outermost macro invocation whose tokens are being read, -1 for file text */
+  private curExp = -1;
 
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
@@ -498,7 +500,7 @@ export class Preprocessor {
     const num = (t: Token, v: string | number): Token[] => [retoken(t, TokKind.Number, String(v), true)];
     const str = (t: Token, v: string): Token[] => [retoken(t, TokKind.String, JSON.stringify(v), true)];
     // Inside a macro expansion these describe the outermost invocation, as gcc does.
-    const where = (t: Token) => (t.exp >= 0 ? this.expansions[t.exp] : t);
+    const where = (t: Token) => (this.curExp >= 0 ? this.expansions[this.curExp] : t);
     mk('__FILE__', (t) => str(t, this.fileNames[where(t).file] ?? ''));
     mk('__BASE_FILE__', (t) => str(t, this.mainFile));
     mk('__LINE__', (t) => {
@@ -860,6 +862,17 @@ export class Preprocessor {
 
   /** For FileSource: a conditional or other directive line. Returns the new "active" state. */
   handleDirective(src: FileSource, hash: Token, line: Token[]): void {
+    // a directive among a macro's arguments is the file's own text, not the expansion's
+    const exp = this.curExp;
+    this.curExp = -1;
+    try {
+      this.directiveLine(src, hash, line);
+    } finally {
+      this.curExp = exp;
+    }
+  }
+
+  private directiveLine(src: FileSource, hash: Token, line: Token[]): void {
     const fid = src.fid;
     const nameTok = line[0];
     const name = nameTok?.kind === TokKind.Ident ? nameTok.text : nameTok?.kind === TokKind.Number ? 'line' : '';
@@ -1141,6 +1154,8 @@ export class Preprocessor {
         if (f.pos < f.toks.length) return f.toks[f.pos++];
         if (frames.length === base) return undefined;
         pop();
+        // back at the file's own tokens: the outermost expansion is over
+        if (!nested && frames.length === base) this.curExp = -1;
       }
     };
     // Finds the next token that is not a newline without consuming anything.
@@ -1157,6 +1172,8 @@ export class Preprocessor {
       const t = next();
       if (!t) break;
       if (t.kind !== TokKind.Ident || t.noexpand) { emit(t); continue; }
+      // the expansion t came out of (its arguments may be read past that expansion's end)
+      const tExp = this.curExp;
       // Function bodies being elided need no expansion at all.
       if (!nested && this.eliding) { emit(t); continue; }
       if (t.text === '_Pragma') {
@@ -1229,12 +1246,13 @@ export class Preprocessor {
           continue;
         }
       }
-      // The outermost invocation names the expansion.
-      let exp = t.exp;
+      // The outermost invocation names the expansion: every token it produces is attributed to it.
+      let exp = tExp;
       if (exp < 0 && !nested) {
         exp = this.expansions.length;
         this.expansions.push({ name: m.name, file: t.file, line: t.line, col: t.col, rawArgs });
       }
+      if (!nested) this.curExp = exp;
       const result = this.substitute(m, rawArgs, t, exp);
       this.produced += result.length;
       if (this.produced > this.limits.expansionTokens) {
@@ -1254,10 +1272,11 @@ export class Preprocessor {
     if (!params || !rawArgs) {
       const out: Token[] = new Array(body.length);
       let hasPaste = false;
+      // Body tokens are shared, never changed: the expansion they belong to is the preprocessor's curExp.
       for (let k = 0; k < body.length; k++) {
         const b = body[k];
-        out[k] = copyToken(b, exp, k === 0 ? call.space : b.space, true);
-        if (b.kind === TokKind.Punct && b.text === '##') { out[k].paste = true; hasPaste = true; }
+        if (b.kind === TokKind.Punct && b.text === '##') { out[k] = copyToken(b, exp, b.space, true); out[k].paste = true; hasPaste = true; }
+        else out[k] = k === 0 && b.space !== call.space ? copyToken(b, exp, call.space, true) : b;
       }
       return hasPaste ? this.paste(out) : out;
     }
@@ -1265,10 +1284,9 @@ export class Preprocessor {
     const paramIndex = (tok: Token) => (tok.kind === TokKind.Ident ? params.indexOf(tok.text) : -1);
     const argTokens = (idx: number, expanded: boolean): Token[] => {
       const raw = rawArgs[idx] ?? [];
-      const mark = (x: Token) => copyToken(x, exp >= 0 ? exp : x.exp, x.space, x.body);
-      if (!expanded) return raw.map(mark);
+      if (!expanded) return raw;
       let e = expandedCache[idx];
-      if (!e) e = expandedCache[idx] = this.expandToList(raw).map(mark);
+      if (!e) e = expandedCache[idx] = this.expandToList(raw);
       return e;
     };
     const vaIdx = m.variadic ? params.length - 1 : -1;
@@ -1323,7 +1341,7 @@ export class Preprocessor {
         continue;
       }
       if (b.text === '##' && b.kind === TokKind.Punct) { hasPaste = true; const op = copyToken(b, exp, b.space, true); op.paste = true; out.push(op); continue; }
-      out.push(copyToken(b, exp, b.space, true));
+      out.push(b);
     }
     const pasted = hasPaste ? this.paste(out) : out;
     const result = pasted.filter((x) => x.text !== PLACEMARKER || x.kind !== TokKind.Other);
@@ -1390,7 +1408,7 @@ export class Preprocessor {
   private keepsBody(t: Token): boolean {
     const keep = this.opts.keepFunctionBodiesIn;
     if (!keep || keep.length === 0) return false;
-    const file = this.fileNames[t.exp >= 0 ? this.expansions[t.exp].file : t.file];
+    const file = this.fileNames[this.curExp >= 0 ? this.expansions[this.curExp].file : t.file];
     return keep.includes(file);
   }
 
@@ -1439,7 +1457,7 @@ export class Preprocessor {
 
   private write(t: Token): void {
     const body = t.body;
-    const exp = t.exp;
+    const exp = this.curExp;
     // Tokens from a macro body are shown at the invocation; argument tokens at their own spelling.
     let file = t.file;
     let line = t.line;
