@@ -108,6 +108,7 @@ interface Frame {
 
 const NO_TOKENS: Token[] = [];
 const NO_NUMBERS: number[] = [];
+const NO_ORIGINS = new Int32Array(0);
 const NO_CONDS: Conditional[] = [];
 
 type OriginArrays = { starts: Int32Array; files: Int32Array; lines: Int32Array; cols: Int32Array; exps: Int32Array };
@@ -602,12 +603,21 @@ export class Preprocessor {
     this.flushElision();
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
-    return new PreprocessResult(
+    const result = new PreprocessResult(
       this.writtenText(), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
       this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, this.splitter.finish(),
       { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
     );
+    this.releaseBuffers();
+    return result;
+  }
+
+  /** The result owns copies of what was written; the preprocessor lives on (macros, re-runs) without its buffers. */
+  private releaseBuffers(): void {
+    this.outBuf = new Uint16Array(1024);
+    this.oStarts = this.oFiles = this.oLines = this.oCols = this.oExps = NO_ORIGINS;
+    this.oCount = 0;
   }
 
   private includeFile(file: string, dir: number, from: string, line: number): void {
@@ -767,10 +777,11 @@ export class Preprocessor {
     const dDecls = this.splitter.count - sync.decls, dDiag = this.diagnostics.length - sync.diagnostics;
     const dPack = this.packChanges.length - sync.packChanges, dIncl = this.includes.length - sync.includes;
     const regionText = this.writtenText();
+    const arrays = spliceOrigins(o, cp.outCount, sync.outCount, { starts: this.oStarts, files: this.oFiles, lines: this.oLines, cols: this.oCols, exps: this.oExps }, region, dLen, fid, delta);
+    this.releaseBuffers();
     const text = old.text.slice(0, cp.outLen) + regionText + old.text.slice(sync.outLen);
     const replaced = { oldStart: cp.outLen, oldEnd: sync.outLen, newText: regionText };
     this.bufBase = 0;
-    const arrays = spliceOrigins(o, cp.outCount, sync.outCount, { starts: this.oStarts, files: this.oFiles, lines: this.oLines, cols: this.oCols, exps: this.oExps }, region, dLen, fid, delta);
     if (delta !== 0) this.shiftExpansions(arrays.exps, cp.outCount + region, fid, lastChangedLine, delta);
     for (const d of old.diagnostics.slice(sync.diagnostics)) this.diagnostics.push(d.file === file && d.line > lastChangedLine ? { ...d, line: d.line + delta } : d);
     for (const e of old.includes.slice(sync.includes)) this.includes.push(e.from === file && e.line > lastChangedLine ? { ...e, line: e.line + delta } : e);
