@@ -4,7 +4,7 @@
 // declaration of the unit's text as it was. Trees live in wasm memory, which
 // the garbage collector does not see: units hold references, and trees no
 // unit holds are kept in a small LRU for the next unit, then deleted.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Edit, Node, Tree } from 'web-tree-sitter';
 import { CParser } from './c-parser';
 import { DeclarationList } from './declarations';
 import { AttributeGroup, blankGnuExtensions } from './gnu-extensions';
@@ -43,10 +43,35 @@ export interface DeclarationSource {
   ownerOf(tree: Tree): { parsed: ParsedDeclaration; base: number } | undefined;
 }
 
-export function parseDeclaration(parser: CParser, text: string, shared = false): ParsedDeclaration {
+/**
+ * Parses one declaration. With the parse of what it replaced (an edit), the
+ * old tree is told about the change and tree-sitter re-parses only around it.
+ */
+export function parseDeclaration(parser: CParser, text: string, shared = false, previous?: ParsedDeclaration): ParsedDeclaration {
   const blanked = blankGnuExtensions(text);
-  const tree = parser.parse(blanked.text);
+  let old: Tree | undefined;
+  if (previous) {
+    old = previous.tree.copy();
+    old.edit(editBetween(previous.text, blanked.text));
+  }
+  const tree = parser.parse(blanked.text, old);
+  old?.delete();
   return { text: blanked.text, tree, attributes: blanked.attributes, attrStarts: blanked.attributes.map((a) => a.start), ...(shared ? { key: text } : {}), refs: 0 };
+}
+
+/** The one edit (common prefix and suffix trimmed) that turns text a into b, in tree-sitter's terms. */
+function editBetween(a: string, b: string): Edit {
+  let p = 0;
+  const n = Math.min(a.length, b.length);
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  const point = (t: string, i: number) => {
+    let row = 0, col = 0;
+    for (let k = 0; k < i; k++) { if (t.charCodeAt(k) === 10) { row++; col = 0; } else col++; }
+    return { row, column: col };
+  };
+  return { startIndex: p, oldEndIndex: a.length - s, newEndIndex: b.length - s, startPosition: point(a, p), oldEndPosition: point(a, a.length - s), newEndPosition: point(b, b.length - s) };
 }
 
 /** The definitions in a parsed declaration, computed once per tree. */
@@ -103,11 +128,11 @@ export class DeclarationParses {
 
   constructor(readonly parser: CParser, private readonly idleBudgetBytes = 4 << 20) {}
 
-  /** A shared parse of `text`, held until release(). */
-  acquire(text: string): ParsedDeclaration {
+  /** A shared parse of `text`, held until release(); `previous` is what it replaced, if it is an edit. */
+  acquire(text: string, previous?: ParsedDeclaration): ParsedDeclaration {
     let p = this.byText.get(text);
     if (!p) {
-      p = parseDeclaration(this.parser, text, true);
+      p = parseDeclaration(this.parser, text, true, previous);
       this.byText.set(text, p);
     } else if (p.refs === 0) {
       this.idle.delete(p);
@@ -145,6 +170,8 @@ export class DeclarationParses {
 export class UnitDeclarations implements DeclarationSource {
   private readonly parsed: Array<ParsedDeclaration | undefined> = [];
   private readonly owners = new Map<Tree, number>();
+  /** declaration → the parse of the one it replaced in an edit (held until used or disposed) */
+  private readonly previous = new Map<number, ParsedDeclaration>();
   private disposed = false;
 
   constructor(readonly list: DeclarationList, private readonly text: string, private readonly parser: CParser, private readonly parses?: DeclarationParses) {}
@@ -154,18 +181,37 @@ export class UnitDeclarations implements DeclarationSource {
     if (have) return have;
     if (this.disposed) throw new Error('declarations used after dispose()');
     const text = this.text.slice(this.list.starts[i], this.list.ends[i]);
-    let p = this.parses?.acquire(text);
+    const prev = this.previous.get(i);
+    let p = this.parses?.acquire(text, prev);
     // the same text twice in one unit (a repeated typedef): the second gets a tree of its own, so a tree names one place
     if (p && this.owners.has(p.tree)) { this.parses!.release(p); p = undefined; }
-    if (!p) { p = parseDeclaration(this.parser, text); p.refs = 1; }
+    if (!p) { p = parseDeclaration(this.parser, text, false, prev); p.refs = 1; }
+    if (prev) { this.previous.delete(i); this.releaseParse(prev); }
     this.parsed[i] = p;
     this.owners.set(p.tree, i);
     return p;
   }
 
+  /** Declaration i of this unit replaced `parsed` (of the unit it was edited from): its parse starts from that tree. */
+  succeed(i: number, parsed: ParsedDeclaration): void {
+    if (this.parsed[i] || this.previous.has(i)) return;
+    parsed.refs++;
+    this.previous.set(i, parsed);
+  }
+
+  /** The parse of declaration i if it has been made. */
+  parsedAt(i: number): ParsedDeclaration | undefined {
+    return this.parsed[i];
+  }
+
   ownerOf(tree: Tree): { parsed: ParsedDeclaration; base: number } | undefined {
     const i = this.owners.get(tree);
     return i === undefined ? undefined : { parsed: this.parsed[i]!, base: this.list.starts[i] };
+  }
+
+  private releaseParse(p: ParsedDeclaration): void {
+    if (p.key !== undefined && this.parses) this.parses.release(p);
+    else if (--p.refs === 0) p.tree.delete();
   }
 
   /** Declarations parsed so far. */
@@ -176,11 +222,9 @@ export class UnitDeclarations implements DeclarationSource {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of this.parsed) {
-      if (!p) continue;
-      if (p.key !== undefined && this.parses) this.parses.release(p);
-      else if (--p.refs === 0) p.tree.delete();
-    }
+    for (const p of this.parsed) if (p) this.releaseParse(p);
+    for (const p of this.previous.values()) this.releaseParse(p);
+    this.previous.clear();
     this.parsed.length = 0;
     this.owners.clear();
   }

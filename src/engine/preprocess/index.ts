@@ -122,7 +122,8 @@ export class PreprocessSession {
     const incremental = !('reason' in r);
     this.current = 'reason' in r ? preprocess({ path: this.main.path }, this.opts) : r;
     const ms = performance.now() - t0;
-    const edits = this.current === before ? [] : this.current.replaced && incremental ? [this.current.replaced] : changedRange(before.text, this.current.text);
+    const rep = incremental ? this.current.replaced : undefined;
+    const edits = this.current === before ? [] : rep ? [{ oldStart: rep.oldStart, oldEnd: rep.oldEnd, newText: rep.newText }] : changedRange(before.text, this.current.text);
     return { result: this.current, edits, directivesChanged, incremental, ...('reason' in r ? { reason: r.reason } : {}), ms };
   }
 }

@@ -111,6 +111,16 @@ const NO_NUMBERS: number[] = [];
 const NO_ORIGINS = new Int32Array(0);
 const NO_CONDS: Conditional[] = [];
 
+/** What an incremental update replaced: old text [oldStart, oldEnd) became newText; declarations [decl, oldDeclEnd) became [decl, newDeclEnd). */
+export interface Replaced {
+  oldStart: number;
+  oldEnd: number;
+  newText: string;
+  decl: number;
+  oldDeclEnd: number;
+  newDeclEnd: number;
+}
+
 type OriginArrays = { starts: Int32Array; files: Int32Array; lines: Int32Array; cols: Int32Array; exps: Int32Array };
 
 /**
@@ -326,8 +336,8 @@ export class PreprocessResult {
     /** the top-level declarations of `text` and the names they may define */
     readonly declarations: DeclarationList = { starts: [], ends: [], names: [], kinds: [], decls: [] },
     private readonly state?: RunState,
-    /** set by update(): the range of the old text this one replaced (tree-sitter's Tree.edit() shape) */
-    readonly replaced?: { oldStart: number; oldEnd: number; newText: string },
+    /** set by update(): the range of the old text this one replaced, and the declarations in it */
+    readonly replaced?: Replaced,
   ) {}
 
   /**
@@ -780,7 +790,7 @@ export class Preprocessor {
     const arrays = spliceOrigins(o, cp.outCount, sync.outCount, { starts: this.oStarts, files: this.oFiles, lines: this.oLines, cols: this.oCols, exps: this.oExps }, region, dLen, fid, delta);
     this.releaseBuffers();
     const text = old.text.slice(0, cp.outLen) + regionText + old.text.slice(sync.outLen);
-    const replaced = { oldStart: cp.outLen, oldEnd: sync.outLen, newText: regionText };
+    const replaced: Replaced = { oldStart: cp.outLen, oldEnd: sync.outLen, newText: regionText, decl: cp.decls, oldDeclEnd: sync.decls, newDeclEnd: this.splitter.count };
     this.bufBase = 0;
     if (delta !== 0) this.shiftExpansions(arrays.exps, cp.outCount + region, fid, lastChangedLine, delta);
     for (const d of old.diagnostics.slice(sync.diagnostics)) this.diagnostics.push(d.file === file && d.line > lastChangedLine ? { ...d, line: d.line + delta } : d);

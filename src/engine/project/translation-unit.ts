@@ -91,7 +91,16 @@ export class TranslationUnit {
     const r = this.pp.update(file, text);
     if ('reason' in r) { this.whyNotIncremental = r.reason; return undefined; }
     if (r === this.pp) return this;
-    return TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0);
+    const next = TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0);
+    // The re-run's declarations replaced old ones one for one in the usual edit: their trees are edited, not rebuilt.
+    const rep = r.replaced;
+    if (rep) {
+      for (let k = 0; rep.decl + k < rep.oldDeclEnd && rep.decl + k < rep.newDeclEnd; k++) {
+        const old = this.declarations.parsedAt(rep.decl + k);
+        if (old) next.declarations.succeed(rep.decl + k, old);
+      }
+    }
+    return next;
   }
 
   /** Why the last update() needed a full rebuild. */
