@@ -69,6 +69,51 @@ export interface LexProblem {
   message: string;
 }
 
+/**
+ * Identifier spellings, one string per distinct name across every file and
+ * run: no slice per identifier token, and the macro table's lookups reuse the
+ * hash each string caches.
+ */
+class NameTable {
+  private keys: Array<string | undefined> = new Array(1 << 16);
+  private hashes = new Int32Array(1 << 16);
+  private count = 0;
+
+  intern(text: string, start: number, end: number, hash: number): string {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    const len = end - start;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const k = keys[i];
+      if (k === undefined) {
+        const s = text.slice(start, end);
+        keys[i] = s;
+        this.hashes[i] = hash;
+        if (++this.count * 2 > keys.length) this.grow();
+        return s;
+      }
+      if (this.hashes[i] === hash && k.length === len && text.startsWith(k, start)) return k;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys, oldHashes = this.hashes;
+    this.keys = new Array(oldKeys.length * 2);
+    this.hashes = new Int32Array(oldKeys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const k = oldKeys[j];
+      if (k === undefined) continue;
+      let i = oldHashes[j] & mask;
+      while (this.keys[i] !== undefined) i = (i + 1) & mask;
+      this.keys[i] = k;
+      this.hashes[i] = oldHashes[j];
+    }
+  }
+}
+
+const NAMES = new NameTable();
+
 /** Single-character punctuators share one string each. */
 const ONE_CHAR: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
@@ -138,14 +183,20 @@ export class Lexer {
       const start = i;
       let kind: TokKind;
       if (isIdStart(c)) {
+        let h = c;
         i++;
-        while (i < n && isIdChar(text.charCodeAt(i))) i++;
-        kind = TokKind.Ident;
+        for (let d = text.charCodeAt(i); i < n && isIdChar(d); d = text.charCodeAt(++i)) h = (Math.imul(h, 31) + d) | 0;
         // String/char literal prefixes: L"", u8"", u'', U''
         const q = text.charCodeAt(i);
         if ((q === 34 || q === 39) && (i - start === 1 ? c === 76 || c === 117 || c === 85 : i - start === 2 && c === 117 && text.charCodeAt(start + 1) === 56)) {
           i = literalEnd(text, i, q);
           kind = q === 34 ? TokKind.String : TokKind.Char;
+        } else {
+          const t = makeToken(TokKind.Ident, NAMES.intern(text, start, i, h), this.line, start - this.lineStart + 1, this.file, this.space, false, -1, false, false);
+          this.space = false;
+          this.i = i;
+          this.lastWasNewline = false;
+          return t;
         }
       } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
         // pp-number: digit or .digit, then [0-9a-zA-Z_.] and e+ e- p+ p-
