@@ -30,6 +30,9 @@ export class OverlayDiagnostics implements vscode.Disposable {
   readonly results = new Map<string, CheckResult>();
   private readonly changed = new vscode.EventEmitter<string>();
   readonly onDidCheck = this.changed.event;
+  private readonly published = new vscode.EventEmitter<{ file: string; version: number }>();
+  /** right after a check's diagnostics are set: the file and the document version its text was read at (tests and benches time re-checks by it) */
+  readonly onDidPublish = this.published.event;
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -64,6 +67,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
   async check(doc: vscode.TextDocument): Promise<void> {
     await this.ctx.ready();
     const file = doc.uri.fsPath;
+    const version = doc.version;
     try {
       await this.ctx.engine.request('setFileText', { file, text: doc.isDirty ? doc.getText() : undefined });
       const r = await this.ctx.engine.request('check', { files: [file] });
@@ -85,6 +89,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
       // The checked file is owned by this check even when it has no findings now.
       if (!byFile.has(file)) byFile.set(file, []);
       for (const [f, ds] of byFile) this.collection.set(vscode.Uri.file(f), ds);
+      this.published.fire({ file, version });
       this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms`);
       this.changed.fire(file);
     } catch (e) {
@@ -96,6 +101,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.collection.dispose();
     this.changed.dispose();
+    this.published.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
