@@ -66,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
   };
 
   const diagnostics = new OverlayDiagnostics(ctx);
-  const structs = new StructCache(ctx);
+  const structs = new StructCache(ctx, (doc) => diagnostics.idle(doc));
   context.subscriptions.push(
     output, engine, status, opened, diagnostics,
     vscode.languages.registerHoverProvider(SELECTOR, new LayoutHover(ctx, structs, diagnostics)),
