@@ -61,7 +61,7 @@ async function main() {
   rows.push(['  of which the engine\'s check (worker)', ms(cold.engineMs), '', 'one run: the first open is cold once']);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
-    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; engineMs: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number }>(phase);
+    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; engineMs: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number }>(phase);
     const deps = Math.max(...e.rows.map((r) => r.dependants));
     const pub = summarize(e.rows.map((r) => r.publishMs));
     const ev = summarize(e.rows.map((r) => r.eventMs));
@@ -76,7 +76,7 @@ async function main() {
     for (const r of e.rows) for (const o of new Set(r.others)) seen.set(o, (seen.get(o) ?? 0) + 1);
     const busy = [...seen].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([o, n]) => `${o} in ${Math.round((100 * n) / e.rows.length)}%`).join(', ');
     rows.push(['  of which waiting for the worker, messaging', ms(wait.median), ms(wait.p95), busy ? `other requests in the way: ${busy} of edits` : 'no other request in the way']);
-    rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' inserted/removed at line ${e.line}, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
+    rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from a worker quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
   }
   const first = step<{ publishMs: number }>('first-mm');
   const closed = step<{ closed: boolean }>('closed-netmem');
