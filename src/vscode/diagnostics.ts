@@ -25,11 +25,18 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
 export class OverlayDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('overlay-lens');
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  // From the edit that schedules a file's check until that check has published: layout requests (code lens,
+  // hover) wait for it, so the one engine worker answers the diagnostics first. Without this the code lens,
+  // asked for at about the time the debounce ends, often went first and the check queued behind it.
+  private readonly due = new Map<string, { done: Promise<void>; resolve: () => void }>();
   private readonly disposables: vscode.Disposable[] = [];
   /** the last result per checked file, for quick fixes and the overlay view */
   readonly results = new Map<string, CheckResult>();
   private readonly changed = new vscode.EventEmitter<string>();
   readonly onDidCheck = this.changed.event;
+  private readonly published = new vscode.EventEmitter<{ file: string; version: number }>();
+  /** right after a check's diagnostics are set: the file and the document version its text was read at (tests and benches time re-checks by it) */
+  readonly onDidPublish = this.published.event;
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -41,6 +48,9 @@ export class OverlayDiagnostics implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (!ctx.inTree(d)) return;
+        clearTimeout(this.timers.get(d.uri.fsPath));
+        this.timers.delete(d.uri.fsPath);
+        this.settle(d.uri.fsPath);
         void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined });
         this.collection.delete(d.uri);
         this.results.delete(d.uri.fsPath);
@@ -54,16 +64,36 @@ export class OverlayDiagnostics implements vscode.Disposable {
     return this.results.get(file)?.includes?.includes(edited) ?? false;
   }
 
+  /** Resolves once no check of this document is scheduled or running. */
+  idle(doc: vscode.TextDocument): Promise<void> {
+    return this.due.get(doc.uri.fsPath)?.done ?? Promise.resolve();
+  }
+
+  private settle(key: string): void {
+    this.due.get(key)?.resolve();
+    this.due.delete(key);
+  }
+
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!this.ctx.inTree(doc)) return;
     const key = doc.uri.fsPath;
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => void this.check(doc), delay));
+    if (!this.due.has(key)) {
+      let resolve = () => {};
+      const done = new Promise<void>((r) => { resolve = r; });
+      this.due.set(key, { done, resolve });
+    }
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      // a keystroke during the check scheduled another: the file stays due until that one is done
+      void this.check(doc).catch(() => undefined).finally(() => { if (!this.timers.has(key)) this.settle(key); });
+    }, delay));
   }
 
   async check(doc: vscode.TextDocument): Promise<void> {
     await this.ctx.ready();
     const file = doc.uri.fsPath;
+    const version = doc.version;
     try {
       await this.ctx.engine.request('setFileText', { file, text: doc.isDirty ? doc.getText() : undefined });
       const r = await this.ctx.engine.request('check', { files: [file] });
@@ -85,6 +115,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
       // The checked file is owned by this check even when it has no findings now.
       if (!byFile.has(file)) byFile.set(file, []);
       for (const [f, ds] of byFile) this.collection.set(vscode.Uri.file(f), ds);
+      this.published.fire({ file, version });
       this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms`);
       this.changed.fire(file);
     } catch (e) {
@@ -94,8 +125,10 @@ export class OverlayDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const key of [...this.due.keys()]) this.settle(key);
     this.collection.dispose();
     this.changed.dispose();
+    this.published.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { OverlayProject, LayoutAnswer } from '../engine/project';
 import { flatten, pahole } from '../engine/layout/presenters';
 import { LaidMember } from '../engine/layout/record-layout';
@@ -78,6 +79,10 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   simParams() {
     const r = need().simParams();
     return { params: { ...r.params }, fromTree: r.fromTree, defaulted: r.defaulted };
+  },
+  memory() {
+    const h = v8.getHeapStatistics();
+    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory };
   },
   simulate(p) {
     const base = project ? project.simParams().params : undefined;

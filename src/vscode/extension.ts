@@ -18,7 +18,10 @@ function kernelFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.find((f) => fs.existsSync(path.join(f.uri.fsPath, 'include')));
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ ctx: Ctx }> {
+/** What activate returns to other extensions: for the e2e driver and the extension bench, not a public API. */
+export interface OverlayLensApi { ctx: Ctx; diagnostics: OverlayDiagnostics }
+
+export async function activate(context: vscode.ExtensionContext): Promise<OverlayLensApi> {
   const output = vscode.window.createOutputChannel('Overlay Lens');
   const log = (msg: string) => output.appendLine(`[${new Date().toISOString().slice(11, 23)}] ${msg}`);
   const engine = new EngineClient(context.extensionPath, log);
@@ -63,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ ctx:
   };
 
   const diagnostics = new OverlayDiagnostics(ctx);
-  const structs = new StructCache(ctx);
+  const structs = new StructCache(ctx, (doc) => diagnostics.idle(doc));
   context.subscriptions.push(
     output, engine, status, opened, diagnostics,
     vscode.languages.registerHoverProvider(SELECTOR, new LayoutHover(ctx, structs, diagnostics)),
@@ -77,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ ctx:
   activateCommands(context, ctx, diagnostics, open);
   log(`Overlay Lens ${context.extension.packageJSON.version} activated`);
   void open();
-  return { ctx };
+  return { ctx, diagnostics };
 }
 
 export function deactivate(): void {

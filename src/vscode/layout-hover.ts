@@ -7,7 +7,8 @@ import { WireMember, WireStruct } from './protocol';
 
 export class StructCache {
   private readonly cache = new Map<string, { version: number; structs: Promise<WireStruct[]> }>();
-  constructor(private readonly ctx: Ctx) {}
+  /** `before`: what to let finish first (the document's pending diagnostics check) */
+  constructor(private readonly ctx: Ctx, private readonly before: (doc: vscode.TextDocument) => Promise<void> = async () => {}) {}
 
   structs(doc: vscode.TextDocument): Promise<WireStruct[]> {
     const key = doc.uri.fsPath;
@@ -15,6 +16,7 @@ export class StructCache {
     if (have && have.version === doc.version) return have.structs;
     const structs = (async () => {
       await this.ctx.ready();
+      await this.before(doc);
       await this.ctx.engine.request('setFileText', { file: key, text: doc.isDirty ? doc.getText() : undefined });
       return this.ctx.engine.request('structsInFile', { file: key });
     })();

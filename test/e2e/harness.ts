@@ -1,123 +1,32 @@
-// Real VS Code for the tests: code-server 4.100.3 (scripts/setup-code-server.sh)
-// with our packaged .vsix installed in a fresh extensions dir, driven by
-// playwright-core in Debian's Chromium. Every process is killed at the end;
-// logs and a screenshot go to .test-artifacts/ on failure.
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+// UI helpers for the e2e tests: what a user does with keyboard and mouse in the
+// workbench, and what they see. Starting code-server and the driver lives in
+// test/support/code-server.ts (the extension bench uses it too).
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, Browser, Page } from 'playwright-core';
+import { test, TestOptions } from 'node:test';
+import { Page } from 'playwright-core';
+import { REPO } from '../support/code-server';
 
-export const REPO = path.resolve(__dirname, '../../..');
-export const ARTIFACTS = path.join(REPO, '.test-artifacts');
+export { REPO, Session, startSession, driverReport } from '../support/code-server';
 
-export function codeServerDir(): string {
-  const r = spawnSync('bash', [path.join(REPO, 'scripts/setup-code-server.sh')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`setup-code-server.sh failed (${r.status}): ${r.stderr}`);
-  return r.stdout.trim().split('\n').pop()!;
+// The little of the DOM the in-page functions below touch (this project compiles without lib "dom").
+interface Row { innerText: string; getAttribute(name: string): string | null }
+interface InPage {
+  document: { querySelectorAll(selector: string): ArrayLike<Row> };
+  addEventListener(type: 'keydown', fn: () => void, capture: boolean): void;
+  performance: { now(): number };
+  olLastKey?: number;
+  olArmed?: boolean;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function waitHttp(url: string, ms: number): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    try { const r = await fetch(url); if (r.status < 500) return; } catch { /* not yet */ }
-    if (Date.now() - t0 > ms) throw new Error(`code-server did not answer at ${url} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export interface Session {
-  page: Page;
-  workspace: string;
-  driverOut: string;
-  log(): string;
-  close(failed?: boolean): Promise<void>;
-}
-
-/** Packages the extension, installs it and the test driver, starts code-server on a copy of `sample`, opens it in Chromium. */
-export async function startSession(sample: string): Promise<Session> {
-  const cs = codeServerDir();
-  const bin = path.join(cs, 'node_modules/.bin/code-server');
-  execFileSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: 'ignore' });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-e2e-'));
-  const workspace = path.join(tmp, 'kernel');
-  fs.cpSync(sample, workspace, { recursive: true });
-  const extDir = path.join(tmp, 'extensions');
-  const userDir = path.join(tmp, 'user');
-  fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
-  // .h files open as C; no welcome page, no trust prompt, no telemetry.
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({
-    'files.associations': { '*.h': 'c' }, 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'editor.hover.delay': 100,
-  }));
-  execFileSync(bin, ['--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', path.join(REPO, 'dist/overlay-lens.vsix')], { stdio: 'ignore' });
-  // The driver goes in as a .vsix too: code-server only loads what extensions.json lists.
-  const driverVsix = path.join(tmp, 'driver.vsix');
-  execFileSync(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--skip-license', '-o', driverVsix], { cwd: path.join(REPO, 'test/e2e/driver'), stdio: 'ignore' });
-  execFileSync(bin, ['--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', driverVsix], { stdio: 'ignore' });
-  const port = await freePort();
-  const driverOut = path.join(tmp, 'driver.json');
-  let log = '';
-  const proc: ChildProcess = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extDir, '--user-data-dir', userDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace], { env: { ...process.env, OVERLAY_LENS_E2E_OUT: driverOut }, detached: true });
-  proc.stdout?.on('data', (d) => { log += d; });
-  proc.stderr?.on('data', (d) => { log += d; });
-  let browser: Browser | undefined;
-  const close = async (failed = false) => {
-    try {
-      if (failed || process.env.OVERLAY_LENS_E2E_KEEP_LOGS) {
-        fs.mkdirSync(ARTIFACTS, { recursive: true });
-        fs.writeFileSync(path.join(ARTIFACTS, 'code-server.log'), log);
-        if (fs.existsSync(driverOut)) fs.copyFileSync(driverOut, path.join(ARTIFACTS, 'driver.json'));
-        await session.page?.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => undefined);
-      }
-    } finally {
-      await browser?.close().catch(() => undefined);
-      try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ }
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  };
-  const session = { workspace, driverOut, log: () => log, close } as Session;
-  try {
-    await waitHttp(`http://127.0.0.1:${port}/healthz`, 60000);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+/** node:test's test(), noting a failure through onFail (so the session keeps its logs and a screenshot). */
+export function trackedTest(onFail: () => void) {
+  return (name: string, options: TestOptions, fn: () => Promise<void>): void => {
+    test(name, options, async () => {
+      try { await fn(); } catch (e) { onFail(); throw e; }
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    session.page = page;
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    return session;
-  } catch (e) {
-    await close(true);
-    throw e;
-  }
+  };
 }
-
-/** Waits for the driver extension's report to reach a step (or an error). */
-export async function driverReport(s: Session, step: string, ms: number): Promise<{ steps: Array<Record<string, unknown> & { name: string }> }> {
-  const t0 = Date.now();
-  for (;;) {
-    if (fs.existsSync(s.driverOut)) {
-      const r = JSON.parse(fs.readFileSync(s.driverOut, 'utf8'));
-      if (r.steps.some((x: { name: string }) => x.name === step || x.name === 'error')) return r;
-    }
-    if (Date.now() - t0 > ms) throw new Error(`the e2e driver did not reach '${step}' in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-// UI helpers: what a user does with keyboard and mouse in the workbench.
 
 /** Runs a command from the palette by its visible title, e.g. 'Overlay Lens: Show Overlay Map'. */
 export async function runCommand(page: Page, title: string): Promise<void> {
@@ -129,7 +38,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Answers an open input box (showInputBox) or quick pick with text + Enter. */
+/** Answers an open input box (showInputBox) with text + Enter. */
 export async function answerInput(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10000 });
@@ -137,58 +46,189 @@ export async function answerInput(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Picks the quick pick row whose label is exactly `label` (typing filters it, Enter would take whatever is first). */
+export async function pick(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^${label}$`) }).first().click({ timeout: 10000 });
+}
+
 /** Opens a workspace file through Quick Open (Ctrl+P). */
-export async function quickOpen(page: Page, relPath: string): Promise<void> {
+export async function quickOpen(page: Page, relPath: string, ms = 15000): Promise<void> {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10000 });
   await input.fill(relPath);
-  // the file search answers after the first keystrokes: Enter only on a real result
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first();
-  await row.waitFor({ timeout: 15000 });
+  // the file search answers after the first keystrokes: take a real result, whose path is the one asked for
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).filter({ hasText: path.dirname(relPath) }).first();
+  await row.waitFor({ timeout: ms });
   await row.click();
   await page.locator('.tab.active', { hasText: path.basename(relPath) }).waitFor({ timeout: 10000 });
 }
 
+/** Focuses the first editor group's active editor (Ctrl+1). */
+export async function focusEditor(page: Page): Promise<void> {
+  await page.keyboard.press('Control+1');
+  await page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 5000 });
+}
+
+/** Moves the cursor to the start of a 1-based line with Go to Line (Ctrl+G); the line is revealed. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(`:${line}`); // Go to Line is Quick Open with a ':' prefix
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 5000 });
+  await page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 5000 });
+}
+
 /** The visible text of the active editor (Monaco renders only the visible lines). */
 export async function activeEditorText(page: Page): Promise<string> {
-  return page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+  const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+  // the editor draws spaces and tabs as no-break spaces
+  return t.replace(/[\u00a0\u2000-\u200b]/g, ' ');
 }
 
-/** Hovers the first visible occurrence of a word in the active editor and returns the hover's text. */
-export async function hoverWord(page: Page, word: string): Promise<string> {
-  await page.mouse.move(0, 0);
-  await page.locator('.editor-group-container.active .view-line span', { hasText: new RegExp(`^${word}$`) }).first().hover();
-  const hover = page.locator('.monaco-hover-content').first();
-  await hover.waitFor({ timeout: 10000 });
-  return hover.innerText();
+/** Where a word is drawn: the centre of `word` on the first visible line of the active editor matching `line`. */
+async function wordBox(page: Page, word: string, line: RegExp): Promise<{ x: number; y: number } | undefined> {
+  return page.evaluate(([w, src, flags]) => {
+    // Monaco merges neighbouring tokens of one colour into one span, so the word is found in the text, not by span
+    const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<DomNode>; createRange(): DomRange } };
+    interface DomNode { textContent: string | null; childNodes: ArrayLike<DomNode>; nodeType: number }
+    interface DomRange { setStart(n: DomNode, o: number): void; setEnd(n: DomNode, o: number): void; getBoundingClientRect(): { left: number; top: number; width: number; height: number } }
+    const lineRe = new RegExp(src, flags);
+    const wordRe = new RegExp(`\\b${w}\\b`);
+    for (const l of Array.from(g.document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line'))) {
+      if (!lineRe.test(l.textContent ?? '')) continue;
+      const stack: DomNode[] = [l];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.nodeType === 3) {
+          const m = wordRe.exec(n.textContent ?? '');
+          if (!m) continue;
+          const r = g.document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + w.length);
+          const b = r.getBoundingClientRect();
+          return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+        }
+        stack.push(...Array.from(n.childNodes).reverse());
+      }
+    }
+    return undefined;
+  }, [word, line.source, line.flags] as const);
 }
 
-/** Entries of the Problems panel (opens it). */
-export async function problems(page: Page): Promise<string[]> {
-  await page.keyboard.press('Control+Shift+M');
-  await page.locator('.markers-panel').first().waitFor({ timeout: 10000 });
-  return page.locator('.markers-panel .monaco-tl-row').allInnerTexts();
+/** Hovers `word` on the first visible line matching `line` in the active editor; the hover's text once it matches `expect`. */
+export async function hoverWord(page: Page, word: string, line: RegExp, expect: RegExp, ms = 20000): Promise<string> {
+  const t0 = Date.now();
+  let last = '';
+  // the workbench keeps hidden hover widgets around: only a shown one counts
+  const shown = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
+  // A hover can show "Loading…" or an answer from before the tree was open; move away and back until it matches.
+  while (Date.now() - t0 < ms) {
+    const at = await wordBox(page, word, line);
+    if (!at) throw new Error(`no visible line matching ${line} shows ${word}`);
+    await page.mouse.move(0, 0);
+    await shown.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    await page.mouse.move(at.x, at.y, { steps: 2 });
+    const hover = shown;
+    if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+      for (let i = 0; i < 10; i++) {
+        last = await hover.innerText().catch(() => '');
+        if (expect.test(last)) return last;
+        await page.waitForTimeout(200);
+      }
+    }
+  }
+  throw new Error(`the hover on ${word} never matched ${expect}; last: ${JSON.stringify(last)}`);
+}
+
+/** Shows the Problems panel (without toggling it off when it is already open). */
+export async function openProblems(page: Page): Promise<void> {
+  const panel = page.locator('.markers-panel').first();
+  if (!(await panel.isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  await panel.waitFor({ timeout: 10000 });
+}
+
+/** The rows of the Problems panel: file rows and the problem rows under them, in order. */
+export async function problemRows(page: Page): Promise<Array<{ text: string; label: string }>> {
+  await openProblems(page);
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => (rows as unknown as Row[]).map((r) => ({ text: r.innerText, label: r.getAttribute('aria-label') ?? '' })));
+}
+
+/** Records the time of the last key pressed in the page, for waitProblem. */
+export async function armKeyClock(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as InPage;
+    if (w.olArmed) return;
+    w.olArmed = true;
+    w.olLastKey = 0;
+    // capture phase: the editor stops some keys from bubbling
+    w.addEventListener('keydown', () => { w.olLastKey = w.performance.now(); }, true);
+  });
+}
+
+/**
+ * Waits, frame by frame in the page, until a Problems row matching `re` is
+ * present (or gone); returns the ms from the last key pressed (armKeyClock) to
+ * that frame, as the browser's own clock measured it.
+ */
+export async function waitProblem(page: Page, re: RegExp, present: boolean, ms: number): Promise<{ ms: number; rows: string[] }> {
+  const h = await page.waitForFunction(([src, flags, want]) => {
+    const w = globalThis as unknown as InPage;
+    const r = new RegExp(src, flags);
+    const rows = Array.from(w.document.querySelectorAll('.markers-panel .monaco-list-row'), (e) => e.innerText);
+    if (rows.some((t) => r.test(t)) !== want) return false;
+    return { ms: w.performance.now() - (w.olLastKey ?? 0), rows };
+  }, [re.source, re.flags, present] as const, { polling: 'raf', timeout: ms });
+  return h.jsonValue() as Promise<{ ms: number; rows: string[] }>;
 }
 
 /** Waits until some webview frame's body text matches, and returns that text. */
-export async function webviewText(page: Page, re: RegExp, ms: number, reveal?: () => Promise<void>): Promise<string> {
+export async function webviewText(page: Page, re: RegExp, ms: number): Promise<string> {
   const t0 = Date.now();
-  for (let round = 0; ; round++) {
-    // a hidden webview is not rendered: bring it to the front now and then
-    if (reveal && round % 8 === 0) await reveal().catch(() => undefined);
+  let seen = '';
+  for (;;) {
+    // the content lives in iframe.webview > iframe#active-frame; any frame of the webview host will do
     for (const f of page.frames()) {
-      if (!/webview/.test(f.url())) continue;
+      if (!/\/webview\/browser\/pre\//.test(f.url())) continue;
       const t = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
       if (re.test(t)) return t;
+      if (t) seen = t;
     }
-    if (Date.now() - t0 > ms) throw new Error(`no webview showed ${re} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() - t0 > ms) throw new Error(`no webview showed ${re} within ${ms} ms${seen ? `; one showed ${JSON.stringify(seen.slice(0, 200))}` : ''}`);
+    await page.waitForTimeout(250);
   }
 }
 
-/** A screenshot for the README, into docs/screenshots/NAME.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot for the README, into docs/screenshots/NAME.png; the mouse is parked first unless a hover is the point. */
+export async function screenshot(page: Page, name: string, o: { keepMouse?: boolean } = {}): Promise<void> {
   fs.mkdirSync(path.join(REPO, 'docs/screenshots'), { recursive: true });
+  // the empty middle of the activity bar: no tooltip there
+  if (!o.keepMouse) await page.mouse.move(24, 500);
   await page.screenshot({ path: path.join(REPO, 'docs/screenshots', `${name}.png`) });
+}
+
+/**
+ * Breaks a mirror with the keyboard: types `text` at the start of a 1-based
+ * line of the active editor, waits for a Problems row matching `broken`, then
+ * Ctrl+Z and waits until no row matches `cleared` (any failing assert). Times (browser clock) from the last
+ * keystroke to the row appearing and from Ctrl+Z to it going.
+ */
+export async function breakByTyping(page: Page, o: { line: number; text: string; broken: RegExp; cleared?: RegExp; shot?: string; ms?: number }): Promise<{ brokenMs: number; fixedMs: number; brokenRows: string[]; typed: string; undone: string }> {
+  const { line, text, broken, cleared = /is false \(/, ms = 20000 } = o;
+  await openProblems(page);
+  await goToLine(page, line);
+  await armKeyClock(page);
+  await page.keyboard.type(text);
+  const b = await waitProblem(page, broken, true, ms);
+  const typed = await activeEditorText(page);
+  if (o.shot) await screenshot(page, o.shot);
+  await page.keyboard.press('Control+Z');
+  const f = await waitProblem(page, cleared, false, ms);
+  return { brokenMs: b.ms, fixedMs: f.ms, brokenRows: b.rows, typed, undone: await activeEditorText(page) };
 }

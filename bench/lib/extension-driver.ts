@@ -1,0 +1,147 @@
+// The extension bench's driver script: runs inside code-server's extension
+// host (test/support/driver/extension.js loads it) beside Overlay Lens, on
+// the fixture tree with overlayLens.debounceMs = 0, and times on this
+// process's clock:
+//   - cold: opening include/net/netmem.h until its first diagnostics;
+//   - warm: edits applied with the editor API (alternately inserting and
+//     removing a pointer field, so every re-check must flip the diagnostics
+//     between "assert fails" and "clean") in struct net_iov (netmem.h) and in
+//     struct page (mm_types.h), each until (a) Overlay Lens has set the
+//     re-checked diagnostics of that document version (its onDidPublish) and
+//     (b) vscode.languages.onDidChangeDiagnostics reports the file after that;
+//   - memory: this process (the extension host, worker thread included) and
+//     the engine worker's own V8 heap.
+// Results go to the report as steps; bench/extension.ts prints them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TextDocument, TextEditor } from 'vscode';
+import type { OverlayLensApi } from '../../src/vscode/extension';
+import { DriverScript, until } from '../../test/support/driver-api';
+
+const EDITS = Number(process.env.BENCH_EDITS ?? 100);
+const WARMUP = 6;
+const INSERT = 'void*x;';
+const QUIET_MS = 600;
+
+function hostMemory() {
+  const m = process.memoryUsage();
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: m.rss, peakRss: kb('VmHWM'), heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+export const run: DriverScript = async (vscode, step) => {
+  const ext = vscode.extensions.getExtension<OverlayLensApi>('overlay-lens.overlay-lens');
+  if (!ext) throw new Error('Overlay Lens is not installed');
+  const api = await ext.activate();
+  await api.ctx.ready();
+  const debounceMs = api.ctx.settings().debounceMs;
+  if (debounceMs !== 0) throw new Error(`overlayLens.debounceMs is ${debounceMs}; the bench sets it to 0`);
+  step('ready', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}), openDocs: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath) });
+
+  // Listeners only stamp the time; the waits poll these lists, so polling never adds to a measurement.
+  const published: Array<{ file: string; version: number; at: number }> = [];
+  const changed: Array<{ files: string[]; at: number }> = [];
+  api.diagnostics.onDidPublish((p) => published.push({ ...p, at: performance.now() }));
+  vscode.languages.onDidChangeDiagnostics((e) => changed.push({ files: e.uris.map((u) => u.fsPath), at: performance.now() }));
+  const closed = new Set<string>();
+  vscode.workspace.onDidCloseTextDocument((d) => closed.add(d.uri.fsPath));
+
+  // Every request to the engine worker, timed from the extension host's side: what else the (one, serial)
+  // worker was doing while an edit waited for its diagnostics.
+  const requests: Array<{ method: string; file: string; sent: number; done: number }> = [];
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const engine = api.ctx.engine as unknown as { request(method: string, params: unknown): Promise<unknown> };
+  const request = engine.request.bind(engine);
+  engine.request = (method, params) => {
+    const sent = lastActivity = performance.now();
+    inFlight++;
+    const p = params as { file?: string; files?: string[] } | undefined;
+    const r = request(method, params);
+    const done = () => { inFlight--; lastActivity = performance.now(); requests.push({ method, file: path.basename(p?.file ?? p?.files?.[0] ?? ''), sent, done: lastActivity }); };
+    r.then(done, done);
+    return r;
+  };
+  // Each edit is timed from a quiet worker, as a keystroke after a pause: what the last re-check set off
+  // (the code lens VS Code asks for after new diagnostics, a few hundred ms later) has run by then.
+  const quiet = () => until('the engine worker to go quiet', () => inFlight === 0 && performance.now() - lastActivity >= QUIET_MS, 120000, 5);
+  const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const fileOf = (rel: string) => path.join(root, rel);
+  const failing = (doc: TextDocument) => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'overlay/assert-fails');
+
+  /** until the first diagnostics published for file at or after t0, and the onDidChangeDiagnostics after them */
+  async function diagnosticsAfter(file: string, version: number, t0: number, timeoutMs: number) {
+    const pub = (await until(`diagnostics of ${path.basename(file)} v${version}`, () => published.find((p) => p.file === file && p.version >= version && p.at >= t0), timeoutMs, 1)).value;
+    const ev = (await until(`onDidChangeDiagnostics for ${path.basename(file)}`, () => changed.find((c) => c.at >= pub.at && c.files.includes(file)), 5000, 1)).value;
+    return { publishMs: pub.at - t0, eventMs: ev.at - t0 };
+  }
+
+  async function open(rel: string, phase: string) {
+    const file = fileOf(rel);
+    published.length = 0; changed.length = 0;
+    const t0 = performance.now();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const r = await diagnosticsAfter(file, 0, t0, 600000);
+    step(phase, { file: rel, ...r, engineMs: api.diagnostics.results.get(file)?.ms, findings: vscode.languages.getDiagnostics(doc.uri).map((d) => d.code) });
+    return { doc, editor, file };
+  }
+
+  /** edits alternately insert and remove INSERT at the start of a line; every re-check must flip the failing asserts */
+  async function edits(rel: string, doc: TextDocument, editor: TextEditor, file: string, struct: string, lineRe: RegExp, phase: string) {
+    const lines = doc.getText().split('\n');
+    const start = lines.findIndex((l) => l.startsWith(`struct ${struct} {`));
+    const line = lines.findIndex((l, i) => i > start && lineRe.test(l));
+    if (start < 0 || line < 0 || lines.slice(start, line).some((l) => /^\};/.test(l))) throw new Error(`no line matching ${lineRe} in struct ${struct} of ${rel}`);
+    if (failing(doc).length) throw new Error(`${rel} already fails an assert before the edits`);
+    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; engineMs: number; dependants: number; others: string[] }> = [];
+    for (let i = 0; i < WARMUP + EDITS; i++) {
+      const insert = i % 2 === 0;
+      await quiet();
+      published.length = 0; changed.length = 0; requests.length = 0;
+      const before = doc.version;
+      const t0 = performance.now();
+      const ok = await editor.edit((e) => {
+        if (insert) e.insert(new vscode.Position(line, 0), INSERT);
+        else e.delete(new vscode.Range(line, 0, line, INSERT.length));
+      }, { undoStopBefore: false, undoStopAfter: false });
+      const applyMs = performance.now() - t0;
+      if (!ok || doc.version === before) throw new Error(`edit ${i} of ${rel} was not applied`);
+      // open headers that include this one are re-checked too (the dependants rule): which ones, before they are
+      const dependants = vscode.workspace.textDocuments.filter((d) => d !== doc && api.diagnostics.results.get(d.uri.fsPath)?.includes.includes(file)).map((d) => d.uri.fsPath);
+      const r = await diagnosticsAfter(file, doc.version, t0, 120000);
+      // the diagnostics must be the re-check of this very text
+      const fails = failing(doc).length > 0;
+      if (fails !== insert) throw new Error(`edit ${i} of ${rel}: ${insert ? 'inserted a field but no assert fails' : 'removed the field but an assert still fails'}`);
+      const engineMs = api.diagnostics.results.get(file)?.ms ?? NaN;
+      // the dependants' re-checks are not timed, but must have run before the next edit
+      for (const d of dependants) await until(`the re-check of ${path.basename(d)}`, () => published.some((p) => p.file === d && p.at >= t0), 120000, 1);
+      // requests the worker answered ahead of this edit's check (it serves them one at a time, in order)
+      const own = path.basename(file);
+      const mine = (q: { method: string; file: string; sent: number }) => q.file === own && q.sent >= t0 && (q.method === 'check' || q.method === 'setFileText');
+      const checkDone = requests.find((q) => mine(q) && q.method === 'check')?.done ?? t0 + r.publishMs;
+      const others = requests.filter((q) => q.done > t0 && q.done < checkDone && !mine(q));
+      if (i >= WARMUP) rows.push({ ...r, applyMs, engineMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
+    }
+    if (doc.getText().includes(INSERT)) throw new Error(`${rel} still holds the inserted field`);
+    step(phase, { file: rel, struct, line: line + 1, edit: INSERT, warmup: WARMUP, quietMs: QUIET_MS, rows });
+  }
+
+  // Nothing is open yet: netmem.h's first check builds its unit from nothing.
+  const netmem = await open('include/net/netmem.h', 'cold-netmem');
+  step('memory-after-cold', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
+  await edits('include/net/netmem.h', netmem.doc, netmem.editor, netmem.file, 'net_iov', /^\tunsigned long pp_magic;/, 'edits-netmem');
+
+  // netmem.h includes mm_types.h: left open, each mm_types.h edit would re-check it too (the dependants rule).
+  await vscode.window.showTextDocument(netmem.doc);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  const t1 = Date.now();
+  const gone = await until('netmem.h to close', () => closed.has(netmem.file), 30000).then(() => true, () => false);
+  step('closed-netmem', { closed: gone, ms: Date.now() - t1 });
+
+  const mm = await open('include/linux/mm_types.h', 'first-mm');
+  await edits('include/linux/mm_types.h', mm.doc, mm.editor, mm.file, 'page', /^\tunsigned long flags;/, 'edits-mm');
+  step('memory-end', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+};

@@ -1,0 +1,60 @@
+// Driver script for the sample-tree session (runs in the extension host):
+// asks VS Code's own API what a user would see — diagnostics, hovers, code
+// lenses — and breaks and restores a mirror through the editor API. The UI
+// tests take over once it reports 'done' (it leaves netmem.h unchanged).
+import * as path from 'node:path';
+import type { CodeLens, Hover } from 'vscode';
+import { DriverScript, hoverText, until } from '../../support/driver-api';
+
+export const run: DriverScript = async (vscode, step) => {
+  const ext = vscode.extensions.getExtension('overlay-lens.overlay-lens');
+  if (!ext) throw new Error('Overlay Lens is not installed');
+  await ext.activate();
+  step('activated', { ok: ext.isActive });
+  const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const netmem = vscode.Uri.file(path.join(root, 'include/net/netmem.h'));
+  const doc = await vscode.workspace.openTextDocument(netmem);
+  const editor = await vscode.window.showTextDocument(doc);
+  step('language', { languageId: doc.languageId });
+  const warn = await until('the unasserted-field warning', () => vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/unasserted-field'), 60000);
+  step('warning', { message: warn.value.message, line: warn.value.range.start.line + 1, severity: warn.value.severity, ms: warn.ms });
+
+  const lines = doc.getText().split('\n');
+  const refLine = lines.findIndex((l) => /atomic_long_t pp_ref_count;/.test(l));
+  const hover = await until('a hover on pp_ref_count', async () => {
+    const t = hoverText(await vscode.commands.executeCommand<Hover[]>('vscode.executeHoverProvider', netmem, new vscode.Position(refLine, lines[refLine].indexOf('pp_ref_count') + 2)));
+    return /offset/.test(t) ? t : undefined;
+  }, 20000);
+  step('hover', { text: hover.value });
+
+  const lenses = await vscode.commands.executeCommand<CodeLens[]>('vscode.executeCodeLensProvider', netmem, 10);
+  step('codelens', { titles: (lenses ?? []).map((l) => l.command?.title).filter(Boolean) });
+
+  // Break the mirror through the API: swap pp_magic and pp, unsaved.
+  const a = lines.findIndex((l) => /unsigned long pp_magic;/.test(l));
+  const b = lines.findIndex((l) => /struct page_pool \*pp;/.test(l));
+  const t0 = Date.now();
+  await editor.edit((e) => {
+    e.replace(new vscode.Range(a, 0, a, lines[a].length), lines[b]);
+    e.replace(new vscode.Range(b, 0, b, lines[b].length), lines[a]);
+  });
+  const err = await until('an assert-fails error', () => vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/assert-fails' && d.severity === vscode.DiagnosticSeverity.Error), 20000);
+  step('broken', { message: err.value.message, line: err.value.range.start.line + 1, ms: Date.now() - t0 });
+  const t1 = Date.now();
+  await vscode.commands.executeCommand('undo');
+  await until('the error to go away', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
+  step('fixed', { ms: Date.now() - t1, dirty: doc.isDirty, restored: doc.getText() === lines.join('\n') });
+
+  const pp = vscode.Uri.file(path.join(root, 'include/net/page_pool/types.h'));
+  const ppDoc = await vscode.workspace.openTextDocument(pp);
+  await vscode.window.showTextDocument(ppDoc);
+  const ppLines = ppDoc.getText().split('\n');
+  const macroLine = ppLines.findIndex((l) => /#define PP_ALLOC_CACHE_SIZE/.test(l));
+  const simHover = await until('the simulator hover', async () => {
+    const t = hoverText(await vscode.commands.executeCommand<Hover[]>('vscode.executeHoverProvider', pp, new vscode.Position(macroLine, ppLines[macroLine].indexOf('PP_ALLOC_CACHE_SIZE') + 3)));
+    return /page_pool preview/.test(t) ? t : undefined;
+  }, 30000);
+  step('sim-hover', { text: simHover.value, macroLine: ppLines[macroLine] });
+  // leave netmem.h in front for the UI tests
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+};
