@@ -223,10 +223,10 @@ export class OverlayProject {
     const abs = path.resolve(this.config.srcDir, file);
     const u = this.unit(abs);
     const out: LayoutAnswer[] = [];
-    for (const name of u.table.recordNames()) {
-      const rec = u.table.record(name)!;
-      const pos = u.positionOf(rec.node);
-      if (pos?.file !== abs) continue;
+    for (const name of u.recordNamesFrom(abs)) {
+      const rec = u.table.record(name);
+      const pos = rec && u.positionOf(rec.node);
+      if (!rec || pos?.file !== abs) continue;
       const l = u.layout(name, rec.kind);
       out.push('reason' in l ? { ok: false, name, kind: rec.kind, reason: l.reason } : { ok: true, name, kind: rec.kind, layout: l, unit: u, file: abs, line: pos.line });
     }
@@ -254,7 +254,8 @@ export class OverlayProject {
         if (!wanted.has(name)) continue;
         const have = out.get(name);
         if (have && !('error' in have)) continue;
-        const rec = u.table.record(name)!;
+        const rec = u.table.record(name);
+        if (!rec) continue;
         const l = u.layout(name, rec.kind);
         out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
       }
@@ -390,11 +391,11 @@ export class OverlayProject {
     const extra: OverlayPair[] = (this.options.extraPairs ?? []).map(parsePairSetting).filter((p): p is { a: string; b: string } => !!p).map((p) => ({ ...p, asserts: [], source: 'setting' as const }));
     const bases = new Set(['page', ...byPair.map((p) => p.a), ...extra.map((p) => p.a)]);
     const unionPairs: OverlayPair[] = [];
-    for (const [, u] of units) {
-      for (const name of u.table.recordNames()) {
-        const rec = u.table.record(name)!;
-        const pos = u.positionOf(rec.node);
-        if (!pos || !files.includes(pos.file)) continue;
+    for (const [file, u] of units) {
+      for (const name of u.recordNamesFrom(file)) {
+        const rec = u.table.record(name);
+        const pos = rec && u.positionOf(rec.node);
+        if (!rec || !pos || !files.includes(pos.file)) continue;
         const l = u.layout(name, rec.kind);
         if ('reason' in l) continue;
         unionPairs.push(...pairsFromUnions(structView(l), bases));

@@ -351,6 +351,11 @@ export class PreprocessResult {
     return this.pp.rerun(this, this.state, file, newText);
   }
 
+  /** The index origins use for `file`, if the unit read it. */
+  fileIndexOf(file: string): number | undefined {
+    return FILE_INDEX.get(file);
+  }
+
   /** The raw arrays, for Preprocessor.rerun(). */
   arrays() {
     return { starts: this.starts, files: this.files, lines: this.lines, cols: this.cols, exps: this.exps };

@@ -124,6 +124,35 @@ export class TranslationUnit {
     return o ? { file: o.file, line: o.line, column: o.column } : undefined;
   }
 
+  /** Structs and unions defined (maybe) in text that came from `file`, without parsing the unit's other declarations. */
+  recordNamesFrom(file: string): string[] {
+    const decls = this.declarationsFrom(file);
+    return this.table.recordNames((d) => decls.has(d));
+  }
+
+  private fromFile = new Map<string, Set<number>>();
+
+  /** Declarations holding at least one token written in `file` (its own text or a macro invoked there). */
+  declarationsFrom(file: string): Set<number> {
+    let set = this.fromFile.get(file);
+    if (set) return set;
+    set = new Set();
+    const fid = this.pp.fileIndexOf(file);
+    if (fid !== undefined) {
+      const { starts: tokStarts, files } = this.pp.arrays();
+      const { starts, ends } = this.pp.declarations;
+      let d = 0;
+      for (let k = 0; k < tokStarts.length; k++) {
+        if (files[k] !== fid) continue;
+        const at = tokStarts[k];
+        while (d < ends.length && ends[d] <= at) d++;
+        if (d < ends.length && starts[d] <= at) set.add(d);
+      }
+    }
+    this.fromFile.set(file, set);
+    return set;
+  }
+
   /** Where a declaration's node was written. */
   positionOf(node: Node): SourcePosition | undefined {
     return this.position(this.table.offsetOf(node));

@@ -153,9 +153,13 @@ export class TypeTable {
     return this.source.ownerOf(n.tree)?.parsed;
   }
 
-  /** Every struct/union tag the unit's declarations may define, in text order. */
-  recordNames(): string[] {
-    return [...this.candidates().records.keys()];
+  /** Every struct/union tag the unit's declarations may define, in text order (only in declarations `inDecl` accepts, when given). */
+  recordNames(inDecl?: (decl: number) => boolean): string[] {
+    const all = this.candidates().records;
+    if (!inDecl) return [...all.keys()];
+    const out: string[] = [];
+    for (const [name, decls] of all) if (decls.some(inDecl)) out.push(name);
+    return out;
   }
 
   record(name: string): RecordDecl | undefined {
