@@ -115,8 +115,10 @@ export class OverlayProject {
    */
   setFileText(file: string, text: string | undefined): string[] {
     const abs = path.resolve(file);
+    const was = this.files.read(abs);
     this.files.set(abs, text);
     const now = this.files.read(abs);
+    if (now === was) return [];
     const dropped: string[] = [];
     for (const [key, unit] of this.units) {
       if (!unit.pp.includedFiles.includes(abs)) continue;

@@ -95,8 +95,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
     const file = doc.uri.fsPath;
     const version = doc.version;
     try {
-      await this.ctx.engine.request('setFileText', { file, text: doc.isDirty ? doc.getText() : undefined });
-      const r = await this.ctx.engine.request('check', { files: [file] });
+      const r = await this.ctx.engine.request('check', { files: [file], text: { file, text: doc.isDirty ? doc.getText() : undefined } });
       this.results.set(file, r);
       const byFile = new Map<string, vscode.Diagnostic[]>();
       const docOf = (f: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f);

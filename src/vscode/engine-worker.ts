@@ -57,6 +57,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   check(p) {
     const pr = need();
     const t0 = performance.now();
+    if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
     const r = pr.check(files);
     const result: CheckResult = {

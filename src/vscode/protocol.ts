@@ -97,7 +97,8 @@ export interface CheckResult {
 export interface Requests {
   open: { params: EngineConfig; result: { label: string; assumptions: string[]; arch: string; configFile?: string } };
   setFileText: { params: { file: string; text: string | undefined }; result: null };
-  check: { params: { files: string[] }; result: CheckResult };
+  /** `text`: the checked file's buffer (undefined: back to the disk), applied first, so an edit is one round trip */
+  check: { params: { files: string[]; text?: { file: string; text: string | undefined } }; result: CheckResult };
   structsInFile: { params: { file: string }; result: WireStruct[] };
   layout: { params: { name: string; kind?: 'struct' | 'union' }; result: WireStruct };
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
