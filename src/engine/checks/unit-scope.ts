@@ -1,0 +1,278 @@
+// What is declared where in one translation unit, for the assert evaluator:
+// the parameters and block-scope declarations of the function around an
+// offset (read from its text by eval/c-expr.ts, since tree-sitter cannot
+// read `typeof(x) __x = (x);`), then file-scope objects and functions (from
+// the parse tree's top level). Also the control flow around a
+// BUILD_BUG_ON: the if/?:/&&/loop/switch conditions that decide whether the
+// compiler keeps that code, since compiletime_assert only fires where it does.
+import type { Node, Tree } from 'web-tree-sitter';
+import { CExpr, DeclItem, Parser, parseDeclaration, parseExpression, parseParameters, tokenize } from '../eval/c-expr';
+import { TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
+import { TypeTable } from '../types/type-table';
+
+interface LocalDecl {
+  name: string;
+  /** absolute offset of the declarator: visible after it */
+  at: number;
+  /** absolute offset where its block closes */
+  end: number;
+  item: DeclItem;
+  storage: string[];
+  info?: VarInfo;
+}
+
+interface FunctionScope {
+  start: number;
+  end: number;
+  params: Map<string, { item: DeclItem; info?: VarInfo }>;
+  locals: LocalDecl[];
+  /** names declared anywhere in the function (they shadow typedef names) */
+  names: Set<string>;
+}
+
+export class UnitScopes {
+  private readonly functions = new Map<number, FunctionScope | null>();
+  private readonly fileVars = new Map<string, VarInfo | null>();
+
+  constructor(readonly text: string, readonly tree: Tree, readonly table: TypeTable) {}
+
+  /** The scope at `offset` and an evaluator bound to it; `text` is what CExpr offsets refer to. */
+  evaluator(offset: number, text: string): TypedEval {
+    return new TypedEval(this.table, this.scopeAt(offset), text);
+  }
+
+  scopeAt(offset: number): TypedScope {
+    const fn = this.functionAt(offset);
+    return {
+      lookup: (name) => this.lookup(name, offset, fn),
+      typedefDecl: (name) => this.typedefDecl(name),
+      isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
+    };
+  }
+
+  private lookup(name: string, offset: number, fn: FunctionScope | undefined): VarInfo | undefined {
+    if (fn) {
+      let best: LocalDecl | undefined;
+      for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
+      if (best) {
+        if (!best.info) {
+          const b = best;
+          b.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'auto', local: true };
+          b.info = { ...this.evaluator(b.at, this.text).declaredType(b.item, b.storage), local: true };
+        }
+        return best.info;
+      }
+      const p = fn.params.get(name);
+      if (p) {
+        if (!p.info) {
+          p.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'param', local: true };
+          p.info = { ...this.evaluator(fn.start, this.text).declaredType(p.item), storage: 'param', local: true };
+        }
+        return p.info;
+      }
+    }
+    return this.fileScope(name);
+  }
+
+  /** The function definition around `offset`, its declarations read once. */
+  private functionAt(offset: number): FunctionScope | undefined {
+    let n: Node | null = this.tree.rootNode.descendantForIndex(offset);
+    while (n && n.type !== 'function_definition') n = n.parent;
+    if (!n) return undefined;
+    const have = this.functions.get(n.startIndex);
+    if (have !== undefined) return have ?? undefined;
+    const fs = this.scanFunction(n);
+    this.functions.set(n.startIndex, fs ?? null);
+    return fs;
+  }
+
+  private scanFunction(fn: Node): FunctionScope | undefined {
+    const body = fn.childForFieldName('body');
+    if (!body) return undefined;
+    const names = new Set<string>();
+    const hooks = { isTypeName: (x: string) => this.table.hasTypedef(x) && !names.has(x) };
+    const params = new Map<string, { item: DeclItem }>();
+    let d: Node | null = fn.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    const plist = d?.childForFieldName('parameters');
+    if (plist) {
+      for (const item of parseParameters(this.text.slice(plist.startIndex, plist.endIndex), hooks) ?? []) {
+        if (item.name) { params.set(item.name, { item: { ...item, at: item.at + plist.startIndex } }); names.add(item.name); }
+      }
+    }
+    const base = body.startIndex;
+    const text = this.text.slice(base, body.endIndex);
+    const toks = tokenize(text);
+    const parser = new Parser(text, toks, hooks);
+    const locals: LocalDecl[] = [];
+    const open: LocalDecl[][] = [];
+    let statementStart = false;
+    for (let i = 0; i < toks.length;) {
+      const t = toks[i];
+      if (statementStart && t.k === 'id') {
+        const got = parser.declarationAt(i);
+        if (got && got.next > i) {
+          for (const item of got.decl.items) {
+            if (!item.name) continue;
+            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage };
+            locals.push(l);
+            open[open.length - 1]?.push(l);
+            names.add(item.name);
+          }
+          i = got.next;
+          statementStart = true;
+          continue;
+        }
+      }
+      statementStart = false;
+      if (t.k === 'p') {
+        if (t.t === '{') { open.push([]); statementStart = true; }
+        else if (t.t === '}') { for (const l of open.pop() ?? []) l.end = base + t.at; statementStart = true; }
+        else if (t.t === ';') statementStart = true;
+        else if (t.t === '(' && toks[i - 1]?.t === 'for') statementStart = true;
+      }
+      i++;
+    }
+    return { start: fn.startIndex, end: fn.endIndex, params, locals, names };
+  }
+
+  /** File-scope objects and functions, by name; the declaration that sizes an array wins. */
+  private fileScope(name: string): VarInfo | undefined {
+    const have = this.fileVars.get(name);
+    if (have !== undefined) return have ?? undefined;
+    let best: VarInfo | undefined;
+    // `extern typeof(x) x;` names itself: while resolving, the name is not declared
+    this.fileVars.set(name, null);
+    for (const [start, end, type] of this.topLevelMentioning(name, ['declaration', 'function_definition'])) {
+      const head = type === 'function_definition' ? this.text.slice(start, this.functionBodyStart(start, end)) + ';' : this.text.slice(start, end);
+      const decl = parseDeclaration(head, { isTypeName: (x) => this.table.hasTypedef(x) });
+      const item = decl?.items.find((it) => it.name === name);
+      if (!decl || !item) continue;
+      const info = this.evaluator(start, this.text).declaredType(item, decl.storage);
+      const v: VarInfo = { ...info, storage: info.storage === 'auto' ? 'extern' : info.storage, local: false };
+      const c = v.type.k === 'typedef' ? undefined : v.type;
+      const sized = c?.k === 'array' && c.count !== 'flex';
+      if (!best || sized || (best.type.k === 'unknown' && v.type.k !== 'unknown')) best = v;
+    }
+    this.fileVars.set(name, best ?? null);
+    return best;
+  }
+
+  private readonly typedefs = new Map<string, { item: DeclItem; storage: string[] } | null>();
+
+  private typedefDecl(name: string): { item: DeclItem; storage: string[] } | undefined {
+    const have = this.typedefs.get(name);
+    if (have !== undefined) return have ?? undefined;
+    this.typedefs.set(name, null);
+    let found: { item: DeclItem; storage: string[] } | undefined;
+    for (const [start, end] of this.topLevelMentioning(name, ['type_definition'])) {
+      const decl = parseDeclaration(this.text.slice(start, end), { isTypeName: (x) => this.table.hasTypedef(x) });
+      const item = decl?.items.find((it) => it.name === name);
+      if (decl && item) found = { item: { ...item, at: item.at + start }, storage: decl.storage };
+    }
+    this.typedefs.set(name, found ?? null);
+    return found;
+  }
+
+  /** Where a function definition's body opens (its header is what declares it). */
+  private functionBodyStart(start: number, end: number): number {
+    const n = this.tree.rootNode.descendantForIndex(start);
+    let f: Node | null = n;
+    while (f && f.type !== 'function_definition') f = f.parent;
+    return f?.childForFieldName('body')?.startIndex ?? end;
+  }
+
+  /** [start, end, type] of the top-level nodes of the given types, read once with a cursor (no node objects). */
+  private top?: { starts: number[]; ends: number[]; types: string[] };
+
+  private topLevel(): { starts: number[]; ends: number[]; types: string[] } {
+    if (this.top) return this.top;
+    const starts: number[] = [], ends: number[] = [], types: string[] = [];
+    const c = this.tree.walk();
+    try {
+      if (c.gotoFirstChild()) {
+        do {
+          starts.push(c.startIndex); ends.push(c.endIndex); types.push(c.nodeType);
+        } while (c.gotoNextSibling());
+      }
+    } finally {
+      c.delete();
+    }
+    this.top = { starts, ends, types };
+    return this.top;
+  }
+
+  /** The top-level declarations whose text mentions `name` as a word: candidates to declare it. */
+  private topLevelMentioning(name: string, types: string[]): Array<[number, number, string]> {
+    const { starts, ends, types: ts } = this.topLevel();
+    const out: Array<[number, number, string]> = [];
+    const seen = new Set<number>();
+    const word = /[\w$]/;
+    for (let i = this.text.indexOf(name); i >= 0; i = this.text.indexOf(name, i + name.length)) {
+      if (word.test(this.text[i - 1] ?? '') || word.test(this.text[i + name.length] ?? '')) continue;
+      let lo = 0, hi = starts.length - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= i) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (k < 0 || i >= ends[k] || seen.has(k) || !types.includes(ts[k])) continue;
+      seen.add(k);
+      out.push([starts[k], ends[k], ts[k]]);
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------- reachability
+
+  /**
+   * The conditions that decide whether the code at `offset` runs, innermost
+   * first: 'dead' when one is a constant that skips it, 'runtime' when one is
+   * not a constant, undefined when every one is a constant that takes it.
+   */
+  guard(offset: number): { k: 'dead' | 'runtime'; text: string; reason?: string } | undefined {
+    let child: Node | null = this.tree.rootNode.descendantForIndex(offset);
+    let n = child?.parent ?? null;
+    let found: { k: 'dead' | 'runtime'; text: string; reason?: string } | undefined;
+    for (; child && n && n.type !== 'function_definition' && n.type !== 'translation_unit'; child = n, n = n.parent) {
+      let cond: Node | null = null;
+      let want: boolean | undefined;
+      switch (n.type) {
+        case 'if_statement': case 'conditional_expression': {
+          const c = n.childForFieldName('condition');
+          if (!c || (child.startIndex >= c.startIndex && child.endIndex <= c.endIndex)) continue;
+          cond = c;
+          const alt = n.childForFieldName('alternative');
+          want = !(alt && child.startIndex >= alt.startIndex && child.endIndex <= alt.endIndex);
+          break;
+        }
+        case 'binary_expression': {
+          const op = n.childForFieldName('operator')?.type;
+          const right = n.childForFieldName('right');
+          if ((op !== '&&' && op !== '||') || !right || child.startIndex < right.startIndex) continue;
+          cond = n.childForFieldName('left');
+          want = op === '&&';
+          break;
+        }
+        case 'while_statement': case 'for_statement': case 'switch_statement': {
+          const body = n.childForFieldName('body');
+          if (!body || child.startIndex < body.startIndex) continue;
+          cond = n.childForFieldName('condition');
+          if (n.type === 'switch_statement') { found ??= { k: 'runtime', text: `switch ${cond?.text.replace(/\s+/g, ' ') ?? ''}` }; continue; }
+          if (!cond) continue; // for (;;)
+          want = true;
+          break;
+        }
+        default: continue;
+      }
+      if (!cond) continue;
+      // if (x) and while (x) hold their condition in parentheses; the message shows x
+      if (cond.type === 'parenthesized_expression' && cond.namedChildren.length === 1 && cond.namedChildren[0]) cond = cond.namedChildren[0];
+      const text = this.text.slice(cond.startIndex, cond.endIndex);
+      const scope = this.scopeAt(cond.startIndex);
+      const e: CExpr = parseExpression(text, scope);
+      const v: Val = new TypedEval(this.table, scope, text).value(e);
+      const shown = text.replace(/\s+/g, ' ').trim().slice(0, 100);
+      if (v.k === 'no') { found ??= { k: 'runtime', text: shown, reason: v.reason }; continue; }
+      const truth = v.k === 'int' ? v.v !== 0n : v.base !== null || v.off !== 0n;
+      if (truth !== want) return { k: 'dead', text: shown };
+    }
+    return found;
+  }
+}
