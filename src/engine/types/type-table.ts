@@ -98,6 +98,13 @@ export class TypeTable {
   private readonly anonEnums = new Map<number, EnumDecl>();
   private readonly attrStarts: number[];
 
+  /**
+   * A second reading of an array bound the expression model cannot take
+   * (sizeof of an object, BUILD_BUG_ON_ZERO's inline struct, __typeof__
+   * casts): the assert checker's typed evaluator, set before any layout.
+   */
+  arraySizeFallback?: (size: Node) => EvalResult | undefined;
+
   constructor(
     readonly tree: Tree,
     /** the text tree-sitter parsed (GNU extensions blanked) */
@@ -389,7 +396,8 @@ export class TypeTable {
           const size = n.childForFieldName('size');
           if (!size) t = { k: 'array', of: t, count: 'flex' };
           else {
-            const v = evaluate(this.expr(size), this.evalContext());
+            let v = evaluate(this.expr(size), this.evalContext());
+            if (!v.ok) v = this.arraySizeFallback?.(size) ?? v;
             if (!v.ok) return { name: declaratorName(n), type: { k: 'unknown', reason: `array size ${size.text.replace(/\s+/g, ' ').slice(0, 80)}: ${v.reason}` } };
             t = { k: 'array', of: t, count: Number(v.value) };
           }
