@@ -311,6 +311,11 @@ export class OverlayProject {
     return this.assemble(results, units, [], opts);
   }
 
+  /** The files check(paths) reads: named files, and in directories those that spell an assert. */
+  filesToCheck(paths: string[]): string[] {
+    return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
+  }
+
   /** Parses `text` on its own (the tagged-pointer scan reads a file's own code) and frees the tree. */
   parseForChecks<T>(text: string, use: (tree: import('web-tree-sitter').Tree) => T): T {
     const tree = this.parser.parse(text);

@@ -42,6 +42,9 @@ export function classify(e: CExpr, kind: AssertSite['kind'], ev: TypedEval): { c
     if (!v) return;
     if (v.storage === 'func') return;
     if (address && v.storage !== 'auto' && v.storage !== 'param') return;
+    // a local that keeps a constant initializer stands for that initializer
+    const k = !address && v.local ? ev.scope.constant?.(name) : undefined;
+    if (k && !k.runtime) { layout ||= k.layout; compat ||= k.compat; return; }
     runtime ??= `'${name}' is ${v.storage === 'param' ? 'a parameter' : 'a variable'}`;
   };
   const walk = (x: CExpr, address = false): void => {
@@ -53,7 +56,13 @@ export function classify(e: CExpr, kind: AssertSite['kind'], ev: TypedEval): { c
         if (x.op === '&') return walk(x.arg, true);
         if (x.op === '++' || x.op === '--') runtime ??= `'${srcOf(x)}' modifies a variable`;
         return walk(x.arg);
-      case 'postfix': case 'assign': runtime ??= 'an assignment'; walk(x.k === 'assign' ? x.left : x.arg); if (x.k === 'assign') walk(x.right); return;
+      case 'postfix': case 'assign': {
+        // a statement expression's own locals are its working values (bytes_to_bpf_size's if/else chain)
+        const target = x.k === 'assign' ? x.left : x.arg;
+        if (!(target.k === 'id' && isLocal(target.name))) runtime ??= `'${srcOf(x)}' changes a variable`;
+        if (x.k === 'assign') walk(x.right);
+        return;
+      }
       case 'binary': walk(x.left); walk(x.right); return;
       case 'cond': walk(x.test); if (x.then) walk(x.then); walk(x.else); return;
       case 'cast': walk(x.arg, address); return;

@@ -3,7 +3,7 @@
 // with types. The unit is seen through the few things this needs, so checks/
 // does not depend on how units are built.
 import type { Tree } from 'web-tree-sitter';
-import { CExpr } from '../eval/c-expr';
+import { CExpr, parseExpression } from '../eval/c-expr';
 import { TypedEval } from '../eval/c-typed';
 import { TypeTable } from '../types/type-table';
 import { AssertResult } from './asserts';
@@ -31,6 +31,13 @@ export class UnitAsserts {
   constructor(private readonly u: AssertUnit) {
     this.scopes = new UnitScopes(u.pp.text, u.tree, u.table);
     this.raws = findRawAsserts(u.pp.text);
+    // array bounds like [sizeof(rfc1042_header)] or IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO: read with types too
+    u.table.arraySizeFallback ??= (size) => {
+      const text = u.pp.text.slice(size.startIndex, size.endIndex);
+      const scope = this.scopes.scopeAt(size.startIndex);
+      const v = new TypedEval(u.table, scope, text).value(parseExpression(text, scope));
+      return v.k === 'int' ? { ok: true, value: v.v, type: v.t } : undefined;
+    };
   }
 
   /** The files holding an assert of this unit (where a user sees it). */

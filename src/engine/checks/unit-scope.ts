@@ -7,7 +7,8 @@
 // compiler keeps that code, since compiletime_assert only fires where it does.
 import type { Node, Tree } from 'web-tree-sitter';
 import { CExpr, DeclItem, Parser, parseDeclaration, parseExpression, parseParameters, tokenize } from '../eval/c-expr';
-import { TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
+import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
+import { classify } from './typed-asserts';
 import { TypeTable } from '../types/type-table';
 
 interface LocalDecl {
@@ -18,7 +19,12 @@ interface LocalDecl {
   end: number;
   item: DeclItem;
   storage: string[];
+  /** the text the item's offsets refer to (the function body) */
+  text: string;
   info?: VarInfo;
+  /** const, or never assigned, incremented or address-taken in the function */
+  fixed: boolean;
+  constant?: LocalConstant | null;
 }
 
 interface FunctionScope {
@@ -29,6 +35,8 @@ interface FunctionScope {
   /** names declared anywhere in the function (they shadow typedef names) */
   names: Set<string>;
 }
+
+const MODIFY = new Set(['=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=', '++', '--']);
 
 export class UnitScopes {
   private readonly functions = new Map<number, FunctionScope | null>();
@@ -46,19 +54,25 @@ export class UnitScopes {
     return {
       lookup: (name) => this.lookup(name, offset, fn),
       typedefDecl: (name) => this.typedefDecl(name),
+      constant: (name) => this.constant(name, offset, fn),
       isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
     };
   }
 
+  private localAt(name: string, offset: number, fn: FunctionScope): LocalDecl | undefined {
+    let best: LocalDecl | undefined;
+    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
+    return best;
+  }
+
   private lookup(name: string, offset: number, fn: FunctionScope | undefined): VarInfo | undefined {
     if (fn) {
-      let best: LocalDecl | undefined;
-      for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
+      const best = this.localAt(name, offset, fn);
       if (best) {
         if (!best.info) {
           const b = best;
           b.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'auto', local: true };
-          b.info = { ...this.evaluator(b.at, this.text).declaredType(b.item, b.storage), local: true };
+          b.info = { ...this.evaluator(b.at, b.text).declaredType(b.item, b.storage), local: true };
         }
         return best.info;
       }
@@ -72,6 +86,22 @@ export class UnitScopes {
       }
     }
     return this.fileScope(name);
+  }
+
+  /** A local that keeps its initializer's value, evaluated in the scope of its declaration. */
+  private constant(name: string, offset: number, fn: FunctionScope | undefined): LocalConstant | undefined {
+    const l = fn && this.localAt(name, offset, fn);
+    if (!l || !l.fixed || l.item.init?.k !== 'expr') return undefined;
+    if (l.constant !== undefined) return l.constant ?? undefined;
+    l.constant = null;
+    const ev = this.evaluator(l.at, l.text);
+    const init = l.item.init.e;
+    const shape = classify(init, 'static_assert', ev);
+    const v = ev.value(init);
+    const t = ev.intTypeOf(this.lookup(name, offset, fn)?.type ?? { k: 'unknown', reason: '' });
+    const val: Val = v.k === 'int' && !('reason' in t) ? { k: 'int', v: BigInt[t.signed ? 'asIntN' : 'asUintN'](t.bits, v.v), t, ice: false } : v;
+    l.constant = { val, layout: shape.cls === 'layout', compat: shape.cls === 'type-check', ...(shape.cls === 'runtime' ? { runtime: shape.why } : {}) };
+    return l.constant;
   }
 
   /** The function definition around `offset`, its declarations read once. */
@@ -106,6 +136,8 @@ export class UnitScopes {
     const parser = new Parser(text, toks, hooks);
     const locals: LocalDecl[] = [];
     const open: LocalDecl[][] = [];
+    const declarators = new Set<number>();
+    const modified = new Set<string>();
     let statementStart = false;
     for (let i = 0; i < toks.length;) {
       const t = toks[i];
@@ -114,15 +146,34 @@ export class UnitScopes {
         if (got && got.next > i) {
           for (const item of got.decl.items) {
             if (!item.name) continue;
-            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage };
+            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage, text, fixed: false };
+            const ops = item.type.ops;
+            l.fixed = got.decl.storage.includes('const') && (ops.length === 0 || ops[ops.length - 1].k === 'array');
             locals.push(l);
             open[open.length - 1]?.push(l);
             names.add(item.name);
+            for (let k = i; k < got.next; k++) if (toks[k].at === item.at) { declarators.add(k); break; }
           }
-          i = got.next;
-          statementStart = true;
+          // initializers are read on: statement expressions in them declare locals too
+          statementStart = false;
+          i++;
           continue;
         }
+      }
+      if (t.k === 'id' && (t.t === 'asm' || t.t === '__asm__' || t.t === '__asm') ) {
+        // an asm statement's outputs are written by it: every name in it counts as changed
+        let depth = 0;
+        for (let k = i + 1; k < toks.length; k++) {
+          const x = toks[k];
+          if (x.t === '(') depth++;
+          else if (x.t === ')') { if (--depth === 0) break; }
+          else if (x.k === 'id' && depth > 0) modified.add(x.t);
+        }
+      }
+      if (t.k === 'id' && !declarators.has(i)) {
+        const after = toks[i + 1], before = toks[i - 1], twoBefore = toks[i - 2];
+        const unaryAmp = before?.t === '&' && before.k === 'p' && !(twoBefore && (twoBefore.k === 'id' || twoBefore.k === 'num' || twoBefore.t === ')' || twoBefore.t === ']'));
+        if ((after?.k === 'p' && MODIFY.has(after.t)) || (before?.k === 'p' && (before.t === '++' || before.t === '--')) || unaryAmp) modified.add(t.t);
       }
       statementStart = false;
       if (t.k === 'p') {
@@ -133,6 +184,7 @@ export class UnitScopes {
       }
       i++;
     }
+    for (const l of locals) if (!modified.has(l.name)) l.fixed = true;
     return { start: fn.startIndex, end: fn.endIndex, params, locals, names };
   }
 

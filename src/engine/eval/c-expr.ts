@@ -279,6 +279,8 @@ export class Parser {
       if (STORAGE.has(w)) { this.i++; storage?.push(w); continue; }
       if (QUALIFIERS.has(w)) {
         this.i++;
+        // a const object keeps its initializer's value: the evaluator may fold it as gcc does
+        if (w === 'const' || w === '__const' || w === '__const__') storage?.push('const');
         if (w === '_Atomic' && this.is('(')) { this.i++; const inner = this.typeName(); this.expect(')'); spec = inner.ops.length ? { k: 'typeof', type: inner } : inner.spec; }
         continue;
       }

@@ -33,6 +33,20 @@ export interface TypedScope {
   typedefDecl?(name: string): { item: DeclItem; storage: string[] } | undefined;
   /** typedef names visible here (not shadowed by a variable) */
   isTypeName(name: string): boolean;
+  /**
+   * A block-scope variable that keeps its initializer's value (const, or
+   * never assigned, incremented or address-taken in its function): that
+   * value, which gcc folds before it decides a BUILD_BUG_ON, and what its
+   * initializer is made of (for the assert's class).
+   */
+  constant?(name: string): LocalConstant | undefined;
+}
+
+export interface LocalConstant {
+  val: Val;
+  layout: boolean;
+  compat: boolean;
+  runtime?: string;
 }
 
 export type Val =
@@ -504,6 +518,11 @@ export class TypedEval {
           if (v.storage === 'auto' || v.storage === 'param') return no('runtime', `the address of the local '${e.name}' is known only at run time`);
           return { k: 'addr', base: e.name, off: 0n, ice: false };
         }
+        if (v.local) {
+          const k = this.scope.constant?.(e.name);
+          if (k && k.val.k !== 'no') return k.val.k === 'int' ? { ...k.val, ice: false } : k.val;
+          if (k && k.val.k === 'no' && k.val.why === 'unknown') return k.val;
+        }
         return no('runtime', `'${e.name}' is ${v.storage === 'param' ? 'a parameter' : 'a variable'}: its value is known only at run time (or after inlining)`);
       }
       case 'unary': {
@@ -756,7 +775,7 @@ export class TypedEval {
         case 'decl': this.declare(s.decl); return;
         case 'expr':
           if (last) result = { type: this.typeOf(s.e), val: this.value(s.e) };
-          else if (s.e.k === 'assign' && s.e.left.k === 'id' && this.local(s.e.left.name)) this.local(s.e.left.name)!.val = no('runtime', `'${s.e.left.name}' is assigned in the statement expression`);
+          else if (s.e.k === 'assign' && s.e.left.k === 'id' && this.local(s.e.left.name)) this.assignLocal(s.e as CExpr & { k: 'assign' });
           return;
         case 'block': this.env.push(new Map()); s.body.forEach((x, i) => run(x, last && i === s.body.length - 1)); this.env.pop(); return;
         case 'do': run(s.body, false); return;
@@ -782,6 +801,20 @@ export class TypedEval {
     if (result.val.k === 'int') result = { type: result.type, val: { ...result.val, ice: false } };
     this.stmtCache.set(e, result);
     return result;
+  }
+
+  /** `x = v` or `x op= v` on a statement-expression local: it holds the new value (bytes_to_bpf_size's if/else chain). */
+  private assignLocal(e: CExpr & { k: 'assign' }): void {
+    const name = (e.left as CExpr & { k: 'id' }).name;
+    const slot = this.local(name)!;
+    const r = this.value(e.right);
+    let v: Val = r;
+    if (e.op !== '=') {
+      const old = slot.val;
+      v = old.k === 'int' && r.k === 'int' ? this.arith(e.op.slice(0, -1), old, r) : no('runtime', `'${name}' is changed with ${e.op}`);
+    }
+    const it = this.intTypeOf(slot.type);
+    slot.val = v.k === 'int' && !('reason' in it) ? this.intVal(v.v, it, false) : v;
   }
 
   private declare(d: Declaration): void {

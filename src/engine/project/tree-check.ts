@@ -138,12 +138,14 @@ class Plan {
   readonly kbuild: KbuildObjects;
   private readonly headers: string[];
   private readonly byFile = new Map<string, FileCheck>();
+  private readonly wanted: Set<string>;
   readonly units: UnitResult[] = [];
   private done = 0;
 
   constructor(private readonly project: OverlayProject, private readonly files: string[], private readonly opts: TreeCheckOptions) {
     this.kbuild = new KbuildObjects(project.config.srcDir, project.config.kconfig);
     this.headers = files.filter((f) => !f.endsWith('.c'));
+    this.wanted = new Set(files);
   }
 
   cJobs(): UnitJob[] {
@@ -152,8 +154,32 @@ class Plan {
     return cs.map((c) => ({ main: c, also: this.headers, keepBodiesIn: this.headers }));
   }
 
+  /**
+   * Headers no .c unit of the run read. One outside include/ (mm/slab.h,
+   * net/netfilter/ipset/ip_set_hash_gen.h) is a private header of the .c
+   * files beside it, often a template they instantiate with their own macros
+   * (MTYPE): it is read from one of them. The rest get a probe.
+   */
   headerJobs(): UnitJob[] {
-    return this.headers.filter((h) => !this.byFile.has(h)).map((h) => ({ main: h, also: [], keepBodiesIn: this.headers }));
+    const jobs = new Map<string, UnitJob>();
+    for (const h of this.headers.filter((x) => !this.byFile.has(x))) {
+      const main = this.includerOf(h) ?? h;
+      const job = jobs.get(main) ?? { main, also: [], keepBodiesIn: this.headers };
+      if (main !== h) job.also.push(h);
+      jobs.set(main, job);
+    }
+    return [...jobs.values()];
+  }
+
+  private includerOf(h: string): string | undefined {
+    const rel = path.relative(this.project.config.srcDir, h).split(path.sep);
+    if (rel[0] === 'include' || (rel[0] === 'arch' && rel[2] === 'include')) return undefined;
+    const dir = path.dirname(h);
+    const re = new RegExp(`^\\s*#\\s*include\\s*"${path.basename(h).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
+    let names: string[];
+    try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.c')).sort(); } catch { return undefined; }
+    const includers = names.map((n) => path.join(dir, n)).filter((c) => re.test(this.project.files.read(c) ?? ''));
+    return includers.find((c) => this.kbuild.object(c).built !== 'n') ?? includers[0];
   }
 
   take(jobs: UnitJob[], results: UnitResult[]): void {
@@ -161,7 +187,7 @@ class Plan {
     for (const r of results.sort((a, b) => order.get(a.main)! - order.get(b.main)!)) {
       this.units.push(r);
       for (const fc of r.files) {
-        if (this.byFile.has(fc.file)) continue;
+        if (this.byFile.has(fc.file) || !this.wanted.has(fc.file)) continue;
         this.byFile.set(fc.file, fc);
         this.opts.progress?.(++this.done, this.files.length, fc.file);
       }
