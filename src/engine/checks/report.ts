@@ -42,7 +42,7 @@ export function classSummary(asserts: AssertResult[]): Record<string, { pass: nu
 
 /** The reason with names and numbers taken out, so asserts unknown for one cause group together. */
 export function reasonKey(reason: string): string {
-  return reason.replace(/'[^']*'/g, "'…'").replace(/\b(struct|union|enum) \w+/g, '$1 X').replace(/\b\d+\b/g, 'N').slice(0, 140);
+  return reason.replace(/'[^']*'/g, "'…'").replace(/\b(struct|union|enum) (?!(?:definition|defined|is|has|of|in|with)\b)\w+/g, '$1 X').replace(/\b\d+\b/g, 'N').slice(0, 140);
 }
 
 /** Unknown asserts grouped by class and reason, biggest group first. */

@@ -9,7 +9,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { CExpr, DeclItem, Parser, parseDeclaration, parseExpression, parseParameters, tokenize } from '../eval/c-expr';
 import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
 import { classify } from './typed-asserts';
-import { TypeTable } from '../types/type-table';
+import { RecordDecl, TypeTable } from '../types/type-table';
 
 interface LocalDecl {
   name: string;
@@ -19,8 +19,9 @@ interface LocalDecl {
   end: number;
   item: DeclItem;
   storage: string[];
-  /** the text the item's offsets refer to (the function body) */
+  /** the text the item's offsets refer to (the function body), and where it starts */
   text: string;
+  base: number;
   info?: VarInfo;
   /** const, or never assigned, incremented or address-taken in the function */
   fixed: boolean;
@@ -30,7 +31,7 @@ interface LocalDecl {
 interface FunctionScope {
   start: number;
   end: number;
-  params: Map<string, { item: DeclItem; info?: VarInfo }>;
+  params: Map<string, { item: DeclItem; info?: VarInfo; text: string; base: number }>;
   locals: LocalDecl[];
   /** names declared anywhere in the function (they shadow typedef names) */
   names: Set<string>;
@@ -45,8 +46,8 @@ export class UnitScopes {
   constructor(readonly text: string, readonly tree: Tree, readonly table: TypeTable) {}
 
   /** The scope at `offset` and an evaluator bound to it; `text` is what CExpr offsets refer to. */
-  evaluator(offset: number, text: string): TypedEval {
-    return new TypedEval(this.table, this.scopeAt(offset), text);
+  evaluator(offset: number, text: string, base?: number): TypedEval {
+    return new TypedEval(this.table, this.scopeAt(offset), text, base);
   }
 
   scopeAt(offset: number): TypedScope {
@@ -55,6 +56,7 @@ export class UnitScopes {
       lookup: (name) => this.lookup(name, offset, fn),
       typedefDecl: (name) => this.typedefDecl(name),
       constant: (name) => this.constant(name, offset, fn),
+      recordAt: (o) => this.recordAt(o),
       isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
     };
   }
@@ -72,7 +74,7 @@ export class UnitScopes {
         if (!best.info) {
           const b = best;
           b.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'auto', local: true };
-          b.info = { ...this.evaluator(b.at, b.text).declaredType(b.item, b.storage), local: true };
+          b.info = { ...this.evaluator(b.at, b.text, b.base).declaredType(b.item, b.storage), local: true };
         }
         return best.info;
       }
@@ -80,12 +82,19 @@ export class UnitScopes {
       if (p) {
         if (!p.info) {
           p.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'param', local: true };
-          p.info = { ...this.evaluator(fn.start, this.text).declaredType(p.item), storage: 'param', local: true };
+          p.info = { ...this.evaluator(fn.start, p.text, p.base).declaredType(p.item), storage: 'param', local: true };
         }
         return p.info;
       }
     }
     return this.fileScope(name);
+  }
+
+  /** The struct or union whose specifier starts at `offset` (one written inside a function), from the unit's parse. */
+  private recordAt(offset: number): RecordDecl | undefined {
+    let n: Node | null = this.tree.rootNode.descendantForIndex(offset);
+    while (n && n.startIndex === offset && n.type !== 'struct_specifier' && n.type !== 'union_specifier') n = n.parent;
+    return n && n.startIndex === offset && (n.type === 'struct_specifier' || n.type === 'union_specifier') ? this.table.recordOf(n) : undefined;
   }
 
   /** A local that keeps its initializer's value, evaluated in the scope of its declaration. */
@@ -94,7 +103,7 @@ export class UnitScopes {
     if (!l || !l.fixed || l.item.init?.k !== 'expr') return undefined;
     if (l.constant !== undefined) return l.constant ?? undefined;
     l.constant = null;
-    const ev = this.evaluator(l.at, l.text);
+    const ev = this.evaluator(l.at, l.text, l.base);
     const init = l.item.init.e;
     const shape = classify(init, 'static_assert', ev);
     const v = ev.value(init);
@@ -121,13 +130,14 @@ export class UnitScopes {
     if (!body) return undefined;
     const names = new Set<string>();
     const hooks = { isTypeName: (x: string) => this.table.hasTypedef(x) && !names.has(x) };
-    const params = new Map<string, { item: DeclItem }>();
+    const params = new Map<string, { item: DeclItem; text: string; base: number }>();
     let d: Node | null = fn.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
     const plist = d?.childForFieldName('parameters');
     if (plist) {
-      for (const item of parseParameters(this.text.slice(plist.startIndex, plist.endIndex), hooks) ?? []) {
-        if (item.name) { params.set(item.name, { item: { ...item, at: item.at + plist.startIndex } }); names.add(item.name); }
+      const ptext = this.text.slice(plist.startIndex, plist.endIndex);
+      for (const item of parseParameters(ptext, hooks) ?? []) {
+        if (item.name) { params.set(item.name, { item, text: ptext, base: plist.startIndex }); names.add(item.name); }
       }
     }
     const base = body.startIndex;
@@ -146,7 +156,7 @@ export class UnitScopes {
         if (got && got.next > i) {
           for (const item of got.decl.items) {
             if (!item.name) continue;
-            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage, text, fixed: false };
+            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage, text, base, fixed: false };
             const ops = item.type.ops;
             l.fixed = got.decl.storage.includes('const') && (ops.length === 0 || ops[ops.length - 1].k === 'array');
             locals.push(l);

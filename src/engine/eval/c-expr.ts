@@ -70,7 +70,8 @@ function literalEnd(text: string, i: number): number {
 export type TypeSpec =
   /** keywords: unsigned long, int, _Bool, void, double ... */
   | { k: 'words'; words: string[] }
-  | { k: 'tag'; tag: 'struct' | 'union' | 'enum'; name?: string; fields?: FieldAst[]; enumerators?: Array<{ name: string; value?: CExpr }> }
+  /** `at`: offset of the keyword, so a body written here can be found in the unit's own parse */
+  | { k: 'tag'; tag: 'struct' | 'union' | 'enum'; name?: string; fields?: FieldAst[]; enumerators?: Array<{ name: string; value?: CExpr }>; at?: number }
   | { k: 'typedef'; name: string }
   | { k: 'typeof'; type?: TypeName; expr?: CExpr }
   | { k: 'auto' };
@@ -287,7 +288,7 @@ export class Parser {
       if (BASIC.has(w)) { this.i++; words.push(w); continue; }
       if (spec || words.length) break;
       if (w === '__auto_type') { this.i++; spec = { k: 'auto' }; continue; }
-      if (w === 'struct' || w === 'union' || w === 'enum') { this.i++; spec = this.tagSpec(w); continue; }
+      if (w === 'struct' || w === 'union' || w === 'enum') { const at = this.pos(); this.i++; spec = this.tagSpec(w, at); continue; }
       if (TYPEOF.has(w)) {
         this.i++;
         this.expect('(');
@@ -305,12 +306,12 @@ export class Parser {
     return { k: 'words', words };
   }
 
-  private tagSpec(tag: 'struct' | 'union' | 'enum'): TypeSpec {
+  private tagSpec(tag: 'struct' | 'union' | 'enum', at: number): TypeSpec {
     this.skipAttributes();
     let name: string | undefined;
     if (this.peek()?.k === 'id' && !this.is('{')) name = this.next().t;
     this.skipAttributes();
-    if (!this.is('{')) return { k: 'tag', tag, name };
+    if (!this.is('{')) return { k: 'tag', tag, name, at };
     this.next();
     if (tag === 'enum') {
       const enumerators: Array<{ name: string; value?: CExpr }> = [];
@@ -324,7 +325,7 @@ export class Parser {
       }
       this.expect('}');
       this.skipAttributes();
-      return { k: 'tag', tag, name, enumerators };
+      return { k: 'tag', tag, name, enumerators, at };
     }
     const fields: FieldAst[] = [];
     while (!this.is('}')) {
@@ -349,7 +350,7 @@ export class Parser {
     }
     this.expect('}');
     this.skipAttributes();
-    return { k: 'tag', tag, name, fields };
+    return { k: 'tag', tag, name, fields, at };
   }
 
   typeName(): TypeName {

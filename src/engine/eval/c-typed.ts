@@ -40,6 +40,8 @@ export interface TypedScope {
    * initializer is made of (for the assert's class).
    */
   constant?(name: string): LocalConstant | undefined;
+  /** the record whose definition starts at this offset of the unit's text (a struct written inside a function) */
+  recordAt?(offset: number): RecordDecl | undefined;
 }
 
 export interface LocalConstant {
@@ -79,7 +81,8 @@ export class TypedEval {
   readonly sourceText: string;
   private readonly cache: { words: Map<string, CType>; tags: Map<string, RecordDecl> };
 
-  constructor(readonly table: TypeTable, readonly scope: TypedScope, private readonly text: string) {
+  /** `base`: where `text` starts in the unit's text, when it is a slice of it (declarations, not squashed conditions) */
+  constructor(readonly table: TypeTable, readonly scope: TypedScope, private readonly text: string, private readonly base?: number) {
     this.sourceText = text;
     let c = tableCache.get(table);
     if (!c) tableCache.set(table, (c = { words: new Map(), tags: new Map() }));
@@ -183,6 +186,8 @@ export class TypedEval {
    */
   private inlineRecord(s: TypeSpec & { k: 'tag' }): CType {
     const fields = s.fields!;
+    const own = this.base !== undefined && s.at !== undefined ? this.scope.recordAt?.(this.base + s.at) : undefined;
+    if (own) return { k: 'record', rec: own };
     if (!fields.every((f) => f.name === null && f.width)) return bad(`an inline ${s.tag} definition in the expression`);
     for (const f of fields) {
       const w = this.value(f.width!);
