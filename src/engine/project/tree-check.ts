@@ -75,7 +75,13 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
     if (at !== undefined) records.get(at)?.push(name);
   }
   for (const file of mine) {
-    files.push(checkFileIn(project, u, asserts, records.get(file)!, file, job.main, file === job.main ? obj : undefined));
+    try {
+      files.push(checkFileIn(project, u, asserts, records.get(file)!, file, job.main, file === job.main ? obj : undefined));
+    } catch (e) {
+      // one file the checker trips on is reported, and the rest of the run goes on
+      const why = e instanceof Error ? e.message : String(e);
+      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tags: [] });
+    }
   }
   const ms = { preprocess: u.timings.preprocessMs, parse: u.timings.parseMs, index: u.timings.indexMs, check: performance.now() - t0 };
   if (keep) keep(u);
@@ -179,7 +185,9 @@ class Plan {
     let names: string[];
     try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.c')).sort(); } catch { return undefined; }
     const includers = names.map((n) => path.join(dir, n)).filter((c) => re.test(this.project.files.read(c) ?? ''));
-    return includers.find((c) => this.kbuild.object(c).built !== 'n') ?? includers[0];
+    // one kbuild compiles, and the smallest of those: the unit is built for this header alone
+    const rank = (c: string) => [Number(this.kbuild.object(c).built === 'n'), this.project.files.read(c)?.length ?? 0];
+    return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
   }
 
   take(jobs: UnitJob[], results: UnitResult[]): void {
