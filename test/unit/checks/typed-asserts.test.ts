@@ -211,3 +211,23 @@ static_assert(sizeof(struct known) ==
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a directory walk checks the files that spell an assert; a file named on its own always', async () => {
+  const dir = tree();
+  try {
+    fs.writeFileSync(path.join(dir, 'include/linux/plain.h'), '#define PLAIN 1\n');
+    fs.writeFileSync(path.join(dir, 'include/linux/asserting.h'), '#include <linux/types.h>\nstatic_assert(sizeof(u32) == 4);\n');
+    const p = await OverlayProject.open({ srcDir: dir });
+    const walked = p.filesToCheck(['include']).map((f) => path.relative(dir, f));
+    assert.ok(walked.includes('include/linux/asserting.h'));
+    assert.ok(walked.includes('include/net/netmem.h'), 'NET_IOV_ASSERT_OFFSET is defined with static_assert there');
+    assert.ok(!walked.includes('include/linux/plain.h'));
+    assert.ok(!walked.includes('include/linux/types.h'));
+    assert.deepEqual(p.filesToCheck(['include/linux/plain.h']).map((f) => path.relative(dir, f)), ['include/linux/plain.h']);
+    const r = await p.checkAsync(['include'], { workers: 1 });
+    assert.deepEqual(r.files?.map((f) => path.relative(dir, f.file)), walked);
+    assert.ok(r.asserts.some((a) => a.site.at.file.endsWith('asserting.h') && a.status === 'pass'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
