@@ -85,7 +85,8 @@ export function classify(e: CExpr, kind: AssertSite['kind'], ev: TypedEval): { c
           const t = ev.typeOf(x);
           if (canonical(t).k !== 'array') runtime ??= `'${srcOf(x)}' reads memory`;
         }
-        walk(x.k === 'member' ? x.obj : x.obj, x.k === 'member' ? !x.arrow : true);
+        // s.f and a[i] name storage inside s and a; p->f reads p itself
+        walk(x.obj, x.k === 'member' ? !x.arrow : true);
         if (x.k === 'index') walk(x.index);
         return;
       case 'stmt':
