@@ -27,6 +27,8 @@ const entries = [
   ['src/vscode/extension.ts', 'dist/extension.js'],
   ['src/vscode/engine-worker.ts', 'dist/engine-worker.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
+  // worker threads of the whole-tree check, found beside whichever bundle starts them
+  ['src/engine/project/check-worker.ts', 'dist/check-worker.js'],
 ];
 const builds = [];
 for (const [entry, outfile] of entries) {

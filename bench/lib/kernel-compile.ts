@@ -117,3 +117,19 @@ export function kernelCompile(buildDir: string, source: string, n: number): { ti
   }
   return { timing: summarize(runs), command: cmd.line, gcc: cmd };
 }
+
+/** One timed kbuild compile of `source` (no warm-up, no V=1 pass): for timing many files once each. */
+export function kbuildCompileOnce(buildDir: string, source: string): { ms: number } | { error: string } {
+  const why = ensureKbuildTools();
+  if (why) return { error: why };
+  const dir = probeDir(source);
+  try {
+    const t0 = performance.now();
+    const r = make(buildDir, dir, false);
+    const ms = performance.now() - t0;
+    if (r.status !== 0) return { error: `make failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+    return { ms };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

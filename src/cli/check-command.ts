@@ -8,9 +8,12 @@ import { parseSize } from '../engine/checks/overhead';
 import { mergeSweep, parseSweep } from '../engine/checks/sweep';
 
 export const CHECK_HELP = `usage: overlay-lens check [--tree SRC] [--build DIR] [--config FILE] [--arch ARCH]
-                          [--sweep SPEC] [--region SIZE] [--pair A:B]... [--format text|json|sarif] [PATH...]
+                          [--sweep SPEC] [--region SIZE] [--pair A:B]... [--jobs N] [--format text|json|sarif] [PATH...]
 
 PATH: files or directories (default: include/linux/mm_types.h, include/net/netmem.h, mm/slab.h).
+      In a directory, the .c and .h files that spell static_assert, _Static_assert,
+      BUILD_BUG_ON or BUILD_BUG_ON_MSG are checked; a file named itself always is.
+--jobs N                                 worker threads (default: the cores, at most 4)
 --sweep tree,memcg-off,i386,CONFIG_X=n   check under several configurations; findings seen
                                          under only some of them name which
 --region 10M                             price each descriptor array for this much memory
@@ -26,13 +29,21 @@ function version(): string {
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: [...TREE_FLAGS, 'format', 'sweep', 'region'], repeatable: ['pair'], booleans: ['help', 'verbose'] });
+  const args = parseArgs(argv, { values: [...TREE_FLAGS, 'format', 'sweep', 'region', 'jobs'], repeatable: ['pair'], booleans: ['help', 'verbose'] });
   if (args.bools.has('help')) { process.stdout.write(CHECK_HELP + '\n'); return 0; }
   const format = oneOf(flag(args, 'format'), ['text', 'json', 'sarif'] as const, 'format', 'text');
   const regionText = flag(args, 'region');
   const region = regionText === undefined ? undefined : parseSize(regionText);
   if (regionText !== undefined && region === undefined) throw new UsageError(`--region ${regionText}: expected a size like 10M, 4096 or 2G`);
+  const jobsText = flag(args, 'jobs');
+  const workers = jobsText === undefined ? undefined : Number(jobsText);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--jobs ${jobsText}: expected a whole number ≥ 1`);
   const project = await openProject(args, { extraPairs: args.flags.get('pair') ?? [] });
+  // a long run says how far it is, on stderr and only to a terminal
+  const progress = process.stderr.isTTY ? (done: number, total: number, file: string) => {
+    process.stderr.write(`\r\x1b[K[${done}/${total}] ${path.relative(project.config.srcDir, file)}`);
+    if (done === total) process.stderr.write('\r\x1b[K');
+  } : undefined;
   const sweepSpec = flag(args, 'sweep');
   let report: CheckReport;
   if (sweepSpec) {
@@ -41,12 +52,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const runs = [];
     for (const item of items) {
       const p = item.arch || Object.keys(item.overrides).length ? await project.withConfig({ arch: item.arch ?? project.options.arch, overrides: item.overrides }) : project;
-      runs.push({ label: item.label, result: p.check(args.positional, { region }) });
+      runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress }) });
     }
     const first = runs[0].result;
     report = { ...first, findings: mergeSweep(runs), asserts: runs.flatMap((r) => r.result.asserts.map((a) => ({ ...a, site: { ...a.site, text: a.site.text } }))).filter((a, i, all) => a.status === 'fail' || all.findIndex((b) => b.site.at.file === a.site.at.file && b.site.at.line === a.site.at.line && b.site.text === a.site.text) === i), sweep: items.map((i) => i.label), notes: [...new Set(runs.flatMap((r) => r.result.notes.map((n) => `[${r.label}] ${n}`)))] };
   } else {
-    report = project.check(args.positional, { region });
+    report = await project.checkAsync(args.positional, { region, workers, progress });
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(report), null, 1) + '\n');
   else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(report, version()), null, 1) + '\n');

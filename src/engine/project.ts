@@ -5,18 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { AssertSite, evaluateAsserts } from './checks/asserts';
-import { assertSites } from './checks/assert-sites';
+import { AssertResult } from './checks/asserts';
+import { checkFiles, checkFilesHere, FileCheck, TreeCheckOptions, UnitResult } from './project/tree-check';
 import { Finding, Fix } from './checks/findings';
 import { StructView } from './checks/layout-view';
 import { mirrorMap, MirrorMap } from './checks/mirror-map';
 import { overhead } from './checks/overhead';
-import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromUnions, parsePairSetting } from './checks/overlay-pairs';
+import { mergePairs, OverlayPair, pairsFromAsserts, parsePairSetting } from './checks/overlay-pairs';
 import { CheckReport, assertFindings } from './checks/report';
-import { checkTagAlignment, findTaggedSchemes } from './checks/tagged-pointers';
 import { resolveTreeConfig, TreeConfig, TreeConfigInput } from './config/tree-config';
-import { Expr } from './eval/expr';
-import { exprFromSyntax } from './eval/from-syntax';
 import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
 import { RecordLayout } from './layout/record-layout';
 import { CParser } from './parse/c-parser';
@@ -60,6 +57,11 @@ export class ProjectFiles implements FileSystem {
     this.cache.delete(file);
   }
 
+  /** The unsaved buffers, for worker threads that must see what the editor sees. */
+  unsaved(): Array<[string, string]> {
+    return [...this.overlay];
+  }
+
   invalidate(file?: string): void {
     if (file) this.cache.delete(file);
     else this.cache.clear();
@@ -83,12 +85,17 @@ const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linu
 
 const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
 
+/** A file a directory walk checks: it spells an assert (files named on their own are always checked). */
+export const SPELLS_ASSERT = /\b(static_assert|_Static_assert|BUILD_BUG_ON|BUILD_BUG_ON_MSG)\b/;
+
 export class OverlayProject {
   readonly files = new ProjectFiles();
   private readonly units = new Map<string, TranslationUnit>();
   /** declaration parses shared by every unit of the project (and kept across edits) */
   private readonly parses: DeclarationParses;
   private readonly index: StructIndex;
+  /** the files each checked file's unit read, from the last check that built it */
+  private readonly checkIncludes = new Map<string, string[]>();
 
   private constructor(readonly config: TreeConfig, private readonly parser: CParser, readonly options: ProjectOptions) {
     this.index = new StructIndex(config.srcDir, ['include', path.join('arch', config.srcArch, 'include')]);
@@ -158,7 +165,7 @@ export class OverlayProject {
   includedBy(file: string): string[] {
     const abs = path.resolve(this.config.srcDir, file);
     for (const [key, u] of this.units) if (key.startsWith(abs + '\0')) return u.pp.includedFiles;
-    return [];
+    return this.checkIncludes.get(abs) ?? [];
   }
 
   /** Where `struct name` is defined: candidate files, best first. */
@@ -306,107 +313,84 @@ export class OverlayProject {
 
   // ------------------------------------------------------------------ check
 
-  /** Assert sites written in `file`, read from its unit with function bodies kept. */
-  assertSitesIn(file: string, u: TranslationUnit): AssertSite[] {
-    return assertSites(u.pp.text, {
-      position: (o) => {
-        const p = u.pp.userPosition(o);
-        if (!p) return { file: '?', line: 0, column: 0 };
-        return { file: p.file, line: p.line, column: p.column, ...(p.macro ? { macro: { name: p.macro.name, args: p.macro.args() } } : {}) };
-      },
-      parseCondition: (text) => this.parseCondition(text, u),
-    }, (at) => at.file === file);
+  /**
+   * A translation unit for the assert check, not cached: a .c file as kbuild
+   * compiles it (`defines` are its -D flags, given before the file), a header
+   * through a probe. Bodies of functions are kept in `file` and in
+   * `keepBodiesIn`, where the asserts inside functions live.
+   */
+  checkUnit(file: string, opts: { defines?: Array<[string, string]>; keepBodiesIn?: string[] } = {}): TranslationUnit {
+    const abs = path.resolve(this.config.srcDir, file);
+    const keep = [abs, ...(opts.keepBodiesIn ?? []).filter((f) => f !== abs)];
+    const defines = (opts.defines ?? []).map(([k, v]) => `#define ${k} ${v}\n`).join('');
+    const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
+    const text = abs.endsWith('.c') || !generic ? `${defines}#include "${abs}"\n` : `#include <asm/${generic[2]}>\n#include "${abs}"\n`;
+    const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
+    return TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses });
   }
 
-  /** An assert condition → Expr. offsetof(T, a.b[2]) is cut out first: tree-sitter-c only knows offsetof(T, member). */
-  parseCondition(text: string, u: TranslationUnit): Expr | { reason: string } {
-    const offsetofs: Expr[] = [];
-    let out = '';
-    let i = 0;
-    const re = /\b(__builtin_offsetof|offsetof)\s*\(/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text))) {
-      const open = m.index + m[0].length - 1;
-      let depth = 0, j = open, comma = -1;
-      for (; j < text.length; j++) {
-        if (text[j] === '(') depth++;
-        else if (text[j] === ')' && --depth === 0) break;
-        else if (text[j] === ',' && depth === 1 && comma < 0) comma = j;
-      }
-      if (j >= text.length || comma < 0) return { reason: `unbalanced offsetof in '${text.slice(0, 80)}'` };
-      const type = text.slice(open + 1, comma).trim();
-      const desig = text.slice(comma + 1, j).trim();
-      const parts: Array<string | Expr> = [];
-      for (const p of desig.matchAll(/([A-Za-z_]\w*)|\[([^\]]*)\]/g)) {
-        if (p[1]) parts.push(p[1]);
-        else parts.push(/^\s*\d+\s*$/.test(p[2]) ? { k: 'int', value: BigInt(p[2].trim()), type: { bits: 32, signed: true } } : { k: 'unknown', reason: `subscript [${p[2]}]` });
-      }
-      offsetofs.push({ k: 'offsetof', type: { text: type }, designator: parts });
-      out += text.slice(i, m.index) + `__ol_offsetof_${offsetofs.length - 1}`;
-      i = j + 1;
-      re.lastIndex = j + 1;
-    }
-    out += text.slice(i);
-    // IS_ALIGNED() & co. cast to typeof(x); offsetof and sizeof are size_t, which tree-sitter can spell.
-    const sizeT = u.model.pointer.size === 8 ? 'unsigned long' : 'unsigned int';
-    out = out.replace(/\b(?:typeof|__typeof__|__typeof)\s*\(\s*(__ol_offsetof_\d+|sizeof\s*\([^()]*\))\s*\)/g, sizeT);
-    const t = this.parser.parse(`int __ol_snippet = (${out});`);
-    const init = t.rootNode.descendantsOfType('init_declarator')[0]?.childForFieldName('value');
-    if (!init || t.rootNode.hasError) { t.delete(); return { reason: `cannot read the condition '${text.slice(0, 100)}'` }; }
-    const substitute = (e: Expr): Expr => {
-      switch (e.k) {
-        case 'ident': { const mm = /^__ol_offsetof_(\d+)$/.exec(e.name); return mm ? offsetofs[Number(mm[1])] : e; }
-        case 'unary': return { ...e, arg: substitute(e.arg) };
-        case 'binary': return { ...e, left: substitute(e.left), right: substitute(e.right) };
-        case 'cond': return { ...e, test: substitute(e.test), then: substitute(e.then), else: substitute(e.else) };
-        case 'cast': return { ...e, arg: substitute(e.arg) };
-        case 'call': return { ...e, args: e.args.map(substitute) };
-        default: return e;
-      }
-    };
-    // TypeRefs from this snippet carry only text (sizeof/casts resolve by name), so the tree can go.
-    const strip = (e: Expr): Expr => JSON.parse(JSON.stringify(e, (k, v) => (k === 'node' ? undefined : typeof v === 'bigint' ? { __big: v.toString() } : v)), (_k, v) => (v && typeof v === 'object' && '__big' in v ? BigInt(v.__big) : v));
-    const expr = strip(substitute(exprFromSyntax(init, u.model.long.size * 8)));
-    t.delete();
-    return expr;
-  }
-
-  /** The overlay check of `paths` (files or directories; default: the overlay headers). */
+  /**
+   * The overlay check of `paths`: files, or directories, whose .c and .h
+   * files that spell an assert (static_assert, _Static_assert, BUILD_BUG_ON,
+   * BUILD_BUG_ON_MSG) are checked. Default: the overlay headers. In this
+   * thread; checkAsync() spreads a big run over worker threads.
+   */
   check(paths: string[] = [], opts: CheckOptions = {}): CheckReport {
     const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
-    const notes: string[] = [...this.config.assumptions];
-    const asserts = [];
-    const mirrors: MirrorMap[] = [];
-    const findings: Finding[] = [];
-    const units = new Map<string, TranslationUnit>();
-    for (const file of files) {
-      const u = this.unit(file, true);
-      units.set(file, u);
-      for (const d of u.pp.diagnostics) if (d.severity === 'error' && d.file === file) notes.push(`${path.relative(this.config.srcDir, d.file)}:${d.line}: ${d.message}`);
-      const ctx = u.table.evalContext();
-      asserts.push(...evaluateAsserts(this.assertSitesIn(file, u), ctx));
+    const kept: TranslationUnit[] = [];
+    try {
+      // a few units stay for the overlay pairs (they hold both structs); a tree's worth would not fit
+      const { results, units } = checkFilesHere(this, files, { ...opts, keepUnits: files.length <= 8 ? kept : undefined });
+      return this.assemble(results, units, kept, opts);
+    } finally {
+      for (const u of kept) u.dispose();
     }
+  }
+
+  /** check() on worker threads when there are enough units (opts.workers, OVERLAY_LENS_WORKERS). */
+  async checkAsync(paths: string[] = [], opts: CheckOptions & TreeCheckOptions = {}): Promise<CheckReport> {
+    const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
+    if (files.length <= 8 && !opts.workers) return this.check(paths, opts);
+    const { results, units } = await checkFiles(this, files, opts);
+    return this.assemble(results, units, [], opts);
+  }
+
+  /** The files check(paths) reads: named files, and in directories those that spell an assert. */
+  filesToCheck(paths: string[]): string[] {
+    return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
+  }
+
+  /** Parses `text` on its own (the tagged-pointer scan reads a file's own code) and frees the tree. */
+  parseForChecks<T>(text: string, use: (tree: import('web-tree-sitter').Tree) => T): T {
+    const tree = this.parser.parse(text);
+    try { return use(tree); } finally { tree.delete(); }
+  }
+
+  /** Asserts and notes per file → the report: overlay pairs, mirror maps, tag checks, overheads. */
+  private assemble(results: FileCheck[], unitResults: UnitResult[], units: TranslationUnit[], opts: CheckOptions): CheckReport {
+    const notes: string[] = [...this.config.assumptions];
+    const asserts: AssertResult[] = [];
+    const findings: Finding[] = [];
+    const mirrors: MirrorMap[] = [];
+    for (const r of results) {
+      notes.push(...r.notes);
+      asserts.push(...r.asserts);
+    }
+    const read = new Map(unitResults.map((u) => [u.main, u.included]));
+    for (const r of results) { const inc = read.get(r.via); if (inc) this.checkIncludes.set(r.file, inc); }
     findings.push(...assertFindings(asserts));
 
     // Overlay pairs, each checked in a unit that holds both structs.
     const byPair = pairsFromAsserts(asserts);
     const extra: OverlayPair[] = (this.options.extraPairs ?? []).map(parsePairSetting).filter((p): p is { a: string; b: string } => !!p).map((p) => ({ ...p, asserts: [], source: 'setting' as const }));
     const bases = new Set(['page', ...byPair.map((p) => p.a), ...extra.map((p) => p.a)]);
-    const unionPairs: OverlayPair[] = [];
-    for (const [file, u] of units) {
-      for (const name of u.recordNamesFrom(file)) {
-        const rec = u.table.record(name);
-        const pos = rec && u.positionOf(rec.node);
-        if (!rec || !pos || !files.includes(pos.file)) continue;
-        const l = u.layout(name, rec.kind);
-        if ('reason' in l) continue;
-        unionPairs.push(...pairsFromUnions(structView(l), bases));
-      }
-    }
-    const pairs = mergePairs(byPair, unionPairs, extra);
+    const unionPairs: OverlayPair[] = results.flatMap((r) => r.unions.filter((u) => bases.has(u.a)).map((u) => ({ ...u, asserts: [], source: 'union' as const })));
+    const pairs = mergePairs(byPair, mergePairs(unionPairs), extra);
+    let pageUnit: TranslationUnit | undefined;
     for (const pair of pairs) {
       const u = this.unitHolding(pair, units);
       if (!u) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); continue; }
+      pageUnit ??= u;
       const la = u.layout(pair.a);
       const lb = u.layout(pair.b);
       if ('reason' in la || 'reason' in lb) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: unknown, because ${'reason' in la ? la.reason : (lb as { reason: string }).reason}`); continue; }
@@ -416,32 +400,18 @@ export class OverlayProject {
       findings.push(...map.findings);
     }
 
-    // Tagged pointers, read from the checked headers' own code.
+    // Tagged pointers, read from the checked files' own code (one finding per scheme and place).
     const seen = new Set<string>();
-    for (const [file, u] of units) {
-      const text = this.files.read(file);
-      if (text === undefined || text.length > 2 << 20) continue;
-      const tree = this.parser.parse(text);
-      const schemes = findTaggedSchemes(file, tree);
-      tree.delete();
-      for (const scheme of schemes) {
-        if (seen.has(scheme.tag)) continue;
-        seen.add(scheme.tag);
-        const mv = u.pp.macroValue(scheme.tag);
-        const { findings: f } = checkTagAlignment({
-          scheme, mask: 'value' in mv ? mv.value : mv,
-          alignOf: (st) => { const l = u.layout(st); return 'reason' in l ? l : l.align; },
-          declOf: (st) => { const r = u.table.record(st); return r ? u.positionOf(r.node) : undefined; },
-        });
-        findings.push(...f);
-      }
+    for (const f of results.flatMap((r) => r.tags)) {
+      if (seen.has(f.key)) continue;
+      seen.add(f.key);
+      findings.push(f);
     }
 
     // What the descriptors cost.
     const overheads = [];
-    const anyUnit = units.values().next().value as TranslationUnit | undefined;
-    if (anyUnit) {
-      const ps = anyUnit.pp.macroValue('PAGE_SIZE');
+    if (mirrors.length && pageUnit) {
+      const ps = pageUnit.pp.macroValue('PAGE_SIZE');
       const pageSize = 'value' in ps ? Number(ps.value) : 4096;
       if (!('value' in ps)) notes.push(`PAGE_SIZE unknown (${ps.reason}): overheads priced at 4096`);
       const done = new Set<string>();
@@ -451,11 +421,11 @@ export class OverlayProject {
         overheads.push(overhead(s.name, s.size, pageSize, opts.region));
       }
     }
-    return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes };
+    return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes, files: results.map((r) => ({ file: r.file, via: r.via, ...(r.kbuild ? { kbuild: r.kbuild } : {}), asserts: r.asserts.length })) };
   }
 
-  private unitHolding(pair: OverlayPair, units: Map<string, TranslationUnit>): TranslationUnit | undefined {
-    for (const u of units.values()) if (u.table.record(pair.a) && u.table.record(pair.b)) return u;
+  private unitHolding(pair: OverlayPair, units: TranslationUnit[]): TranslationUnit | undefined {
+    for (const u of units) if (u.table.record(pair.a) && u.table.record(pair.b)) return u;
     const fa = this.locate(pair.b)[0];
     if (fa) { const u = this.unit(fa); if (u.table.record(pair.a) && u.table.record(pair.b)) return u; }
     return undefined;
@@ -483,22 +453,23 @@ export class OverlayProject {
 
   private expandPaths(paths: string[]): string[] {
     const out: string[] = [];
-    const walk = (abs: string) => {
+    const walk = (abs: string, named: boolean) => {
       let st: fs.Stats;
       try { st = fs.statSync(abs); } catch { throw new Error(`no such file or directory: ${abs}`); }
       if (st.isDirectory()) {
         for (const e of fs.readdirSync(abs).sort()) {
           const p = path.join(abs, e);
-          if (fs.statSync(p).isDirectory() || /\.[ch]$/.test(e)) walk(p);
+          if (fs.statSync(p).isDirectory() || /\.[ch]$/.test(e)) walk(p, false);
         }
-      } else out.push(abs);
+      } else if (named || SPELLS_ASSERT.test(this.files.read(abs) ?? '')) out.push(abs);
     };
     for (const p of paths) {
       const abs = path.resolve(this.config.srcDir, p);
       if (!fs.existsSync(abs) && !paths.length) continue;
       if (!fs.existsSync(abs) && DEFAULT_CHECK_PATHS.includes(p)) continue;
-      walk(abs);
+      walk(abs, true);
     }
-    return out;
+    return [...new Set(out)];
   }
+
 }

@@ -96,32 +96,34 @@ export function findRawAsserts(text: string): RawAssert[] {
 export interface SiteContext {
   /** where a user sees offset `o` of the expanded text: the outermost macro invocation if any */
   position(o: number): SourcePosition & { macro?: { name: string; args: string[] } };
-  /** the condition text → an Expr, or why it cannot be read */
-  parseCondition(text: string): Expr | { reason: string };
+  /** the condition text (starting at offset `at` of the expanded text) → an Expr, or why it cannot be read */
+  parseCondition(text: string, at: number): Expr | { reason: string };
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-export function assertSites(text: string, ctx: SiteContext, filter?: (at: SourcePosition) => boolean): AssertSite[] {
+/** `raws`: findRawAsserts(text), when the caller reads one text for several files. */
+export function assertSites(text: string, ctx: SiteContext, filter?: (at: SourcePosition) => boolean, raws: RawAssert[] = findRawAsserts(text)): AssertSite[] {
   const out: AssertSite[] = [];
-  for (const raw of findRawAsserts(text)) {
+  for (const raw of raws) {
     const pos = ctx.position(raw.offset);
     if (filter && !filter(pos)) continue;
     // compiletime_assert also guards READ_ONCE & co. on variables: only BUILD_BUG_ON* are asserts about layouts.
     if (raw.kind === 'BUILD_BUG_ON' && !/^BUILD_BUG_ON/.test(pos.macro?.name ?? '') && !/^BUILD_BUG_ON failed/.test(raw.message ?? '')) continue;
     const { macro, ...at } = pos;
+    const offsets = { offset: raw.offset, condOffset: raw.condStart };
     if (raw.condEnd < 0) {
-      out.push({ kind: raw.kind, at, macro, text: squash(text.slice(raw.condStart, raw.condStart + 120)), cond: { k: 'unknown', reason: 'unbalanced parentheses' }, unreadable: 'the assert is not closed (unbalanced parentheses)' });
+      out.push({ kind: raw.kind, at, macro, text: squash(text.slice(raw.condStart, raw.condStart + 120)), cond: { k: 'unknown', reason: 'unbalanced parentheses' }, unreadable: 'the assert is not closed (unbalanced parentheses)', ...offsets });
       continue;
     }
     const condText = squash(text.slice(raw.condStart, raw.condEnd));
     if (condText === '') {
-      out.push({ kind: raw.kind, at, macro, text: condText, cond: { k: 'unknown', reason: 'empty' }, unreadable: 'the condition is empty (a macro expanded to nothing?)' });
+      out.push({ kind: raw.kind, at, macro, text: condText, cond: { k: 'unknown', reason: 'empty' }, unreadable: 'the condition is empty (a macro expanded to nothing?)', ...offsets });
       continue;
     }
-    const parsed = ctx.parseCondition(condText);
-    if ('reason' in parsed && !('k' in parsed)) out.push({ kind: raw.kind, at, macro, text: condText, cond: { k: 'unknown', reason: parsed.reason }, unreadable: parsed.reason, message: raw.message });
-    else out.push({ kind: raw.kind, at, macro, text: condText, cond: parsed as Expr, message: raw.message });
+    const parsed = ctx.parseCondition(condText, raw.condStart);
+    if ('reason' in parsed && !('k' in parsed)) out.push({ kind: raw.kind, at, macro, text: condText, cond: { k: 'unknown', reason: parsed.reason }, unreadable: parsed.reason, message: raw.message, ...offsets });
+    else out.push({ kind: raw.kind, at, macro, text: condText, cond: parsed as Expr, message: raw.message, ...offsets });
   }
   return out;
 }

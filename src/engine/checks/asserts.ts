@@ -9,6 +9,9 @@ import { SourcePosition } from './layout-view';
 
 export type AssertKind = 'static_assert' | 'BUILD_BUG_ON';
 
+/** What kind of property an assert states (see checks/typed-asserts.ts). */
+export type AssertClass = 'layout' | 'constant' | 'type-check' | 'runtime' | 'path';
+
 export interface AssertSite {
   kind: AssertKind;
   /** where a user sees it: the outermost macro invocation for macro-generated asserts */
@@ -23,6 +26,9 @@ export interface AssertSite {
   message?: string;
   /** set instead of cond when the site could not be read (half-typed, ERROR node) */
   unreadable?: string;
+  /** offsets of the construct and of its condition in the unit's expanded text */
+  offset?: number;
+  condOffset?: number;
 }
 
 export type AssertStatus = 'pass' | 'fail' | 'unknown';
@@ -42,6 +48,8 @@ export interface AssertResult {
   op?: string;
   terms: AssertTerm[];
   reason?: string;
+  /** set by the typed evaluator of a real translation unit */
+  class?: AssertClass;
 }
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);

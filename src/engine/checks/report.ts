@@ -1,7 +1,7 @@
 // The result of `check`, and its three printed forms: text for a terminal,
 // the JSON the issue specifies, and SARIF 2.1.0 for code-scanning uploads.
 import * as path from 'node:path';
-import { AssertResult, summarize } from './asserts';
+import { AssertClass, AssertResult, summarize } from './asserts';
 import { Finding, RULES, Severity } from './findings';
 import { MirrorMap } from './mirror-map';
 import { Overhead, formatOverhead } from './overhead';
@@ -18,6 +18,46 @@ export interface CheckReport {
   notes: string[];
   /** sweep: the configurations checked */
   sweep?: string[];
+  /** the files checked, the unit that read each, and whether kbuild compiles it under this configuration */
+  files?: CheckedFile[];
+}
+
+export interface CheckedFile {
+  file: string;
+  /** the .c file whose unit read this header, or the file itself */
+  via: string;
+  kbuild?: { built: 'y' | 'm' | 'n'; why: string };
+  asserts: number;
+}
+
+const CLASS_ORDER: AssertClass[] = ['layout', 'constant', 'type-check', 'runtime', 'path'];
+
+/** pass/fail/unknown per class of assert (what kind of property it states). */
+export function classSummary(asserts: AssertResult[]): Record<string, { pass: number; fail: number; unknown: number }> {
+  const out: Record<string, { pass: number; fail: number; unknown: number }> = {};
+  for (const c of CLASS_ORDER) if (asserts.some((a) => a.class === c)) out[c] = summarize(asserts.filter((a) => a.class === c));
+  if (asserts.some((a) => !a.class)) out.unclassified = summarize(asserts.filter((a) => !a.class));
+  return out;
+}
+
+/** The reason with names and numbers taken out, so asserts unknown for one cause group together. */
+export function reasonKey(reason: string): string {
+  return reason.replace(/'[^']*'/g, "'…'").replace(/\b(struct|union|enum) (?!(?:definition|defined|is|has|of|in|with)\b)\w+/g, '$1 X').replace(/\b\d+\b/g, 'N').slice(0, 140);
+}
+
+/** Unknown asserts grouped by class and reason, biggest group first. */
+export function unknownGroups(asserts: AssertResult[]): Array<{ cls: string; reason: string; count: number; example: AssertResult }> {
+  const groups = new Map<string, { cls: string; reason: string; count: number; example: AssertResult }>();
+  for (const a of asserts) {
+    if (a.status !== 'unknown') continue;
+    const cls = a.class ?? 'unclassified';
+    const reason = reasonKey(a.reason ?? 'no reason given');
+    const k = `${cls}\0${reason}`;
+    const g = groups.get(k);
+    if (g) g.count++;
+    else groups.set(k, { cls, reason, count: 1, example: a });
+  }
+  return [...groups.values()].sort((x, y) => y.count - x.count || (x.cls < y.cls ? -1 : 1));
 }
 
 export function failed(report: CheckReport): boolean {
@@ -47,6 +87,7 @@ export function toJson(report: CheckReport): object {
       ...(a.site.macro ? { macro: `${a.site.macro.name}(${a.site.macro.args.join(', ')})` } : {}),
       status: a.status, lhs: a.lhs ?? null, rhs: a.rhs ?? null, reason: a.reason ?? null,
       terms: a.terms,
+      ...(a.class ? { class: a.class } : {}),
     })),
     findings: report.findings.map((f) => ({
       rule: f.rule, severity: f.severity, file: rel(report.root, f.file), line: f.line, column: f.column, message: f.message,
@@ -59,7 +100,9 @@ export function toJson(report: CheckReport): object {
     })),
     overheads: report.overheads,
     notes: report.notes,
+    ...(report.files ? { files: report.files.map((f) => ({ file: rel(report.root, f.file), via: rel(report.root, f.via), asserts: f.asserts, ...(f.kbuild ? { kbuild: f.kbuild } : {}) })) } : {}),
     summary: summarize(report.asserts),
+    ...(report.asserts.some((a) => a.class) ? { byClass: classSummary(report.asserts) } : {}),
   };
 }
 
@@ -115,10 +158,14 @@ export function toText(report: CheckReport): string {
     if (f.fix) lines.push(`    fix: insert before ${rel(report.root, f.fix.file)}:${f.fix.insertBeforeLine}: ${f.fix.text}`);
   }
   const unknown = report.asserts.filter((a) => a.status === 'unknown');
-  if (unknown.length) {
+  if (unknown.length && unknown.length <= 50) {
     lines.push('', `unknown asserts (${unknown.length}): the engine could not decide these, so it reports nothing about them`);
-    for (const a of unknown.slice(0, 50)) lines.push(`  ${rel(report.root, a.site.at.file)}:${a.site.at.line}: ${a.site.macro?.name ?? a.site.kind}: ${a.reason}`);
-    if (unknown.length > 50) lines.push(`  ... ${unknown.length - 50} more (--format json lists all)`);
+    for (const a of unknown) lines.push(`  ${rel(report.root, a.site.at.file)}:${a.site.at.line}: ${a.site.macro?.name ?? a.site.kind}${a.class ? ` [${a.class}]` : ''}: ${a.reason}`);
+  } else if (unknown.length) {
+    const groups = unknownGroups(report.asserts);
+    lines.push('', `unknown asserts (${unknown.length}) by class and reason: the engine could not decide these, so it reports nothing about them (--format json lists each)`);
+    for (const g of groups.slice(0, 40)) lines.push(`  ${String(g.count).padStart(5)} ${g.cls}: ${g.reason}  (e.g. ${rel(report.root, g.example.site.at.file)}:${g.example.site.at.line})`);
+    if (groups.length > 40) lines.push(`  ... ${groups.length - 40} more reasons`);
   }
   for (const m of report.mirrors) {
     const counts = new Map<string, number>();
@@ -127,6 +174,12 @@ export function toText(report: CheckReport): string {
   }
   for (const o of report.overheads) lines.push(formatOverhead(o));
   for (const n of report.notes) lines.push(`note: ${n}`);
+  if (report.files && report.files.length > 1) {
+    const notBuilt = report.files.filter((f) => f.kbuild?.built === 'n');
+    lines.push(`files: ${report.files.length} checked (${report.files.filter((f) => f.file.endsWith('.c')).length} .c, ${report.files.filter((f) => !f.file.endsWith('.c')).length} headers, ${report.files.filter((f) => !f.file.endsWith('.c') && f.via !== f.file).length} of them read from a .c unit that includes them)${notBuilt.length ? `; ${notBuilt.length} .c files are not compiled under this configuration (their ${notBuilt.reduce((n, f) => n + f.asserts, 0)} asserts are reported all the same)` : ''}`);
+  }
+  const classes = classSummary(report.asserts);
+  if (Object.keys(classes).length > 1 || !classes.unclassified) lines.push(`by class: ${Object.entries(classes).map(([c, v]) => `${c} ${v.pass}/${v.fail}/${v.unknown}`).join(', ')} (pass/fail/unknown)`);
   lines.push(`asserts: ${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown · findings: ${report.findings.filter((f) => f.severity === 'error').length} errors, ${report.findings.filter((f) => f.severity === 'warning').length} warnings, ${report.findings.filter((f) => f.severity === 'info').length} info`);
   return lines.join('\n') + '\n';
 }

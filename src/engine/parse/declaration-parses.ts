@@ -170,6 +170,8 @@ export class DeclarationParses {
 export class UnitDeclarations implements DeclarationSource {
   private readonly parsed: Array<ParsedDeclaration | undefined> = [];
   private readonly owners = new Map<Tree, number>();
+  /** time spent parsing declarations for this unit */
+  parseMs = 0;
   /** declaration → the parse of the one it replaced in an edit (held until used or disposed) */
   private readonly previous = new Map<number, ParsedDeclaration>();
   private disposed = false;
@@ -182,11 +184,13 @@ export class UnitDeclarations implements DeclarationSource {
     if (this.disposed) throw new Error('declarations used after dispose()');
     const text = this.text.slice(this.list.starts[i], this.list.ends[i]);
     const prev = this.previous.get(i);
+    const t0 = performance.now();
     let p = this.parses?.acquire(text, prev);
     // the same text twice in one unit (a repeated typedef): the second gets a tree of its own, so a tree names one place
     if (p && this.owners.has(p.tree)) { this.parses!.release(p); p = undefined; }
     if (!p) { p = parseDeclaration(this.parser, text, false, prev); p.refs = 1; }
     if (prev) { this.previous.delete(i); this.releaseParse(prev); }
+    this.parseMs += performance.now() - t0;
     this.parsed[i] = p;
     this.owners.set(p.tree, i);
     return p;

@@ -19,10 +19,19 @@ export const enum NameKind {
   Typedef = 5,
 }
 
+export const enum DeclKind {
+  Other = 0,
+  Typedef = 1,
+  /** a function definition (its body, elided or not, ends it) */
+  Function = 2,
+}
+
 /** Declarations in text order: [starts[i], ends[i]) is the i-th one's text, first token to last. */
 export interface DeclarationList {
   starts: number[];
   ends: number[];
+  /** what each declaration is, as far as its tokens tell */
+  declKinds: DeclKind[];
   /** names the declarations may define: names[k] of kind kinds[k] in declaration decls[k] */
   names: string[];
   kinds: NameKind[];
@@ -30,7 +39,7 @@ export interface DeclarationList {
 }
 
 export function emptyDeclarationList(): DeclarationList {
-  return { starts: [], ends: [], names: [], kinds: [], decls: [] };
+  return { starts: [], ends: [], declKinds: [], names: [], kinds: [], decls: [] };
 }
 
 const NOT_NAMES = new Set([
@@ -74,7 +83,7 @@ export class DeclarationSplitter {
     let names = list.decls.length;
     while (names > 0 && list.decls[names - 1] >= count) names--;
     const l = s.list;
-    l.starts = list.starts.slice(0, count); l.ends = list.ends.slice(0, count);
+    l.starts = list.starts.slice(0, count); l.ends = list.ends.slice(0, count); l.declKinds = list.declKinds.slice(0, count);
     l.names = list.names.slice(0, names); l.kinds = list.kinds.slice(0, names); l.decls = list.decls.slice(0, names);
     return s;
   }
@@ -129,7 +138,7 @@ export class DeclarationSplitter {
         if (this.depth > 0) this.depth--;
         if (this.enumBodyDepth === this.depth + 1) { this.enumBodyDepth = -1; this.expectEnumerator = false; }
         this.tagKeyword = 0; this.tagName = null;
-        if (this.depth === 0 && this.inFunction) { this.inFunction = false; this.end(); return; }
+        if (this.depth === 0 && this.inFunction) { this.end(DeclKind.Function); return; }
         break;
       case ';':
         this.tagKeyword = 0; this.tagName = null;
@@ -160,9 +169,10 @@ export class DeclarationSplitter {
     l.decls.push(l.ends.length);
   }
 
-  private end(): void {
+  private end(kind: DeclKind = this.typedefDecl ? DeclKind.Typedef : DeclKind.Other): void {
     this.list.starts.push(this.declStart);
     this.list.ends.push(this.lastEnd);
+    this.list.declKinds.push(kind);
     this.inDecl = false;
     this.depth = 0; this.paren = 0;
     this.inFunction = false;

@@ -334,7 +334,7 @@ export class PreprocessResult {
     /** #pragma pack changes: from `offset` of the text on, alignment is capped at `value` (0: no cap) */
     readonly packChanges: Array<{ offset: number; value: number }> = [],
     /** the top-level declarations of `text` and the names they may define */
-    readonly declarations: DeclarationList = { starts: [], ends: [], names: [], kinds: [], decls: [] },
+    readonly declarations: DeclarationList = { starts: [], ends: [], declKinds: [], names: [], kinds: [], decls: [] },
     private readonly state?: RunState,
     /** set by update(): the range of the old text this one replaced, and the declarations in it */
     readonly replaced?: Replaced,
@@ -803,7 +803,7 @@ export class Preprocessor {
     for (const c of old.packChanges.slice(sync.packChanges)) this.packChanges.push({ offset: c.offset + dLen, value: c.value });
     const decls = this.splitter.list;
     const od = old.declarations;
-    for (let k = sync.decls; k < od.ends.length; k++) { decls.starts.push(od.starts[k] + dLen); decls.ends.push(od.ends[k] + dLen); }
+    for (let k = sync.decls; k < od.ends.length; k++) { decls.starts.push(od.starts[k] + dLen); decls.ends.push(od.ends[k] + dLen); decls.declKinds.push(od.declKinds[k]); }
     let firstName = od.decls.length;
     while (firstName > 0 && od.decls[firstName - 1] >= sync.decls) firstName--;
     for (let k = firstName; k < od.names.length; k++) { decls.names.push(od.names[k]); decls.kinds.push(od.kinds[k]); decls.decls.push(od.decls[k] + dDecls); }

@@ -15,6 +15,7 @@ import { DeclarationParses, UnitDeclarations } from '../parse/declaration-parses
 import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/preprocessor';
 import { layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
 import { TypeTable } from '../types/type-table';
+import { UnitSyntax, unitSyntax } from './unit-syntax';
 
 export interface Timings {
   preprocessMs: number;
@@ -123,6 +124,13 @@ export class TranslationUnit {
     const o = this.pp.originAt(offset);
     return o ? { file: o.file, line: o.line, column: o.column } : undefined;
   }
+
+  /** The unit's syntax for the checks: nodes by offset, top-level declarations. */
+  get syntax(): UnitSyntax {
+    return (this.syntaxView ??= unitSyntax(this.declarations));
+  }
+
+  private syntaxView?: UnitSyntax;
 
   /** Structs and unions defined (maybe) in text that came from `file`, without parsing the unit's other declarations. */
   recordNamesFrom(file: string): string[] {

@@ -101,6 +101,13 @@ export class TypeTable {
   private readonly anonEnums = new Map<number, EnumDecl>();
   private byName?: { records: Map<string, number[]>; enums: Map<string, number[]>; enumerators: Map<string, number[]>; typedefs: Map<string, number[]> };
 
+  /**
+   * A second reading of an array bound the expression model cannot take
+   * (sizeof of an object, BUILD_BUG_ON_ZERO's inline struct, __typeof__
+   * casts): the assert checker's typed evaluator, set before any layout.
+   */
+  arraySizeFallback?: (size: Node) => EvalResult | undefined;
+
   constructor(
     /** the unit's declarations, parsed on demand */
     readonly source: DeclarationSource,
@@ -409,7 +416,8 @@ export class TypeTable {
           const size = n.childForFieldName('size');
           if (!size) t = { k: 'array', of: t, count: 'flex' };
           else {
-            const v = evaluate(this.expr(size), this.evalContext());
+            let v = evaluate(this.expr(size), this.evalContext());
+            if (!v.ok) v = this.arraySizeFallback?.(size) ?? v;
             if (!v.ok) return { name: declaratorName(n), type: { k: 'unknown', reason: `array size ${size.text.replace(/\s+/g, ' ').slice(0, 80)}: ${v.reason}` } };
             t = { k: 'array', of: t, count: Number(v.value) };
           }

@@ -1,0 +1,70 @@
+// The whole-tree assert check (every file under include/, mm/ and net/ that
+// spells an assert) on the kernel fixture, beside the kernel's own compile
+// (kbuild `make M=`) of the translation units that hold those asserts: a
+// stated sample of them (every Nth file, BENCH_CHECK_STRIDE, default 10),
+// timed with gcc and with us on exactly that sample, and the whole set
+// extrapolated from it. The machine is shared: timings are wall clock.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OverlayProject } from '../src/engine/project';
+import { checkFiles, UnitResult } from '../src/engine/project/tree-check';
+import { KbuildObjects } from '../src/engine/config/kbuild-objects';
+import { kbuildCompileOnce } from './lib/kernel-compile';
+import { fixturePaths } from '../test/support/fixture';
+
+const STRIDE = Number(process.env.BENCH_CHECK_STRIDE ?? 10);
+const GOAL_S = 10;
+
+async function main() {
+  const f = fixturePaths();
+  if (!fs.existsSync(f.build)) { console.log(`bench/check: no kernel fixture at ${f.build}: run scripts/kernel-fixture.sh`); process.exit(2); }
+  const project = await OverlayProject.open({ srcDir: f.src, buildDir: f.build });
+  const all = project.filesToCheck(['include', 'mm', 'net']);
+  const kbuild = new KbuildObjects(f.src, project.config.kconfig);
+  const rows: Array<[string, string, string]> = [];
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+
+  // Ours, the whole tree: in this process, worker threads as the CLI uses them.
+  const t0 = performance.now();
+  const whole = await checkFiles(project, all);
+  const wholeS = (performance.now() - t0) / 1000;
+  const asserts = whole.results.reduce((n, r) => n + r.asserts.length, 0);
+  const sum = (us: UnitResult[], k: keyof UnitResult['ms']) => us.reduce((n, u) => n + u.ms[k], 0) / 1000;
+  rows.push([`ours: whole tree, ${all.length} files, ${whole.units.length} units, ${asserts} asserts`, `${wholeS.toFixed(1)} s`, `goal ≤ ${GOAL_S} s: ${wholeS <= GOAL_S ? 'met' : 'NOT MET'} (${cores} cores, ${Math.min(4, cores)} workers)`]);
+  rows.push(['  of which (CPU, summed over units) preprocess / parse / index / check', `${sum(whole.units, 'preprocess').toFixed(0)} / ${sum(whole.units, 'parse').toFixed(0)} / ${sum(whole.units, 'index').toFixed(0)} / ${sum(whole.units, 'check').toFixed(0)} s`, '']);
+
+  // The sample: every STRIDE-th file; a .c file is compiled itself, a header through a probe that includes it.
+  const sample = all.filter((_, i) => i % STRIDE === 0);
+  let gccMs = 0;
+  const compiled: string[] = [];
+  const failed: string[] = [];
+  for (const file of sample) {
+    const obj = file.endsWith('.c') ? kbuild.object(file) : undefined;
+    if (obj?.built === 'n') { failed.push(`${path.relative(f.src, file)} (not built under the config)`); continue; }
+    // kbuild gives the probe its own KBUILD_MODNAME and MODULE; the Makefile's own -D flags come along
+    const source = `${(obj?.defines ?? []).filter(([k]) => !/^(KBUILD_|__KBUILD_MODNAME$|MODULE$)/.test(k)).map(([k, v]) => `#define ${k} ${v}\n`).join('')}#include "${file}"\n`;
+    const k = kbuildCompileOnce(f.build, source);
+    if ('error' in k) { failed.push(`${path.relative(f.src, file)} (${k.error.slice(0, 80)})`); continue; }
+    gccMs += k.ms;
+    compiled.push(file);
+  }
+  const t1 = performance.now();
+  const ours = await checkFiles(project, compiled);
+  const oursS = (performance.now() - t1) / 1000;
+  const oursCpu = (['preprocess', 'parse', 'index', 'check'] as const).reduce((n, k) => n + sum(ours.units, k), 0);
+  const wholeCpu = (['preprocess', 'parse', 'index', 'check'] as const).reduce((n, k) => n + sum(whole.units, k), 0);
+  const gccS = gccMs / 1000;
+  // make runs one compile at a time here, so its wall clock is its CPU time; ours runs on worker threads
+  rows.push([`kernel compile (make M=, -O2, one file at a time) of the sample: ${compiled.length} files, every ${STRIDE}th`, `${gccS.toFixed(1)} s`, 'reference (wall = CPU: one process)']);
+  rows.push([`ours on the same ${compiled.length} files, ${ours.units.length} units`, `${oursS.toFixed(1)} s`, `wall ${(oursS / gccS).toFixed(2)}× the compiler; CPU ${oursCpu.toFixed(1)} s = ${(oursCpu / gccS).toFixed(2)}×`]);
+  const estimate = gccS * (all.length / Math.max(1, compiled.length));
+  rows.push([`kernel compile of all ${all.length} files, extrapolated from the sample`, `≈${estimate.toFixed(0)} s`, `whole tree: wall ≈${(wholeS / estimate).toFixed(2)}×, CPU ${wholeCpu.toFixed(0)} s ≈${(wholeCpu / estimate).toFixed(2)}× the compiler`]);
+
+  const w = [Math.max(...rows.map((r) => r[0].length)) + 2, 24];
+  console.log(['what', 'wall clock', 'goal / note'].map((h, i) => (i < 2 ? h.padEnd(w[i]) : h)).join(' '));
+  for (const r of rows) console.log(r.map((x, i) => (i < 2 ? x.padEnd(w[i]) : x)).join(' '));
+  if (failed.length) console.log(`\nsample files the kernel compile could not time (left out of both sides): ${failed.join(', ')}`);
+  console.log(`\nThe machine is shared with other jobs (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} now): wall-clock numbers vary by tens of percent between runs.`);
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,331 @@
+// What is declared where in one translation unit, for the assert evaluator:
+// the parameters and block-scope declarations of the function around an
+// offset (read from its text by eval/c-expr.ts, since tree-sitter cannot
+// read `typeof(x) __x = (x);`), then file-scope objects and functions (from
+// the parse tree's top level). Also the control flow around a
+// BUILD_BUG_ON: the if/?:/&&/loop/switch conditions that decide whether the
+// compiler keeps that code, since compiletime_assert only fires where it does.
+import type { Node } from 'web-tree-sitter';
+import { DeclKind } from '../parse/declarations';
+import type { UnitSyntax } from '../project/unit-syntax';
+import { CExpr, DeclItem, Parser, parseDeclaration, parseExpression, parseParameters, tokenize } from '../eval/c-expr';
+import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
+import { classify } from './typed-asserts';
+import { RecordDecl, TypeTable } from '../types/type-table';
+
+interface LocalDecl {
+  name: string;
+  /** absolute offset of the declarator: visible after it */
+  at: number;
+  /** absolute offset where its block closes */
+  end: number;
+  item: DeclItem;
+  storage: string[];
+  /** the text the item's offsets refer to (the function body), and where it starts */
+  text: string;
+  base: number;
+  info?: VarInfo;
+  /** const, or never assigned, incremented or address-taken in the function */
+  fixed: boolean;
+  constant?: LocalConstant | null;
+}
+
+interface FunctionScope {
+  start: number;
+  end: number;
+  params: Map<string, { item: DeclItem; info?: VarInfo; text: string; base: number }>;
+  locals: LocalDecl[];
+  /** names declared anywhere in the function (they shadow typedef names) */
+  names: Set<string>;
+}
+
+const MODIFY = new Set(['=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=', '++', '--']);
+
+export class UnitScopes {
+  private readonly functions = new Map<number, FunctionScope | null>();
+  private readonly fileVars = new Map<string, VarInfo | null>();
+
+  constructor(readonly text: string, readonly syntax: UnitSyntax, readonly table: TypeTable) {}
+
+  /** The scope at `offset` and an evaluator bound to it; `text` is what CExpr offsets refer to. */
+  evaluator(offset: number, text: string, base?: number): TypedEval {
+    return new TypedEval(this.table, this.scopeAt(offset), text, base);
+  }
+
+  scopeAt(offset: number): TypedScope {
+    const fn = this.functionAt(offset);
+    return {
+      lookup: (name) => this.lookup(name, offset, fn),
+      typedefDecl: (name) => this.typedefDecl(name),
+      constant: (name) => this.constant(name, offset, fn),
+      recordAt: (o) => this.recordAt(o),
+      isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
+    };
+  }
+
+  private localAt(name: string, offset: number, fn: FunctionScope): LocalDecl | undefined {
+    let best: LocalDecl | undefined;
+    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
+    return best;
+  }
+
+  private lookup(name: string, offset: number, fn: FunctionScope | undefined): VarInfo | undefined {
+    if (fn) {
+      const best = this.localAt(name, offset, fn);
+      if (best) {
+        if (!best.info) {
+          const b = best;
+          b.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'auto', local: true };
+          b.info = { ...this.evaluator(b.at, b.text, b.base).declaredType(b.item, b.storage), local: true };
+        }
+        return best.info;
+      }
+      const p = fn.params.get(name);
+      if (p) {
+        if (!p.info) {
+          p.info = { type: { k: 'unknown', reason: `the type of '${name}' refers to itself` }, storage: 'param', local: true };
+          p.info = { ...this.evaluator(fn.start, p.text, p.base).declaredType(p.item), storage: 'param', local: true };
+        }
+        return p.info;
+      }
+    }
+    return this.fileScope(name);
+  }
+
+  /** The struct or union whose specifier starts at `offset` (one written inside a function), from the unit's parse. */
+  private recordAt(offset: number): RecordDecl | undefined {
+    const at = this.syntax.nodeAt(offset);
+    if (!at) return undefined;
+    const o = offset - at.base;
+    let n: Node | null = at.node;
+    while (n && n.startIndex === o && n.type !== 'struct_specifier' && n.type !== 'union_specifier') n = n.parent;
+    return n && n.startIndex === o && (n.type === 'struct_specifier' || n.type === 'union_specifier') ? this.table.recordOf(n) : undefined;
+  }
+
+  /** A local that keeps its initializer's value, evaluated in the scope of its declaration. */
+  private constant(name: string, offset: number, fn: FunctionScope | undefined): LocalConstant | undefined {
+    const l = fn && this.localAt(name, offset, fn);
+    if (!l || !l.fixed || l.item.init?.k !== 'expr') return undefined;
+    if (l.constant !== undefined) return l.constant ?? undefined;
+    l.constant = null;
+    const ev = this.evaluator(l.at, l.text, l.base);
+    const init = l.item.init.e;
+    const shape = classify(init, 'static_assert', ev);
+    const v = ev.value(init);
+    const t = ev.intTypeOf(this.lookup(name, offset, fn)?.type ?? { k: 'unknown', reason: '' });
+    const val: Val = v.k === 'int' && !('reason' in t) ? { k: 'int', v: BigInt[t.signed ? 'asIntN' : 'asUintN'](t.bits, v.v), t, ice: false } : v;
+    l.constant = { val, layout: shape.cls === 'layout', compat: shape.cls === 'type-check', ...(shape.cls === 'runtime' ? { runtime: shape.why } : {}) };
+    return l.constant;
+  }
+
+  /** The function definition around `offset`, its declarations read once. */
+  private functionAt(offset: number): FunctionScope | undefined {
+    const at = this.syntax.nodeAt(offset);
+    let n: Node | null = at?.node ?? null;
+    while (n && n.type !== 'function_definition') n = n.parent;
+    if (!n || !at) return undefined;
+    const key = at.base + n.startIndex;
+    const have = this.functions.get(key);
+    if (have !== undefined) return have ?? undefined;
+    const fs = this.scanFunction(n, at.base);
+    this.functions.set(key, fs ?? null);
+    return fs;
+  }
+
+  /** `at`: the unit offset `fn`'s tree starts at. */
+  private scanFunction(fn: Node, at: number): FunctionScope | undefined {
+    const body = fn.childForFieldName('body');
+    if (!body) return undefined;
+    const names = new Set<string>();
+    const hooks = { isTypeName: (x: string) => this.table.hasTypedef(x) && !names.has(x) };
+    const params = new Map<string, { item: DeclItem; text: string; base: number }>();
+    let d: Node | null = fn.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    const plist = d?.childForFieldName('parameters');
+    if (plist) {
+      const ptext = this.text.slice(at + plist.startIndex, at + plist.endIndex);
+      for (const item of parseParameters(ptext, hooks) ?? []) {
+        if (item.name) { params.set(item.name, { item, text: ptext, base: at + plist.startIndex }); names.add(item.name); }
+      }
+    }
+    const base = at + body.startIndex;
+    const text = this.text.slice(base, at + body.endIndex);
+    const toks = tokenize(text);
+    const parser = new Parser(text, toks, hooks);
+    const locals: LocalDecl[] = [];
+    const open: LocalDecl[][] = [];
+    const declarators = new Set<number>();
+    const modified = new Set<string>();
+    let statementStart = false;
+    for (let i = 0; i < toks.length;) {
+      const t = toks[i];
+      if (statementStart && t.k === 'id') {
+        const got = parser.declarationAt(i);
+        if (got && got.next > i) {
+          for (const item of got.decl.items) {
+            if (!item.name) continue;
+            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage, text, base, fixed: false };
+            const ops = item.type.ops;
+            l.fixed = got.decl.storage.includes('const') && (ops.length === 0 || ops[ops.length - 1].k === 'array');
+            locals.push(l);
+            open[open.length - 1]?.push(l);
+            names.add(item.name);
+            for (let k = i; k < got.next; k++) if (toks[k].at === item.at) { declarators.add(k); break; }
+          }
+          // initializers are read on: statement expressions in them declare locals too
+          statementStart = false;
+          i++;
+          continue;
+        }
+      }
+      if (t.k === 'id' && (t.t === 'asm' || t.t === '__asm__' || t.t === '__asm') ) {
+        // an asm statement's outputs are written by it: every name in it counts as changed
+        let depth = 0;
+        for (let k = i + 1; k < toks.length; k++) {
+          const x = toks[k];
+          if (x.t === '(') depth++;
+          else if (x.t === ')') { if (--depth === 0) break; }
+          else if (x.k === 'id' && depth > 0) modified.add(x.t);
+        }
+      }
+      if (t.k === 'id' && !declarators.has(i)) {
+        const after = toks[i + 1], before = toks[i - 1], twoBefore = toks[i - 2];
+        const unaryAmp = before?.t === '&' && before.k === 'p' && !(twoBefore && (twoBefore.k === 'id' || twoBefore.k === 'num' || twoBefore.t === ')' || twoBefore.t === ']'));
+        if ((after?.k === 'p' && MODIFY.has(after.t)) || (before?.k === 'p' && (before.t === '++' || before.t === '--')) || unaryAmp) modified.add(t.t);
+      }
+      statementStart = false;
+      if (t.k === 'p') {
+        if (t.t === '{') { open.push([]); statementStart = true; }
+        else if (t.t === '}') { for (const l of open.pop() ?? []) l.end = base + t.at; statementStart = true; }
+        else if (t.t === ';') statementStart = true;
+        else if (t.t === '(' && toks[i - 1]?.t === 'for') statementStart = true;
+      }
+      i++;
+    }
+    for (const l of locals) if (!modified.has(l.name)) l.fixed = true;
+    return { start: at + fn.startIndex, end: at + fn.endIndex, params, locals, names };
+  }
+
+  /** File-scope objects and functions, by name; the declaration that sizes an array wins. */
+  private fileScope(name: string): VarInfo | undefined {
+    const have = this.fileVars.get(name);
+    if (have !== undefined) return have ?? undefined;
+    let best: VarInfo | undefined;
+    // `extern typeof(x) x;` names itself: while resolving, the name is not declared
+    this.fileVars.set(name, null);
+    for (const [start, end, kind] of this.topLevelMentioning(name, [DeclKind.Other, DeclKind.Function])) {
+      const head = kind === DeclKind.Function ? this.text.slice(start, this.functionBodyStart(start, end)) + ';' : this.text.slice(start, end);
+      const decl = parseDeclaration(head, { isTypeName: (x) => this.table.hasTypedef(x) });
+      const item = decl?.items.find((it) => it.name === name);
+      if (!decl || !item) continue;
+      const info = this.evaluator(start, this.text).declaredType(item, decl.storage);
+      const v: VarInfo = { ...info, storage: info.storage === 'auto' ? 'extern' : info.storage, local: false };
+      const c = v.type.k === 'typedef' ? undefined : v.type;
+      const sized = c?.k === 'array' && c.count !== 'flex';
+      if (!best || sized || (best.type.k === 'unknown' && v.type.k !== 'unknown')) best = v;
+    }
+    this.fileVars.set(name, best ?? null);
+    return best;
+  }
+
+  private readonly typedefs = new Map<string, { item: DeclItem; storage: string[] } | null>();
+
+  private typedefDecl(name: string): { item: DeclItem; storage: string[] } | undefined {
+    const have = this.typedefs.get(name);
+    if (have !== undefined) return have ?? undefined;
+    this.typedefs.set(name, null);
+    let found: { item: DeclItem; storage: string[] } | undefined;
+    for (const [start, end] of this.topLevelMentioning(name, [DeclKind.Typedef])) {
+      const decl = parseDeclaration(this.text.slice(start, end), { isTypeName: (x) => this.table.hasTypedef(x) });
+      const item = decl?.items.find((it) => it.name === name);
+      if (decl && item) found = { item: { ...item, at: item.at + start }, storage: decl.storage };
+    }
+    this.typedefs.set(name, found ?? null);
+    return found;
+  }
+
+  /** Where a function definition's body opens (its header is what declares it). */
+  private functionBodyStart(start: number, end: number): number {
+    const at = this.syntax.nodeAt(start);
+    let f: Node | null = at?.node ?? null;
+    while (f && f.type !== 'function_definition') f = f.parent;
+    const body = f?.childForFieldName('body');
+    return at && body ? at.base + body.startIndex : end;
+  }
+
+  /** The top-level declarations whose text mentions `name` as a word: candidates to declare it. */
+  private topLevelMentioning(name: string, types: DeclKind[]): Array<[number, number, DeclKind]> {
+    const { starts, ends, kinds: ts } = this.syntax.topLevel();
+    const out: Array<[number, number, DeclKind]> = [];
+    const seen = new Set<number>();
+    const word = /[\w$]/;
+    for (let i = this.text.indexOf(name); i >= 0; i = this.text.indexOf(name, i + name.length)) {
+      if (word.test(this.text[i - 1] ?? '') || word.test(this.text[i + name.length] ?? '')) continue;
+      let lo = 0, hi = starts.length - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= i) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (k < 0 || i >= ends[k] || seen.has(k) || !types.includes(ts[k])) continue;
+      seen.add(k);
+      out.push([starts[k], ends[k], ts[k]]);
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------- reachability
+
+  /**
+   * The conditions that decide whether the code at `offset` runs, innermost
+   * first: 'dead' when one is a constant that skips it, 'runtime' when one is
+   * not a constant, undefined when every one is a constant that takes it.
+   */
+  guard(offset: number): { k: 'dead' | 'runtime'; text: string; reason?: string } | undefined {
+    const at = this.syntax.nodeAt(offset);
+    const base = at?.base ?? 0;
+    let child: Node | null = at?.node ?? null;
+    let n = child?.parent ?? null;
+    let found: { k: 'dead' | 'runtime'; text: string; reason?: string } | undefined;
+    for (; child && n && n.type !== 'function_definition' && n.type !== 'translation_unit'; child = n, n = n.parent) {
+      let cond: Node | null = null;
+      let want: boolean | undefined;
+      switch (n.type) {
+        case 'if_statement': case 'conditional_expression': {
+          const c = n.childForFieldName('condition');
+          if (!c || (child.startIndex >= c.startIndex && child.endIndex <= c.endIndex)) continue;
+          cond = c;
+          const alt = n.childForFieldName('alternative');
+          want = !(alt && child.startIndex >= alt.startIndex && child.endIndex <= alt.endIndex);
+          break;
+        }
+        case 'binary_expression': {
+          const op = n.childForFieldName('operator')?.type;
+          const right = n.childForFieldName('right');
+          if ((op !== '&&' && op !== '||') || !right || child.startIndex < right.startIndex) continue;
+          cond = n.childForFieldName('left');
+          want = op === '&&';
+          break;
+        }
+        case 'while_statement': case 'for_statement': case 'switch_statement': {
+          const body = n.childForFieldName('body');
+          if (!body || child.startIndex < body.startIndex) continue;
+          cond = n.childForFieldName('condition');
+          if (n.type === 'switch_statement') { found ??= { k: 'runtime', text: `switch ${cond?.text.replace(/\s+/g, ' ') ?? ''}` }; continue; }
+          if (!cond) continue; // for (;;)
+          want = true;
+          break;
+        }
+        default: continue;
+      }
+      if (!cond) continue;
+      // if (x) and while (x) hold their condition in parentheses; the message shows x
+      if (cond.type === 'parenthesized_expression' && cond.namedChildren.length === 1 && cond.namedChildren[0]) cond = cond.namedChildren[0];
+      const text = this.text.slice(base + cond.startIndex, base + cond.endIndex);
+      const scope = this.scopeAt(base + cond.startIndex);
+      const e: CExpr = parseExpression(text, scope);
+      const v: Val = new TypedEval(this.table, scope, text).value(e);
+      const shown = text.replace(/\s+/g, ' ').trim().slice(0, 100);
+      if (v.k === 'no') { found ??= { k: 'runtime', text: shown, reason: v.reason }; continue; }
+      const truth = v.k === 'int' ? v.v !== 0n : v.base !== null || v.off !== 0n;
+      if (truth !== want) return { k: 'dead', text: shown };
+    }
+    return found;
+  }
+}

@@ -1,0 +1,278 @@
+// The per-file half of `check`: translation units built once and read for
+// every checked file they hold. A .c file is its own unit, compiled with the
+// -D flags kbuild gives that object; a header is read from the first .c unit
+// of the run (in path order) that includes it, so it is checked in a real
+// compile context at no extra cost, and only headers no .c file of the run
+// includes get a probe unit of their own. Units are built and dropped one at
+// a time, on worker threads when there are enough of them (check-worker.ts).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AssertResult } from '../checks/asserts';
+import { Finding } from '../checks/findings';
+import { pairsFromUnions } from '../checks/overlay-pairs';
+import { checkTagAlignment, findTaggedSchemes } from '../checks/tagged-pointers';
+import { UnitAsserts } from '../checks/unit-asserts';
+import { unclosedAssert } from '../checks/typed-asserts';
+import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
+import { structView } from '../layout/presenters';
+import type { OverlayProject, ProjectOptions } from '../project';
+import type { TranslationUnit } from './translation-unit';
+
+/** What one file's check found, from whichever unit read it. */
+export interface FileCheck {
+  file: string;
+  /** the unit that answered: the file itself, or the .c file that included this header */
+  via: string;
+  /** for .c files: does kbuild compile it under this configuration */
+  kbuild?: Pick<KbuildObject, 'built' | 'why'>;
+  asserts: AssertResult[];
+  notes: string[];
+  /** unions in structs defined here that hold a whole struct `a` (overlay candidates; the caller picks the bases) */
+  unions: Array<{ a: string; b: string }>;
+  tags: Finding[];
+}
+
+export interface UnitJob {
+  main: string;
+  /** other files of the run to read from this unit when it includes them */
+  also: string[];
+  keepBodiesIn: string[];
+}
+
+export interface UnitResult {
+  main: string;
+  files: FileCheck[];
+  /** files the unit read (for re-checking dependants after an edit) */
+  included: string[];
+  ms: { preprocess: number; parse: number; index: number; check: number };
+  error?: string;
+}
+
+/** Any struct may be the overlaid one at this stage; the caller keeps only its bases. */
+const ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
+
+/** Builds one unit, reads every file of the job it holds, and drops it. */
+export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: KbuildObjects, keep?: (u: TranslationUnit) => void): UnitResult {
+  const obj = job.main.endsWith('.c') ? kbuild.object(job.main) : undefined;
+  let u: TranslationUnit;
+  try {
+    u = project.checkUnit(job.main, { defines: obj?.defines, keepBodiesIn: job.keepBodiesIn });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { main: job.main, files: [], included: [], ms: { preprocess: 0, parse: 0, index: 0, check: 0 }, error: why };
+  }
+  const t0 = performance.now();
+  const included = new Set(u.pp.includedFiles);
+  const files: FileCheck[] = [];
+  const asserts = new UnitAsserts(u);
+  const mine = [job.main, ...job.also.filter((f) => f !== job.main && included.has(f))];
+  // where each record is defined: only the declarations with text from these files are parsed
+  const records = new Map<string, string[]>(mine.map((f) => [f, []]));
+  for (const file of mine) {
+    for (const name of u.recordNamesFrom(file)) {
+      const rec = u.table.record(name);
+      const at = rec && u.positionOf(rec.node)?.file;
+      if (at !== undefined) records.get(at)?.push(name);
+    }
+  }
+  for (const file of mine) {
+    try {
+      files.push(checkFileIn(project, u, asserts, records.get(file)!, file, job.main, file === job.main ? obj : undefined));
+    } catch (e) {
+      // one file the checker trips on is reported, and the rest of the run goes on
+      const why = e instanceof Error ? e.message : String(e);
+      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tags: [] });
+    }
+  }
+  const parse = u.declarations.parseMs;
+  const ms = { preprocess: u.timings.preprocessMs, parse, index: u.timings.indexMs, check: performance.now() - t0 - parse };
+  if (keep) keep(u);
+  else u.dispose();
+  return { main: job.main, files, included: [...included], ms };
+}
+
+/** Files that may hold a tagged-pointer scheme: a pointer masked with ~TAG (netmem_to_net_iov's `netmem & ~NET_IOV`). */
+const MASKS_A_TAG = /&\s*~\s*\(?\s*[A-Z_][A-Z0-9_]*\b/;
+
+function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: UnitAsserts, records: string[], file: string, via: string, obj: KbuildObject | undefined): FileCheck {
+  const src = project.config.srcDir;
+  const notes: string[] = [];
+  for (const d of u.pp.diagnostics) if (d.severity === 'error' && d.file === file) notes.push(`${path.relative(src, d.file)}:${d.line}: ${d.message}`);
+  const asserts = unitAsserts.inFile(file);
+  const lines = project.files.read(file)?.split('\n') ?? [];
+  for (const d of u.pp.diagnostics) {
+    if (d.file !== file) continue;
+    const a = unclosedAssert(d, lines[d.line - 1] ?? '');
+    if (a) asserts.push(a);
+  }
+  const unions: Array<{ a: string; b: string }> = [];
+  for (const name of records) {
+    const rec = u.table.record(name)!;
+    const l = u.layout(name, rec.kind);
+    if ('reason' in l) continue;
+    for (const p of pairsFromUnions(structView(l), ANY)) unions.push({ a: p.a, b: p.b });
+  }
+  const tags: Finding[] = [];
+  const text = project.files.read(file);
+  if (text !== undefined && text.length <= 2 << 20 && MASKS_A_TAG.test(text)) {
+    const schemes = project.parseForChecks(text, (tree) => findTaggedSchemes(file, tree));
+    for (const scheme of schemes) {
+      const mv = u.pp.macroValue(scheme.tag);
+      tags.push(...checkTagAlignment({
+        scheme, mask: 'value' in mv ? mv.value : mv,
+        alignOf: (st) => { const l = u.layout(st); return 'reason' in l ? l : l.align; },
+        declOf: (st) => { const r = u.table.record(st); return r ? u.positionOf(r.node) : undefined; },
+      }).findings);
+    }
+  }
+  return { file, via, ...(obj ? { kbuild: { built: obj.built, why: obj.why } } : {}), asserts, notes, unions, tags };
+}
+
+export interface TreeCheckOptions {
+  /** worker threads; 1 runs in this thread. Default: the cores, at most 4, when there are 3 units or more */
+  workers?: number;
+  progress?: (done: number, total: number, file: string) => void;
+  /** in-process only: units to keep for the caller (the overlay pairs reuse them), disposed by it */
+  keepUnits?: TranslationUnit[];
+}
+
+/**
+ * The plan for `files`: every .c file is a unit (built objects first, then
+ * in path order); then each header no .c unit of the run included gets its
+ * own probe. Results come back in the order of `files` whatever order the
+ * units finished in, so runs with and without workers answer the same.
+ */
+class Plan {
+  readonly kbuild: KbuildObjects;
+  private readonly headers: string[];
+  private readonly byFile = new Map<string, FileCheck>();
+  private readonly wanted: Set<string>;
+  readonly units: UnitResult[] = [];
+  private done = 0;
+
+  constructor(private readonly project: OverlayProject, private readonly files: string[], private readonly opts: TreeCheckOptions) {
+    this.kbuild = new KbuildObjects(project.config.srcDir, project.config.kconfig);
+    this.headers = files.filter((f) => !f.endsWith('.c'));
+    this.wanted = new Set(files);
+  }
+
+  cJobs(): UnitJob[] {
+    const notBuilt = (f: string) => Number(this.kbuild.object(f).built === 'n');
+    const cs = this.files.filter((f) => f.endsWith('.c')).sort((a, b) => notBuilt(a) - notBuilt(b) || (a < b ? -1 : 1));
+    return cs.map((c) => ({ main: c, also: this.headers, keepBodiesIn: this.headers }));
+  }
+
+  /**
+   * Headers no .c unit of the run read. One outside include/ (mm/slab.h,
+   * net/netfilter/ipset/ip_set_hash_gen.h) is a private header of the .c
+   * files beside it, often a template they instantiate with their own macros
+   * (MTYPE): it is read from one of them. The rest get a probe.
+   */
+  headerJobs(): UnitJob[] {
+    const jobs = new Map<string, UnitJob>();
+    for (const h of this.headers.filter((x) => !this.byFile.has(x))) {
+      const main = this.includerOf(h) ?? h;
+      const job = jobs.get(main) ?? { main, also: [], keepBodiesIn: this.headers };
+      if (main !== h) job.also.push(h);
+      jobs.set(main, job);
+    }
+    return [...jobs.values()];
+  }
+
+  private includerOf(h: string): string | undefined {
+    const rel = path.relative(this.project.config.srcDir, h).split(path.sep);
+    if (rel[0] === 'include' || (rel[0] === 'arch' && rel[2] === 'include')) return undefined;
+    const dir = path.dirname(h);
+    const re = new RegExp(`^\\s*#\\s*include\\s*"${path.basename(h).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
+    let names: string[];
+    try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.c')).sort(); } catch { return undefined; }
+    const includers = names.map((n) => path.join(dir, n)).filter((c) => re.test(this.project.files.read(c) ?? ''));
+    // one kbuild compiles, and the smallest of those: the unit is built for this header alone
+    const rank = (c: string) => [Number(this.kbuild.object(c).built === 'n'), this.project.files.read(c)?.length ?? 0];
+    return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
+  }
+
+  take(jobs: UnitJob[], results: UnitResult[]): void {
+    const order = new Map(jobs.map((j, i) => [j.main, i]));
+    for (const r of results.sort((a, b) => order.get(a.main)! - order.get(b.main)!)) {
+      this.units.push(r);
+      for (const fc of r.files) {
+        if (this.byFile.has(fc.file) || !this.wanted.has(fc.file)) continue;
+        this.byFile.set(fc.file, fc);
+        this.opts.progress?.(++this.done, this.files.length, fc.file);
+      }
+    }
+  }
+
+  workersFor(jobs: UnitJob[]): number {
+    const env = process.env.OVERLAY_LENS_WORKERS ? Number(process.env.OVERLAY_LENS_WORKERS) : undefined;
+    const cores = Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
+    return Math.max(1, Math.min(jobs.length, this.opts.workers ?? env ?? (jobs.length >= 3 ? cores : 1)));
+  }
+
+  runHere(jobs: UnitJob[]): UnitResult[] {
+    return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined));
+  }
+
+  results(): { results: FileCheck[]; units: UnitResult[] } {
+    const results = this.files.map((f) => {
+      const r = this.byFile.get(f);
+      if (r) return r;
+      const failed = this.units.find((u) => u.main === f && u.error);
+      return { file: f, via: f, asserts: [], notes: [`${path.relative(this.project.config.srcDir, f)}: not checked: ${failed?.error ?? 'no unit read it'}`], unions: [], tags: [] };
+    });
+    return { results, units: this.units };
+  }
+}
+
+/** The per-file checks of `files` in this thread. */
+export function checkFilesHere(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): { results: FileCheck[]; units: UnitResult[] } {
+  const plan = new Plan(project, files, opts);
+  for (const jobs of [plan.cJobs(), undefined]) {
+    const js = jobs ?? plan.headerJobs();
+    plan.take(js, plan.runHere(js));
+  }
+  return plan.results();
+}
+
+/** The per-file checks of `files`, on worker threads when there are enough units. */
+export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
+  const plan = new Plan(project, files, opts);
+  for (const jobs of [plan.cJobs(), undefined]) {
+    const js = jobs ?? plan.headerJobs();
+    const n = plan.workersFor(js);
+    plan.take(js, n > 1 ? await runInWorkers(project, js, n) : plan.runHere(js));
+  }
+  return plan.results();
+}
+
+/** Jobs spread over `n` worker threads, each with its own project on the same tree and unsaved buffers. */
+async function runInWorkers(project: OverlayProject, jobs: UnitJob[], n: number): Promise<UnitResult[]> {
+  const script = path.join(__dirname, 'check-worker.js');
+  if (!fs.existsSync(script)) throw new Error(`the check worker is missing: ${script}`);
+  // big files first: the last job to start is a small one
+  const queue = [...jobs].sort((a, b) => size(b.main) - size(a.main));
+  const out: UnitResult[] = [];
+  const init = { options: project.options as ProjectOptions, unsaved: project.files.unsaved() };
+  await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(script, { workerData: init });
+    const next = () => {
+      const job = queue.shift();
+      if (!job) { void w.terminate().then(() => resolve()); return; }
+      w.postMessage(job);
+    };
+    w.on('message', (m: { ready?: true; result?: UnitResult; error?: string }) => {
+      if (m.error) { reject(new Error(m.error)); void w.terminate(); return; }
+      if (m.result) out.push(m.result);
+      next();
+    });
+    w.on('error', reject);
+  })));
+  return out;
+}
+
+function size(f: string): number {
+  try { return fs.statSync(f).size; } catch { return 0; }
+}
