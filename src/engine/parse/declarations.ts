@@ -44,7 +44,7 @@ export function emptyDeclarationList(): DeclarationList {
 
 const NOT_NAMES = new Set([
   'typedef', 'struct', 'union', 'enum', 'const', 'volatile', 'restrict', '__restrict', '__restrict__', '_Atomic', 'unsigned', 'signed',
-  '__signed__', 'short', 'long', 'int', 'char', 'void', 'float', 'double', '_Bool', 'bool', '__int128', 'typeof', '__typeof__', '__typeof',
+  '__signed__', 'short', 'long', 'int', 'char', 'void', 'float', 'double', '_Bool', '__int128', 'typeof', '__typeof__', '__typeof',
   '__extension__', 'static', 'extern', 'inline', '__inline', '__inline__', '__const', '__const__', '__volatile__', '_Alignas', 'sizeof',
 ]);
 
