@@ -360,10 +360,9 @@ export class OverlayProject {
     return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
   }
 
-  /** Parses `text` on its own (the tagged-pointer scan reads a file's own code) and frees the tree. */
-  parseForChecks<T>(text: string, use: (tree: import('web-tree-sitter').Tree) => T): T {
-    const tree = this.parser.parse(text);
-    try { return use(tree); } finally { tree.delete(); }
+  /** Parses `text` on its own (the tagged-pointer scan reads a file's own code); the caller deletes the tree. */
+  parseText(text: string): import('web-tree-sitter').Tree {
+    return this.parser.parse(text);
   }
 
   /** Asserts and notes per file → the report: overlay pairs, mirror maps, tag checks, overheads. */

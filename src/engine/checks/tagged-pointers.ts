@@ -8,6 +8,7 @@
 //   struct Y *f(CARRIER v) { return (struct Y *)v; }    Y travels in the carrier too
 //   CARRIER f(struct Y *p) { return (CARRIER)p; }
 import type { Node, Tree } from 'web-tree-sitter';
+import { splitDeclarations } from '../parse/declarations';
 import { Finding, RULES } from './findings';
 import { SourcePosition } from './layout-view';
 
@@ -54,17 +55,19 @@ function baseIdentifier(n: Node | null): string | undefined {
   return undefined;
 }
 
-function pos(file: string, n: Node): SourcePosition {
-  return { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 };
-}
-
 interface FunctionShape {
   node: Node;
   returnType: string;
   params: Array<{ name: string; type: string }>;
+  /** file line of the tree's first row, less one (a declaration parsed on its own) */
+  rowBase: number;
 }
 
-function functionsOf(tree: Tree): FunctionShape[] {
+function pos(file: string, n: Node, f: FunctionShape): SourcePosition {
+  return { file, line: f.rowBase + n.startPosition.row + 1, column: n.startPosition.column + 1 };
+}
+
+function functionsOf(tree: Tree, rowBase = 0): FunctionShape[] {
   const out: FunctionShape[] = [];
   for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
     if (!fn) continue;
@@ -81,14 +84,56 @@ function functionsOf(tree: Tree): FunctionShape[] {
       if (pd?.type !== 'identifier') continue;
       params.push({ name: pd.text, type: norm((p.childForFieldName('type')?.text ?? '') + pstars) });
     }
-    out.push({ node: fn, returnType: norm((fn.childForFieldName('type')?.text ?? '') + stars), params });
+    out.push({ node: fn, returnType: norm((fn.childForFieldName('type')?.text ?? '') + stars), params, rowBase });
   }
   return out;
 }
 
 /** Finds tagged-pointer schemes in one header's unexpanded source. */
 export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
-  const fns = functionsOf(tree);
+  return schemesIn(file, functionsOf(tree), () => []);
+}
+
+const TAG_OP = /&\s*~|\|\s*\(?\s*[A-Z_]/;
+
+/**
+ * The same, from a file's text, parsing only its top-level declarations
+ * that could take part: those with a tag op, then those that mention a
+ * carrier type found there (a .c file of 10 000 lines has a handful).
+ */
+export function findTaggedSchemesInText(file: string, text: string, parse: (text: string) => Tree): TaggedScheme[] {
+  const list = splitDeclarations(text);
+  const trees: Tree[] = [];
+  const parsed = new Set<number>();
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const shapesOf = (k: number): FunctionShape[] => {
+    if (parsed.has(k)) return [];
+    parsed.add(k);
+    const start = list.starts[k];
+    let row = 0;
+    for (let lo = 0, hi = lineStarts.length - 1; lo <= hi;) { const mid = (lo + hi) >> 1; if (lineStarts[mid] <= start) { row = mid; lo = mid + 1; } else hi = mid - 1; }
+    // columns stay right on the declaration's first line
+    const tree = parse(' '.repeat(start - lineStarts[row]) + text.slice(start, list.ends[k]));
+    trees.push(tree);
+    return functionsOf(tree, row);
+  };
+  try {
+    const first: FunctionShape[] = [];
+    for (let k = 0; k < list.starts.length; k++) if (TAG_OP.test(text.slice(list.starts[k], list.ends[k]))) first.push(...shapesOf(k));
+    return schemesIn(file, first, (carriers) => {
+      const more: FunctionShape[] = [];
+      const word = new RegExp(`\\b(${carriers.map((c) => c.replace(/[^\w]/g, '')).filter(Boolean).join('|')})\\b`);
+      for (let k = 0; k < list.starts.length; k++) if (!parsed.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) more.push(...shapesOf(k));
+      return more;
+    });
+  } finally {
+    for (const t of trees) t.delete();
+  }
+}
+
+/** `more(carriers)`: functions beyond `fns` that may convert to or from those carriers. */
+function schemesIn(file: string, fns: FunctionShape[], more: (carriers: string[]) => FunctionShape[]): TaggedScheme[] {
   const schemes = new Map<string, TaggedScheme>();
   const structOf = (t: string) => /^struct ([A-Za-z_]\w*) \*$/.exec(t)?.[1];
 
@@ -105,13 +150,14 @@ export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
       const [carrier, st] = t.op === '&' ? [param.type, structOf(castTo)] : [castTo, structOf(param.type)];
       if (!st || structOf(carrier)) continue;
       let s = schemes.get(t.tag);
-      if (!s) schemes.set(t.tag, (s = { tag: t.tag, carrier, structs: new Map(), at: pos(file, c) }));
-      if (!s.structs.has(st)) s.structs.set(st, pos(file, c));
+      if (!s) schemes.set(t.tag, (s = { tag: t.tag, carrier, structs: new Map(), at: pos(file, c, f) }));
+      if (!s.structs.has(st)) s.structs.set(st, pos(file, c, f));
     }
   }
   // Plain conversions between the carrier and other struct pointers.
+  const all = schemes.size ? [...fns, ...more([...new Set([...schemes.values()].map((s) => s.carrier))])] : fns;
   for (const s of schemes.values()) {
-    for (const f of fns) {
+    for (const f of all) {
       if (f.params.length !== 1) continue;
       const p = f.params[0];
       let st: string | undefined;
@@ -123,7 +169,7 @@ export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
       for (const r of f.node.descendantsOfType('return_statement')) {
         const c = r?.namedChild(0);
         if (c?.type === 'cast_expression' && norm(c.childForFieldName('type')?.text ?? '') === target && baseIdentifier(c) === p.name) {
-          s.structs.set(st, pos(file, c));
+          s.structs.set(st, pos(file, c, f));
           break;
         }
       }

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { AssertResult } from '../checks/asserts';
 import { Finding } from '../checks/findings';
 import { pairsFromUnions } from '../checks/overlay-pairs';
-import { checkTagAlignment, findTaggedSchemes } from '../checks/tagged-pointers';
+import { checkTagAlignment, findTaggedSchemesInText } from '../checks/tagged-pointers';
 import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
 import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
@@ -117,7 +117,7 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
   const tags: Finding[] = [];
   const text = project.files.read(file);
   if (text !== undefined && text.length <= 2 << 20 && MASKS_A_TAG.test(text)) {
-    const schemes = project.parseForChecks(text, (tree) => findTaggedSchemes(file, tree));
+    const schemes = findTaggedSchemesInText(file, text, (t) => project.parseText(t));
     for (const scheme of schemes) {
       const mv = u.pp.macroValue(scheme.tag);
       tags.push(...checkTagAlignment({

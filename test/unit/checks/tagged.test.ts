@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Parser, Language } from 'web-tree-sitter';
-import { checkTagAlignment, findTaggedSchemes } from '../../../src/engine/checks/tagged-pointers';
+import { checkTagAlignment, findTaggedSchemes, findTaggedSchemesInText } from '../../../src/engine/checks/tagged-pointers';
 
 // A header in the shape of netmem.h's conversion helpers (written for this test).
 const HEADER = `
@@ -65,4 +65,19 @@ test('tag alignment: 8-byte aligned passes, a packed net_iov (align 1) is an err
   const unk = run({ page: 8 });
   assert.equal(unk.findings.length, 0);
   assert.match(unk.results.find((r) => r.struct === 'net_iov')!.reason!, /no layout/);
+});
+
+test('from a file\'s text, parsing only the declarations that take part: the same schemes at the same places', async () => {
+  const whole = findTaggedSchemes('netmem.h', await parse(HEADER));
+  const seen: string[] = [];
+  const one = new Parser();
+  one.setLanguage(await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm')));
+  const byDecl = findTaggedSchemesInText('netmem.h', HEADER + '\nstatic inline int unrelated(int x)\n{\n\treturn x + 1;\n}\n', (t) => { seen.push(t); return one.parse(t)!; });
+  assert.equal(byDecl.length, 1);
+  assert.deepEqual([...byDecl[0].structs.entries()], [...whole[0].structs.entries()]);
+  assert.deepEqual(byDecl[0].at, whole[0].at);
+  // the tag ops, then the declarations that mention the carrier; never the unrelated function
+  assert.ok(seen.length >= 2, `${seen.length} declarations parsed`);
+  assert.ok(!seen.some((t) => t.includes('unrelated')));
+  assert.ok(seen.every((t) => t.length < 400), 'declarations, not the file');
 });
