@@ -319,14 +319,27 @@ export class OverlayProject {
    * through a probe. Bodies of functions are kept in `file` and in
    * `keepBodiesIn`, where the asserts inside functions live.
    */
-  checkUnit(file: string, opts: { defines?: Array<[string, string]>; keepBodiesIn?: string[] } = {}): TranslationUnit {
+  checkUnit(file: string, opts: { defines?: Array<[string, string]>; keepBodiesIn?: string[]; cache?: boolean } = {}): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
     const keep = [abs, ...(opts.keepBodiesIn ?? []).filter((f) => f !== abs)];
     const defines = (opts.defines ?? []).map(([k, v]) => `#define ${k} ${v}\n`).join('');
     const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
+    // A header checked on its own is the unit layouts use too (kept in the project, brought up to date by setFileText).
+    if (opts.cache && !abs.endsWith('.c') && keep.length === 1) return this.unit(abs, true);
     const text = abs.endsWith('.c') || !generic ? `${defines}#include "${abs}"\n` : `#include <asm/${generic[2]}>\n#include "${abs}"\n`;
+    const key = `check\0${text}\0${keep.join('\0')}`;
+    const have = opts.cache ? this.units.get(key) : undefined;
+    if (have) return have;
     const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
-    return TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses });
+    const u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses });
+    if (opts.cache) this.units.set(key, u);
+    return u;
+  }
+
+  /** True for a unit the project keeps (and disposes) itself. */
+  owns(u: TranslationUnit): boolean {
+    for (const x of this.units.values()) if (x === u) return true;
+    return false;
   }
 
   /**
@@ -339,11 +352,13 @@ export class OverlayProject {
     const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
     const kept: TranslationUnit[] = [];
     try {
-      // a few units stay for the overlay pairs (they hold both structs); a tree's worth would not fit
-      const { results, units } = checkFilesHere(this, files, { ...opts, keepUnits: files.length <= 8 ? kept : undefined });
+      // An editor's few files: their units stay in the project, updated in place as the user types, and hold the
+      // overlay pairs' structs. A tree's worth would not fit: those are dropped as the run goes.
+      const few = files.length <= 8;
+      const { results, units } = checkFilesHere(this, files, { ...opts, keepUnits: few ? kept : undefined, cacheUnits: few });
       return this.assemble(results, units, kept, opts);
     } finally {
-      for (const u of kept) u.dispose();
+      for (const u of kept) if (!this.owns(u)) u.dispose();
     }
   }
 

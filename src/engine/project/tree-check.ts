@@ -54,11 +54,11 @@ export interface UnitResult {
 const ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
 
 /** Builds one unit, reads every file of the job it holds, and drops it. */
-export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: KbuildObjects, keep?: (u: TranslationUnit) => void): UnitResult {
+export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: KbuildObjects, keep?: (u: TranslationUnit) => void, cache = false): UnitResult {
   const obj = job.main.endsWith('.c') ? kbuild.object(job.main) : undefined;
   let u: TranslationUnit;
   try {
-    u = project.checkUnit(job.main, { defines: obj?.defines, keepBodiesIn: job.keepBodiesIn });
+    u = project.checkUnit(job.main, { defines: obj?.defines, keepBodiesIn: job.keepBodiesIn, cache });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { main: job.main, files: [], included: [], ms: { preprocess: 0, parse: 0, index: 0, check: 0 }, error: why };
@@ -89,7 +89,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   const parse = u.declarations.parseMs;
   const ms = { preprocess: u.timings.preprocessMs, parse, index: u.timings.indexMs, check: performance.now() - t0 - parse };
   if (keep) keep(u);
-  else u.dispose();
+  else if (!project.owns(u)) u.dispose();
   return { main: job.main, files, included: [...included], ms };
 }
 
@@ -134,8 +134,10 @@ export interface TreeCheckOptions {
   /** worker threads; 1 runs in this thread. Default: the cores, at most 4, when there are 3 units or more */
   workers?: number;
   progress?: (done: number, total: number, file: string) => void;
-  /** in-process only: units to keep for the caller (the overlay pairs reuse them), disposed by it */
+  /** in-process only: units to keep for the caller (the overlay pairs reuse them), disposed by it unless the project owns them */
   keepUnits?: TranslationUnit[];
+  /** in-process only: units come from (and stay in) the project's cache, so an editor's re-check after an edit is incremental */
+  cacheUnits?: boolean;
 }
 
 /**
@@ -213,7 +215,7 @@ class Plan {
   }
 
   runHere(jobs: UnitJob[]): UnitResult[] {
-    return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined));
+    return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined, this.opts.cacheUnits));
   }
 
   results(): { results: FileCheck[]; units: UnitResult[] } {
