@@ -375,6 +375,17 @@ export class OverlayProject {
     return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
   }
 
+  private readonly memos = new Map<string, { input: unknown; value: unknown }>();
+
+  /** `make()`'s value, kept under `key` while `input` stays the same object (a file's text between edits). */
+  memo<T>(key: string, input: unknown, make: () => T): T {
+    const m = this.memos.get(key);
+    if (m && m.input === input) return m.value as T;
+    const value = make();
+    this.memos.set(key, { input, value });
+    return value;
+  }
+
   /** Parses `text` on its own (the tagged-pointer scan reads a file's own code); the caller deletes the tree. */
   parseText(text: string): import('web-tree-sitter').Tree {
     return this.parser.parse(text);

@@ -19,6 +19,9 @@ export interface AssertUnit {
   };
   syntax: UnitSyntax;
   table: TypeTable;
+  /** the unit's declarations with text from `file` (its own or a macro invoked there) */
+  declarationsFrom?(file: string): Set<number>;
+  declarations?: { list: { starts: number[]; ends: number[] } };
 }
 
 /** One unit's asserts, read once and handed out per file (a .c unit answers for the headers it includes). */
@@ -28,9 +31,10 @@ export class UnitAsserts {
   private readonly positions = new Map<number, SourcePosition & { macro?: { name: string; args: string[] } }>();
   private readonly read = new Map<number, { ast: CExpr; ev: TypedEval }>();
 
-  constructor(private readonly u: AssertUnit) {
+  /** `files`: the files whose asserts will be asked for; only their declarations are searched (the rest of a 2–5 MB unit is not). */
+  constructor(private readonly u: AssertUnit, files?: string[]) {
     this.scopes = new UnitScopes(u.pp.text, u.syntax, u.table);
-    this.raws = findRawAsserts(u.pp.text);
+    this.raws = files && u.declarationsFrom && u.declarations ? this.rawsIn(files) : findRawAsserts(u.pp.text);
     // array bounds like [sizeof(rfc1042_header)] or IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO: read with types too
     u.table.arraySizeFallback ??= (size) => {
       const at = u.table.offsetOf(size);
@@ -39,6 +43,22 @@ export class UnitAsserts {
       const v = new TypedEval(u.table, scope, text).value(parseExpression(text, scope));
       return v.k === 'int' ? { ok: true, value: v.v, type: v.t } : undefined;
     };
+  }
+
+  private rawsIn(files: string[]): RawAssert[] {
+    const { starts, ends } = this.u.declarations!.list;
+    const decls = new Set<number>();
+    for (const f of files) for (const d of this.u.declarationsFrom!(f)) decls.add(d);
+    const out: RawAssert[] = [];
+    const sorted = [...decls].sort((a, b) => a - b);
+    for (let k = 0; k < sorted.length; k++) {
+      // runs of neighbouring declarations are searched as one range
+      let e = k;
+      while (e + 1 < sorted.length && sorted[e + 1] === sorted[e] + 1) e++;
+      out.push(...findRawAsserts(this.u.pp.text, starts[sorted[k]], ends[sorted[e]]));
+      k = e;
+    }
+    return out;
   }
 
   /** The files holding an assert of this unit (where a user sees it). */

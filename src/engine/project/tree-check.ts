@@ -66,8 +66,8 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   const t0 = performance.now();
   const included = new Set(u.pp.includedFiles);
   const files: FileCheck[] = [];
-  const asserts = new UnitAsserts(u);
   const mine = [job.main, ...job.also.filter((f) => f !== job.main && included.has(f))];
+  const asserts = new UnitAsserts(u, mine);
   // where each record is defined: only the declarations with text from these files are parsed
   const records = new Map<string, string[]>(mine.map((f) => [f, []]));
   for (const file of mine) {
@@ -117,7 +117,7 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
   const tags: Finding[] = [];
   const text = project.files.read(file);
   if (text !== undefined && text.length <= 2 << 20 && MASKS_A_TAG.test(text)) {
-    const schemes = findTaggedSchemesInText(file, text, (t) => project.parseText(t));
+    const schemes = project.memo(`tags\0${file}`, text, () => findTaggedSchemesInText(file, text, (t) => project.parseText(t)));
     for (const scheme of schemes) {
       const mv = u.pp.macroValue(scheme.tag);
       tags.push(...checkTagAlignment({
