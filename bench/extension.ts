@@ -61,13 +61,16 @@ async function main() {
   rows.push(['  of which the engine\'s check (worker)', ms(cold.engineMs), '', 'one run: the first open is cold once']);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
-    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; engineMs: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number }>(phase);
+    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number }>(phase);
     const deps = Math.max(...e.rows.map((r) => r.dependants));
     const pub = summarize(e.rows.map((r) => r.publishMs));
+    const chg = summarize(e.rows.map((r) => r.changeMs));
     const ev = summarize(e.rows.map((r) => r.eventMs));
     const eng = summarize(e.rows.map((r) => r.engineMs));
     const app = summarize(e.rows.map((r) => r.applyMs));
-    rows.push([`${label}: edit → diagnostics set, ${e.rows.length}×`, ms(pub.median), ms(pub.p95), `goal p95 ≤ ${WARM_GOAL_MS} ms warm: ${pub.p95 <= WARM_GOAL_MS ? 'met' : 'NOT MET'}`]);
+    // The keystroke as the extension sees it: from VS Code's change event in the extension host to the diagnostics set.
+    rows.push([`${label}: document change → diagnostics set, ${e.rows.length}×`, ms(chg.median), ms(chg.p95), `goal p95 ≤ ${WARM_GOAL_MS} ms warm: ${chg.p95 <= WARM_GOAL_MS ? 'met' : 'NOT MET'}`]);
+    rows.push(['  from the editor.edit() call (VS Code applies the edit first)', ms(pub.median), ms(pub.p95), 'includes the edit\'s trip through VS Code, not ours']);
     rows.push(['  … → onDidChangeDiagnostics', ms(ev.median), ms(ev.p95), `goal p95 ≤ ${WARM_GOAL_MS} ms: ${ev.p95 <= WARM_GOAL_MS ? 'met' : 'NOT MET'} (VS Code holds this event ${VSCODE_DIAG_EVENT_DELAY_MS} ms)`]);
     rows.push(['  of which the engine\'s check (worker)', ms(eng.median), ms(eng.p95), '']);
     // The rest is the check's wait for the one worker, which serves every feature's requests in turn.

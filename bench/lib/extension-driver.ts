@@ -46,6 +46,9 @@ export const run: DriverScript = async (vscode, step) => {
   vscode.languages.onDidChangeDiagnostics((e) => changed.push({ files: e.uris.map((u) => u.fsPath), at: performance.now() }));
   const closed = new Set<string>();
   vscode.workspace.onDidCloseTextDocument((d) => closed.add(d.uri.fsPath));
+  // when the extension host learns of the change: where our extension's part of a keystroke begins
+  const textChanges: Array<{ file: string; version: number; at: number }> = [];
+  vscode.workspace.onDidChangeTextDocument((e) => textChanges.push({ file: e.document.uri.fsPath, version: e.document.version, at: performance.now() }));
 
   // Every request to the engine worker, timed from the extension host's side: what else the (one, serial)
   // worker was doing while an edit waited for its diagnostics.
@@ -95,11 +98,11 @@ export const run: DriverScript = async (vscode, step) => {
     const line = lines.findIndex((l, i) => i > start && lineRe.test(l));
     if (start < 0 || line < 0 || lines.slice(start, line).some((l) => /^\};/.test(l))) throw new Error(`no line matching ${lineRe} in struct ${struct} of ${rel}`);
     if (failing(doc).length) throw new Error(`${rel} already fails an assert before the edits`);
-    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; engineMs: number; dependants: number; others: string[] }> = [];
+    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; dependants: number; others: string[] }> = [];
     for (let i = 0; i < WARMUP + EDITS; i++) {
       const insert = i % 2 === 0;
       await quiet();
-      published.length = 0; changed.length = 0; requests.length = 0;
+      published.length = 0; changed.length = 0; requests.length = 0; textChanges.length = 0;
       const before = doc.version;
       const t0 = performance.now();
       const ok = await editor.edit((e) => {
@@ -111,6 +114,8 @@ export const run: DriverScript = async (vscode, step) => {
       // open headers that include this one are re-checked too (the dependants rule): which ones, before they are
       const dependants = vscode.workspace.textDocuments.filter((d) => d !== doc && api.diagnostics.results.get(d.uri.fsPath)?.includes.includes(file)).map((d) => d.uri.fsPath);
       const r = await diagnosticsAfter(file, doc.version, t0, 120000);
+      const change = textChanges.find((c) => c.file === file && c.version === doc.version);
+      const changeMs = change ? r.publishMs - (change.at - t0) : NaN;
       // the diagnostics must be the re-check of this very text
       const fails = failing(doc).length > 0;
       if (fails !== insert) throw new Error(`edit ${i} of ${rel}: ${insert ? 'inserted a field but no assert fails' : 'removed the field but an assert still fails'}`);
@@ -122,7 +127,7 @@ export const run: DriverScript = async (vscode, step) => {
       const mine = (q: { method: string; file: string; sent: number }) => q.file === own && q.sent >= t0 && (q.method === 'check' || q.method === 'setFileText');
       const checkDone = requests.find((q) => mine(q) && q.method === 'check')?.done ?? t0 + r.publishMs;
       const others = requests.filter((q) => q.done > t0 && q.done < checkDone && !mine(q));
-      if (i >= WARMUP) rows.push({ ...r, applyMs, engineMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
+      if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
     }
     if (doc.getText().includes(INSERT)) throw new Error(`${rel} still holds the inserted field`);
     step(phase, { file: rel, struct, line: line + 1, edit: INSERT, warmup: WARMUP, quietMs: QUIET_MS, rows });

@@ -56,12 +56,11 @@ function stringValue(lit: string): string {
 const STATIC = /\b_Static_assert\s*\(/g;
 const COMPILETIME = /\bif\s*\(\s*!\s*\(/g;
 
-/** The asserts in text[from, to): a unit's whole text, or the declarations that came from the files being checked. */
-export function findRawAsserts(text: string, from = 0, to = text.length): RawAssert[] {
+export function findRawAsserts(text: string): RawAssert[] {
   const out: RawAssert[] = [];
-  STATIC.lastIndex = from;
+  STATIC.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = STATIC.exec(text)) && m.index < to) {
+  while ((m = STATIC.exec(text))) {
     const open = m.index + m[0].length - 1;
     const close = matchParen(text, open);
     if (close < 0) { out.push({ kind: 'static_assert', offset: m.index, condStart: open + 1, condEnd: -1 }); break; }
@@ -69,8 +68,8 @@ export function findRawAsserts(text: string, from = 0, to = text.length): RawAss
     const condEnd = commas.length ? commas[0] : close - 1;
     out.push({ kind: 'static_assert', offset: m.index, condStart: open + 1, condEnd, message: commas.length ? stringValue(text.slice(commas[0] + 1, close - 1)) : undefined });
   }
-  COMPILETIME.lastIndex = from;
-  while ((m = COMPILETIME.exec(text)) && m.index < to) {
+  COMPILETIME.lastIndex = 0;
+  while ((m = COMPILETIME.exec(text))) {
     // if (!(COND)) __compiletime_assert_N();
     const inner = m.index + m[0].length - 1;
     const innerEnd = matchParen(text, inner);

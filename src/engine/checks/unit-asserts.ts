@@ -55,7 +55,9 @@ export class UnitAsserts {
       // runs of neighbouring declarations are searched as one range
       let e = k;
       while (e + 1 < sorted.length && sorted[e + 1] === sorted[e] + 1) e++;
-      out.push(...findRawAsserts(this.u.pp.text, starts[sorted[k]], ends[sorted[e]]));
+      // a slice, so a search that finds nothing stops at the range's end instead of the unit's
+      const from = starts[sorted[k]];
+      for (const r of findRawAsserts(this.u.pp.text.slice(from, ends[sorted[e]]))) out.push({ ...r, offset: r.offset + from, condStart: r.condStart + from, condEnd: r.condEnd < 0 ? -1 : r.condEnd + from });
       k = e;
     }
     return out;
