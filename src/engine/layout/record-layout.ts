@@ -6,6 +6,7 @@
 // sized 0, tail padding to the struct's alignment.
 import type { Node } from 'web-tree-sitter';
 import { alignOf, canonical, CType, FieldDecl, RecordDecl, sizeOf, TypeTable, typeName } from '../types/type-table';
+import type { ParsedDeclaration } from '../parse/declaration-parses';
 
 export interface LaidMember {
   /** null for anonymous struct/union members and unnamed bit-fields */
@@ -53,18 +54,28 @@ export function setLayoutOptions(table: TypeTable, opts: LayoutOptions): void {
   layoutOptions.set(table, opts);
 }
 
+/** What each layout looked up (TypeTable.collect): an edited unit reuses the layouts whose names resolve the same. */
+const lookups = new WeakMap<RecordDecl, Map<string, ParsedDeclaration | null>>();
+
 export function layoutRecord(rec: RecordDecl, table: TypeTable): RecordLayout | { reason: string } {
   const have = memo.get(rec);
-  if (have) return have;
+  if (have) { table.noteAll(lookups.get(rec)); return have; }
   if (inProgress.has(rec)) return { reason: `${rec.kind} ${rec.name ?? '(anon)'} contains itself` };
   inProgress.add(rec);
   try {
-    const r = compute(rec, table);
+    const { value: r, deps } = table.collect(() => compute(rec, table));
     memo.set(rec, r);
+    if (deps) lookups.set(rec, deps);
+    else table.untracked();
     return r;
   } finally {
     inProgress.delete(rec);
   }
+}
+
+/** The lookups behind a record's layout, when it has one that can be reused. */
+export function layoutLookups(rec: RecordDecl): Map<string, ParsedDeclaration | null> | undefined {
+  return memo.has(rec) ? lookups.get(rec) : undefined;
 }
 
 function children(t: CType, base: number, table: TypeTable): { children?: LaidMember[]; aggregate?: 'struct' | 'union' } {

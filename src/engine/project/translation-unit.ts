@@ -13,8 +13,8 @@ import { TreeConfig } from '../config/tree-config';
 import { CParser } from '../parse/c-parser';
 import { DeclarationParses, UnitDeclarations } from '../parse/declaration-parses';
 import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/preprocessor';
-import { layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
-import { TypeTable } from '../types/type-table';
+import { layoutLookups, layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
+import { ReusableRecord, TypeTable } from '../types/type-table';
 import { UnitSyntax, unitSyntax } from './unit-syntax';
 
 export interface Timings {
@@ -55,7 +55,7 @@ export class TranslationUnit {
     return TranslationUnit.fromPreprocessed(config, parser, main.path, pp, opts.parses, t1 - t0);
   }
 
-  private static fromPreprocessed(config: TreeConfig, parser: CParser, main: string, pp: PreprocessResult, parses: DeclarationParses | undefined, preprocessMs: number): TranslationUnit {
+  private static fromPreprocessed(config: TreeConfig, parser: CParser, main: string, pp: PreprocessResult, parses: DeclarationParses | undefined, preprocessMs: number, inherited?: Map<string, ReusableRecord>): TranslationUnit {
     const t0 = performance.now();
     const model = dataModel(config.arch);
     const declarations = new UnitDeclarations(pp.declarations, pp.text, parser, parses);
@@ -74,7 +74,7 @@ export class TranslationUnit {
       return v;
     };
     const describe = (o: number) => { const p = pp.originAt(o); return p ? `${p.file}:${p.line}` : `offset ${o} of the expanded text`; };
-    const table = new TypeTable(declarations, model, snippet, (o) => pp.packAt(o), describe);
+    const table = new TypeTable(declarations, model, snippet, (o) => pp.packAt(o), describe, inherited);
     setLayoutOptions(table, { randstruct: isEnabled(config.kconfig, 'CONFIG_RANDSTRUCT') });
     const unit = new TranslationUnit(config, parser, main, pp, declarations, table, model, { preprocessMs, indexMs: performance.now() - t0 });
     unit.snippets = snippets;
@@ -92,7 +92,7 @@ export class TranslationUnit {
     const r = this.pp.update(file, text);
     if ('reason' in r) { this.whyNotIncremental = r.reason; return undefined; }
     if (r === this.pp) return this;
-    const next = TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0);
+    const next = TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0, this.table.reusableRecords(layoutLookups));
     // The re-run's declarations replaced old ones one for one in the usual edit: their trees are edited, not rebuilt.
     const rep = r.replaced;
     if (rep) {

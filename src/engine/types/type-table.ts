@@ -53,6 +53,13 @@ export interface RecordDecl {
   complete: boolean;
 }
 
+/** A record of an earlier table: reused where `parse` still defines it and each of `deps` resolves the same. */
+export interface ReusableRecord {
+  rec: RecordDecl;
+  parse: ParsedDeclaration | null;
+  deps: Map<string, ParsedDeclaration | null>;
+}
+
 export interface EnumDecl {
   name: string | null;
   node: Node | null;
@@ -108,6 +115,16 @@ export class TypeTable {
    */
   arraySizeFallback?: (size: Node) => EvalResult | undefined;
 
+  /**
+   * Records of the table this one was edited from, with what their layouts
+   * looked up: reused when every name resolves to the same parse here.
+   */
+  private readonly inherited: Map<string, ReusableRecord>;
+  /** lookup key ('r:page', 't:u64', 'e:pb', 'n:PB_A') → the parse that answered it here (null: none) */
+  private readonly answered = new Map<string, ParsedDeclaration | null>();
+  /** the lookups of the layouts being computed, innermost last; null once one of them read something untracked */
+  private readonly collectors: Array<Map<string, ParsedDeclaration | null> | null> = [];
+
   constructor(
     /** the unit's declarations, parsed on demand */
     readonly source: DeclarationSource,
@@ -118,7 +135,60 @@ export class TypeTable {
     readonly packAt: (offset: number) => number = () => 0,
     /** where an offset of the unit's text was written, for messages */
     private readonly describe: (offset: number) => string = (o) => `offset ${o} of the expanded text`,
-  ) {}
+    inherited?: Map<string, ReusableRecord>,
+  ) {
+    this.inherited = inherited ?? new Map();
+  }
+
+  // ------------------------------------------------------- reuse after edits
+
+  private note(key: string): void {
+    const p = this.answered.get(key) ?? null;
+    for (const c of this.collectors) c?.set(key, p);
+  }
+
+  /** Runs `fn` noting every name it looks up (a record's layout holds wherever they resolve the same). */
+  collect<T>(fn: () => T): { value: T; deps: Map<string, ParsedDeclaration | null> | undefined } {
+    this.collectors.push(new Map());
+    try {
+      const value = fn();
+      return { value, deps: this.collectors[this.collectors.length - 1] ?? undefined };
+    } finally {
+      this.collectors.pop();
+    }
+  }
+
+  /** A finished layout's lookups count for the layouts using it; undefined: it read something untracked. */
+  noteAll(deps: Map<string, ParsedDeclaration | null> | undefined): void {
+    if (!deps) { this.untracked(); return; }
+    for (const c of this.collectors) if (c) for (const [k, p] of deps) c.set(k, p);
+  }
+
+  /** The layouts being computed read something no lookup key covers: they are never reused. */
+  untracked(): void {
+    for (let i = 0; i < this.collectors.length; i++) this.collectors[i] = null;
+  }
+
+  private resolves(key: string): ParsedDeclaration | null {
+    const name = key.slice(2);
+    switch (key[0]) {
+      case 'r': this.record(name); break;
+      case 't': this.typedefNode(name); break;
+      case 'e': this.enumTag(name); break;
+      default: this.enumeratorOf(name);
+    }
+    return this.answered.get(key) ?? null;
+  }
+
+  /** What a table edited from this one may reuse: the records whose layouts are known, with their lookups. */
+  reusableRecords(layoutDeps: (rec: RecordDecl) => Map<string, ParsedDeclaration | null> | undefined): Map<string, ReusableRecord> {
+    const out = new Map(this.inherited);
+    for (const [name, rec] of this.recordTags) {
+      const deps = rec && layoutDeps(rec);
+      if (rec && deps) out.set(name, { rec, parse: this.answered.get(`r:${name}`) ?? null, deps });
+    }
+    return out;
+  }
 
   /** Expressions read with this target's integer widths. */
   expr(n: Node | null): Expr {
@@ -140,14 +210,18 @@ export class TypeTable {
     return (this.byName = b);
   }
 
-  /** The last declaration among `decls` whose parse defines `name` in `pick`'s map. */
-  private lookup<T>(decls: number[] | undefined, pick: (p: ParsedDeclaration) => T | undefined): T | undefined {
-    if (!decls) return undefined;
-    for (let i = decls.length - 1; i >= 0; i--) {
-      const found = pick(this.source.parse(decls[i]));
-      if (found !== undefined) return found;
+  /** The last declaration among `decls` whose parse defines `name` in `pick`'s map; noted under `key`. */
+  private lookup<T>(key: string, decls: number[] | undefined, pick: (p: ParsedDeclaration) => T | undefined): T | undefined {
+    let found: T | undefined;
+    let from: ParsedDeclaration | null = null;
+    for (let i = (decls?.length ?? 0) - 1; i >= 0; i--) {
+      const p = this.source.parse(decls![i]);
+      found = pick(p);
+      if (found !== undefined) { from = p; break; }
     }
-    return undefined;
+    this.answered.set(key, from);
+    this.note(key);
+    return found;
   }
 
   /** The offset of a node in the unit's text. */
@@ -170,9 +244,20 @@ export class TypeTable {
   }
 
   record(name: string): RecordDecl | undefined {
+    const key = `r:${name}`;
     const have = this.recordTags.get(name);
-    if (have !== undefined) return have ?? undefined;
-    const node = this.lookup(this.candidates().records.get(name), (p) => definitionsOf(p).records.get(name));
+    if (have !== undefined) { this.note(key); return have ?? undefined; }
+    const node = this.lookup(key, this.candidates().records.get(name), (p) => definitionsOf(p).records.get(name));
+    // The record as the table this one was edited from had it, layout and all, when nothing it read has changed.
+    const old = this.inherited.get(name);
+    if (old && node && old.rec.node === node && old.parse === this.answered.get(key)) {
+      this.inherited.delete(name);
+      this.recordTags.set(name, null); // a record that reads itself (through a pointer) sees it as in progress
+      let same = true;
+      for (const [k, p] of old.deps) if (this.resolves(k) !== p) { same = false; break; }
+      this.recordTags.delete(name);
+      if (same) { this.recordTags.set(name, old.rec); return old.rec; }
+    }
     const rec: RecordDecl | null = node ? { kind: node.type === 'union_specifier' ? 'union' : 'struct', name, node, complete: true } : null;
     this.recordTags.set(name, rec);
     return rec ?? undefined;
@@ -180,8 +265,8 @@ export class TypeTable {
 
   private enumTag(name: string): EnumDecl | undefined {
     const have = this.enumTags.get(name);
-    if (have !== undefined) return have ?? undefined;
-    const node = this.lookup(this.candidates().enums.get(name), (p) => definitionsOf(p).enums.get(name));
+    if (have !== undefined) { this.note(`e:${name}`); return have ?? undefined; }
+    const node = this.lookup(`e:${name}`, this.candidates().enums.get(name), (p) => definitionsOf(p).enums.get(name));
     const e: EnumDecl | null = node ? { name, node } : null;
     this.enumTags.set(name, e);
     return e ?? undefined;
@@ -189,8 +274,8 @@ export class TypeTable {
 
   private enumeratorOf(name: string): EnumDecl | undefined {
     const have = this.enumerators.get(name);
-    if (have !== undefined) return have ?? undefined;
-    const spec = this.lookup(this.candidates().enumerators.get(name), (p) => definitionsOf(p).enumerators.get(name));
+    if (have !== undefined) { this.note(`n:${name}`); return have ?? undefined; }
+    const spec = this.lookup(`n:${name}`, this.candidates().enumerators.get(name), (p) => definitionsOf(p).enumerators.get(name));
     const e = spec ? this.enumOf(spec) : null;
     this.enumerators.set(name, e);
     return e ?? undefined;
@@ -198,8 +283,8 @@ export class TypeTable {
 
   private typedefNode(name: string): { type: Node; declarator: Node; def: Node } | undefined {
     const have = this.typedefNodes.get(name);
-    if (have !== undefined) return have ?? undefined;
-    const def = this.lookup(this.candidates().typedefs.get(name), (p) => definitionsOf(p).typedefs.get(name)) ?? null;
+    if (have !== undefined) { this.note(`t:${name}`); return have ?? undefined; }
+    const def = this.lookup(`t:${name}`, this.candidates().typedefs.get(name), (p) => definitionsOf(p).typedefs.get(name)) ?? null;
     this.typedefNodes.set(name, def);
     return def ?? undefined;
   }
@@ -417,7 +502,7 @@ export class TypeTable {
           if (!size) t = { k: 'array', of: t, count: 'flex' };
           else {
             let v = evaluate(this.expr(size), this.evalContext());
-            if (!v.ok) v = this.arraySizeFallback?.(size) ?? v;
+            if (!v.ok && this.arraySizeFallback) { v = this.arraySizeFallback(size) ?? v; this.untracked(); }
             if (!v.ok) return { name: declaratorName(n), type: { k: 'unknown', reason: `array size ${size.text.replace(/\s+/g, ' ').slice(0, 80)}: ${v.reason}` } };
             t = { k: 'array', of: t, count: Number(v.value) };
           }

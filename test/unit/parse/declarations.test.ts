@@ -86,3 +86,38 @@ test('an edit of a header updates the units that read it; layouts equal a fresh 
   assert.equal(after.layout.size, before.layout.size + 8);
   assert.equal(after.line, fresh.line);
 });
+
+test('after an edit, a layout is reused only where nothing it depends on changed', async () => {
+  const tree = path.resolve(__dirname, '../../../../samples/mini-kernel');
+  const types = path.join(tree, 'include/linux/types.h');
+  const mm = path.join(tree, 'include/linux/mm_types.h');
+  const text = fs.readFileSync(types, 'utf8');
+  const p = await OverlayProject.open({ srcDir: tree });
+  const fresh = async (t: string) => { const q = await OverlayProject.open({ srcDir: tree }); q.setFileText(types, t); return q.json(q.layout('page')); };
+  const first = p.layout('page');
+  assert.ok(first.ok);
+  // an edit that struct page does not depend on: the same layout object comes back
+  const unrelated = text.replace('typedef unsigned short u16;', 'typedef unsigned short u16;\ntypedef int unrelated_t;');
+  assert.deepEqual(p.setFileText(types, unrelated), []);
+  const again = p.layout('page');
+  assert.ok(again.ok);
+  assert.equal(again.layout, first.layout, 'reused');
+  // struct list_head grows: page's lru grows with it
+  const grown = unrelated.replace('struct list_head { struct list_head *next, *prev; };', 'struct list_head { struct list_head *next, *prev; long extra; };');
+  assert.deepEqual(p.setFileText(types, grown), []);
+  const g = p.layout('page');
+  assert.ok(g.ok);
+  assert.notEqual(g.layout, first.layout);
+  assert.deepEqual(p.json(g), await fresh(grown));
+  assert.ok(g.layout.size > first.layout.size);
+  // a typedef the page uses changes: atomic_t's counter becomes 8 bytes
+  const atomic = grown.replace('typedef struct { int counter; } atomic_t;', 'typedef struct { long counter; } atomic_t;');
+  p.setFileText(types, atomic);
+  const a = p.layout('page');
+  assert.deepEqual(p.json(a), await fresh(atomic));
+  // an edit of mm_types.h itself, outside struct page
+  p.setFileText(mm, fs.readFileSync(mm, 'utf8').replace('struct page_pool;', 'struct page_pool;\nstruct unrelated;'));
+  const b = p.layout('page');
+  assert.ok(b.ok && a.ok);
+  assert.equal(b.layout, a.layout, 'reused across an edit of its own header');
+});
