@@ -208,6 +208,8 @@ interface RunState {
   fileTexts: Map<number, string>;
   /** how many times each file was processed */
   instances: Map<number, number>;
+  /** the tokens of the file the last update edited (its next edit diffs against them without lexing again) */
+  lastLexed?: { fid: number; text: string; tokens: Token[] };
 }
 
 /** A file's tokens as the expander pulls them: directive lines handled, false groups and elided bodies stepped over. */
@@ -669,7 +671,7 @@ export class Preprocessor {
     if (fid === undefined || oldText === undefined) return { reason: `${file} is not read by this unit` };
     if (st.instances.get(fid) !== 1) return { reason: `${path.basename(file)} is read more than once by this unit` };
     if (newText.length > this.limits.fileBytes || newText.includes('\0')) return { reason: `${path.basename(file)} is too big or binary` };
-    const oldToks = lex(oldText, fid).tokens;
+    const oldToks = st.lastLexed?.fid === fid && st.lastLexed.text === oldText ? st.lastLexed.tokens : lex(oldText, fid).tokens;
     const lexed = lex(newText, fid);
     if (lexed.problems.length) return { reason: `${path.basename(file)}: ${lexed.problems[0].message}` };
     const newToks = lexed.tokens;
@@ -822,7 +824,7 @@ export class Preprocessor {
     return new PreprocessResult(
       text, arrays.starts, arrays.files, arrays.lines, arrays.cols, arrays.exps, this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, decls,
-      { checkpoints: this.checkpoints, fileTexts, instances: st.instances },
+      { checkpoints: this.checkpoints, fileTexts, instances: st.instances, lastLexed: { fid, text: newText, tokens: newToks } },
       replaced,
     );
   }
