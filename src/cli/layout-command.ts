@@ -22,7 +22,10 @@ export async function layoutCommand(argv: string[]): Promise<number> {
     names.push(m ? { name: m[2], kind: m[1] as 'struct' | 'union' } : { name: p, kind: 'struct' });
   }
   if (!names.length && !args.bools.has('all-headers')) throw new UsageError('name a struct (e.g. page net_iov), or give --all-headers');
-  const project = await openProject(args);
+  const project = openProject(args, {}, false);
+  // the headers are preprocessed while the C grammar's wasm compiles
+  if (!args.bools.has('all-headers')) project.prepareLayouts(names);
+  await project.ready;
   if (args.bools.has('all-headers')) {
     const all = project.allHeaderLayouts((done, total) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} headers`);

@@ -10,11 +10,14 @@ export function projectOptions(args: ParsedArgs): ProjectOptions {
   return { srcDir, buildDir: flag(args, 'build'), configFile: flag(args, 'config'), arch: flag(args, 'arch') };
 }
 
-export async function openProject(args: ParsedArgs, extra: Partial<ProjectOptions> = {}): Promise<OverlayProject> {
-  const p = await OverlayProject.open({ ...projectOptions(args), ...extra });
+/** The project of the tree options; its grammar may still be loading (`await project.ready` before laying out). */
+export function openProject(args: ParsedArgs, extra?: Partial<ProjectOptions>, wait?: true): Promise<OverlayProject>;
+export function openProject(args: ParsedArgs, extra: Partial<ProjectOptions>, wait: false): OverlayProject;
+export function openProject(args: ParsedArgs, extra: Partial<ProjectOptions> = {}, wait = true): OverlayProject | Promise<OverlayProject> {
+  const p = OverlayProject.opening({ ...projectOptions(args), ...extra });
   if (process.env.OVERLAY_LENS_VERBOSE || args.bools.has('verbose')) {
     process.stderr.write(`overlay-lens: ${p.config.label}\n`);
   }
   for (const a of p.config.assumptions) process.stderr.write(`overlay-lens: assuming: ${a}\n`);
-  return p;
+  return wait ? p.ready.then(() => p) : p;
 }

@@ -104,8 +104,34 @@ export class OverlayProject {
   }
 
   static async open(options: ProjectOptions): Promise<OverlayProject> {
-    const config = resolveTreeConfig(options);
-    return new OverlayProject(config, await CParser.create(), options);
+    const p = OverlayProject.opening(options);
+    await p.ready;
+    return p;
+  }
+
+  /**
+   * The project at once, its C grammar still loading: units can be
+   * preprocessed (prepare*) while the wasm compiles; await `ready` before
+   * anything is parsed or laid out.
+   */
+  static opening(options: ProjectOptions): OverlayProject {
+    return new OverlayProject(resolveTreeConfig(options), CParser.loading(), options);
+  }
+
+  get ready(): Promise<unknown> {
+    return this.parser.ready;
+  }
+
+  /** Builds (preprocesses) the units that layoutMany(names) will read, before the grammar is needed. */
+  prepareLayouts(names: Array<{ name: string; kind: 'struct' | 'union' }>): void {
+    const homes = [...new Set(names.map((n) => this.locate(n.name, n.kind)[0]).filter((f): f is string => !!f))];
+    if (names.length >= 2 && homes.length >= 2) this.probeUnit(homes);
+    else for (const h of homes) this.unit(h);
+  }
+
+  /** Builds the units a check of these headers will use (an editor's first check overlaps the grammar's loading). */
+  prepareCheck(files: string[]): void {
+    for (const f of files) if (!f.endsWith('.c') && fs.existsSync(f)) this.unit(f, true);
   }
 
   /** A variant of this project under another configuration (config sweeps). */
@@ -197,13 +223,7 @@ export class OverlayProject {
   layoutMany(names: Array<{ name: string; kind: 'struct' | 'union' }>): LayoutAnswer[] {
     const homes = [...new Set(names.map((n) => this.locate(n.name, n.kind)[0]).filter((f): f is string => !!f))];
     if (names.length < 2 || homes.length < 2) return names.map((n) => this.layout(n.name, n.kind));
-    const text = homes.map((h) => `#include "${h}"\n`).join('');
-    const key = `probe\0${text}`;
-    let u = this.units.get(key);
-    if (!u) {
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: path.join(this.config.objDir, '.overlay-lens-probe.c'), text }, { elideFunctionBodies: true, parses: this.parses });
-      this.units.set(key, u);
-    }
+    const u = this.probeUnit(homes);
     return names.map((n) => {
       const rec = u.table.record(n.name);
       if (rec && rec.kind === n.kind) {
@@ -213,6 +233,18 @@ export class OverlayProject {
       }
       return this.layout(n.name, n.kind);
     });
+  }
+
+  /** One unit including each of `homes`, kept. */
+  private probeUnit(homes: string[]): TranslationUnit {
+    const text = homes.map((h) => `#include "${h}"\n`).join('');
+    const key = `probe\0${text}`;
+    let u = this.units.get(key);
+    if (!u) {
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: path.join(this.config.objDir, '.overlay-lens-probe.c'), text }, { elideFunctionBodies: true, parses: this.parses });
+      this.units.set(key, u);
+    }
+    return u;
   }
 
   json(answer: LayoutAnswer): FlatLayout | { error: string } {

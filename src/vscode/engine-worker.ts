@@ -46,19 +46,22 @@ function wireStruct(a: LayoutAnswer): WireStruct {
 }
 
 const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> | Requests[M]['result'] } = {
-  async open(p) {
-    project = await OverlayProject.open({ srcDir: p.srcDir, buildDir: p.buildDir, configFile: p.configFile, arch: p.arch, extraPairs: p.extraPairs });
+  open(p) {
+    // The grammar's wasm compiles while the first requests preprocess their headers (see check).
+    project = OverlayProject.opening({ srcDir: p.srcDir, buildDir: p.buildDir, configFile: p.configFile, arch: p.arch, extraPairs: p.extraPairs });
     return { label: project.config.label, assumptions: project.config.assumptions, arch: project.config.arch, configFile: project.config.configFile };
   },
   setFileText(p) {
     need().setFileText(p.file, p.text);
     return null;
   },
-  check(p) {
+  async check(p) {
     const pr = need();
     const t0 = performance.now();
     if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
+    pr.prepareCheck(files);
+    await pr.ready;
     const r = pr.check(files);
     const result: CheckResult = {
       findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
@@ -99,11 +102,15 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
 
 void flatten;
 
+/** Requests that need no parse, or wait for the grammar themselves. */
+const BEFORE_THE_GRAMMAR = new Set<string>(['open', 'setFileText', 'check', 'memory']);
+
 parentPort?.on('message', async (msg: RequestMessage) => {
   let reply: ResponseMessage;
   try {
     const h = handlers[msg.method] as (p: unknown) => unknown;
     if (!h) throw new Error(`unknown request ${msg.method}`);
+    if (project && !BEFORE_THE_GRAMMAR.has(msg.method)) await project.ready;
     reply = { id: msg.id, result: await h(msg.params) };
   } catch (e) {
     reply = { id: msg.id, error: (e as Error)?.message ?? String(e) };

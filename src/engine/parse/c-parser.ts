@@ -23,17 +23,31 @@ export function loadC(): Promise<Language> {
 }
 
 export class CParser {
-  private constructor(private readonly parser: Parser) {}
+  private parser?: Parser;
+  /** resolves once the grammar is loaded (wasm compiles off the main thread meanwhile) */
+  readonly ready: Promise<CParser>;
 
-  static async create(): Promise<CParser> {
-    const lang = await loadC();
-    const p = new Parser();
-    p.setLanguage(lang);
-    return new CParser(p);
+  private constructor() {
+    this.ready = loadC().then((lang) => {
+      const p = new Parser();
+      p.setLanguage(lang);
+      this.parser = p;
+      return this;
+    });
+  }
+
+  static create(): Promise<CParser> {
+    return new CParser().ready;
+  }
+
+  /** A parser whose grammar is still loading: preprocess meanwhile, and await `ready` before the first parse. */
+  static loading(): CParser {
+    return new CParser();
   }
 
   /** Parses `text`; with `old` (already told about the edit via tree.edit) re-parses incrementally. */
   parse(text: string, old?: Tree): Tree {
+    if (!this.parser) throw new Error('the C grammar is still loading (await CParser.ready)');
     const t = this.parser.parse(text, old ?? null);
     if (!t) throw new Error('tree-sitter returned no tree');
     return t;
