@@ -245,13 +245,8 @@ export class Lexer {
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 10) { i++; this.line++; this.lineStart = i; break; }
-      if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
-        i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
-        this.line++; this.lineStart = i;
-        continue;
-      }
-      if (c === 47 && text.charCodeAt(i + 1) === 42) { i = this.blockComment(i); continue; }
-      if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+      const j = this.spliceOrComment(i, c);
+      if (j !== i) { i = j; continue; }
       if (c === 34 || c === 39) { i = Math.min(literalEnd(text, i, c), n); continue; }
       i++;
     }
@@ -276,13 +271,8 @@ export class Lexer {
       const c = text.charCodeAt(i);
       if (c === 10) { i++; this.line++; this.lineStart = i; lineStart = true; continue; }
       if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
-      if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
-        i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
-        this.line++; this.lineStart = i;
-        continue;
-      }
-      if (c === 47 && text.charCodeAt(i + 1) === 42) { i = this.blockComment(i); continue; }
-      if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+      const j = this.spliceOrComment(i, c);
+      if (j !== i) { i = j; continue; }
       if (lineStart && (c === 35 || (c === 37 && text.charCodeAt(i + 1) === 58))) break; // # or %: opens a directive
       lineStart = false;
       if (c === 34 || c === 39) { i = Math.min(literalEnd(text, i, c), n); continue; }
@@ -308,6 +298,20 @@ export class Lexer {
     this.i = i;
     this.space = true;
     this.lastWasNewline = lineStart;
+  }
+
+  /** Past a line splice or a comment at i (lines counted), or i itself when there is none. */
+  private spliceOrComment(i: number, c: number): number {
+    const text = this.text;
+    const d = text.charCodeAt(i + 1);
+    if (c === 92 && (d === 10 || (d === 13 && text.charCodeAt(i + 2) === 10))) {
+      i += d === 10 ? 2 : 3;
+      this.line++; this.lineStart = i;
+      return i;
+    }
+    if (c === 47 && d === 42) return this.blockComment(i);
+    if (c === 47 && d === 47) { while (i < text.length && text.charCodeAt(i) !== 10) i++; return i; }
+    return i;
   }
 
   private blockComment(i: number): number {
