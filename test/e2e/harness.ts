@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test, TestOptions } from 'node:test';
 import { Page } from 'playwright-core';
-import { REPO } from '../support/code-server';
+import { ARTIFACTS, REPO } from '../support/code-server';
 
 export { REPO, Session, startSession, driverReport } from '../support/code-server';
 
@@ -205,12 +205,17 @@ export async function webviewText(page: Page, re: RegExp, ms: number): Promise<s
   }
 }
 
-/** A screenshot for the README, into docs/screenshots/NAME.png; the mouse is parked first unless a hover is the point. */
+/**
+ * A screenshot, into .test-artifacts/screenshots/NAME.png, and into docs/screenshots/ (the
+ * README's) when OVERLAY_LENS_SCREENSHOTS=docs: a test run leaves the checkout as it was.
+ * The mouse is parked first unless a hover is the point.
+ */
 export async function screenshot(page: Page, name: string, o: { keepMouse?: boolean } = {}): Promise<void> {
-  fs.mkdirSync(path.join(REPO, 'docs/screenshots'), { recursive: true });
+  const dir = process.env.OVERLAY_LENS_SCREENSHOTS === 'docs' ? path.join(REPO, 'docs/screenshots') : path.join(ARTIFACTS, 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
   // the empty middle of the activity bar: no tooltip there
   if (!o.keepMouse) await page.mouse.move(24, 500);
-  await page.screenshot({ path: path.join(REPO, 'docs/screenshots', `${name}.png`) });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
 /**
