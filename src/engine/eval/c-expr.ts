@@ -776,3 +776,9 @@ export class Parser {
     }
   }
 }
+
+/** Which identifiers name types where a snippet stands: tree-sitter cannot tell `(T)-1` from `(n)-1`. */
+export interface TypeNames {
+  /** Is `name` a typedef name here (and not shadowed by a variable)? */
+  isTypeName(name: string): boolean;
+}
