@@ -42,12 +42,11 @@ const ALIGNOF = new Set(['_Alignof', '__alignof__', '__alignof', 'alignof']);
 const OFFSETOF = new Set(['__builtin_offsetof', 'offsetof']);
 /** annotations with no meaning for types or values here, which tree-sitter would read as names */
 const BLANK = new Set(['__extension__', '__restrict', '__seg_gs', '__seg_fs', '__label__']);
-const RESPELL = new Map([['__signed__', 'signed'], ['__signed', 'signed'], ['__const__', 'const'], ['__const', 'const'], ['__volatile__', 'volatile'], ['__volatile', 'volatile']]);
+// `__inline` also qualifies asm (the kernel's asm_inline), where the grammar only knows `inline`
+const RESPELL = new Map([['__signed__', 'signed'], ['__signed', 'signed'], ['__const__', 'const'], ['__const', 'const'], ['__volatile__', 'volatile'], ['__volatile', 'volatile'], ['__inline__', 'inline'], ['__inline', 'inline']]);
 const ATTRIBUTE = new Set(['__attribute__', '__attribute']);
 
 const HOLE_PREFIX: Record<HoleKind, string> = { typeof: '__olT', offsetof: '__olO', compat: '__olC', alignof: '__olA', default: '__olD' };
-
-const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 
 /** The first comma of [from, to) outside parentheses, brackets, braces and literals. */
 function topLevelComma(text: string, from: number, to: number): number {
@@ -62,58 +61,62 @@ function topLevelComma(text: string, from: number, to: number): number {
   return -1;
 }
 
+/** A string or character literal (skipped: a message may spell anything), or a word this file acts on. */
+const SCAN = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\b(typeof|__typeof__|__typeof|typeof_unqual|__typeof_unqual__|_Alignof|__alignof__|__alignof|alignof|__builtin_offsetof|offsetof|__builtin_types_compatible_p|_Generic|__attribute__|__attribute|__extension__|__restrict|__seg_gs|__seg_fs|__label__|__signed__|__signed|__const__|__const|__volatile__|__volatile|__inline__|__inline)\b/g;
+
 export function prepareSnippet(src: string): Prepared {
-  const chars = src.split('');
   const holes: Hole[] = [];
-  /** writes `s` over [a, b), padded with `pad` */
-  const fill = (a: number, b: number, s: string, pad: string) => { for (let i = a; i < b; i++) chars[i] = i - a < s.length ? s[i - a] : pad; };
-  const blank = (a: number, b: number) => { for (let i = a; i < b; i++) if (chars[i] !== '\n') chars[i] = ' '; };
-  const openAfter = (p: number) => { while (p < src.length && /\s/.test(src[p])) p++; return src[p] === '(' ? p : -1; };
+  /** replacements in text order: [start, end, text of the same length] */
+  const edits: Array<[number, number, string]> = [];
+  const pad = (s: string, n: number, c: string) => s + c.repeat(n - s.length);
   const hole = (kind: HoleKind, start: number, end: number, args: Array<[number, number]>) => {
     holes.push({ kind, start, end, args });
-    fill(start, end, HOLE_PREFIX[kind], '_');
+    edits.push([start, end, pad(HOLE_PREFIX[kind], end - start, '_')]);
   };
-  const n = src.length;
-  for (let i = 0; i < n;) {
-    const c = src.charCodeAt(i);
-    if (c === 34 || c === 39) {
-      for (i++; i < n && src.charCodeAt(i) !== c; i++) if (src.charCodeAt(i) === 92) i++;
-      i++;
-      continue;
-    }
-    if (!isWord(c)) { i++; continue; }
-    const start = i;
-    while (i < n && isWord(src.charCodeAt(i))) i++;
-    const word = src.slice(start, i);
-    if (BLANK.has(word)) { blank(start, i); continue; }
+  const openAfter = (p: number) => { while (p < src.length && /\s/.test(src[p])) p++; return src[p] === '(' ? p : -1; };
+  SCAN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = SCAN.exec(src))) {
+    const word = m[1];
+    if (!word) continue;
+    const start = m.index, i = start + word.length;
+    if (BLANK.has(word)) { edits.push([start, i, ' '.repeat(word.length)]); continue; }
     const respelled = RESPELL.get(word);
-    if (respelled) { fill(start, i, respelled, ' '); continue; }
-    const isTypeof = TYPEOF.has(word), isAlign = ALIGNOF.has(word), isOffset = OFFSETOF.has(word);
-    const isCompat = word === '__builtin_types_compatible_p', isAttr = ATTRIBUTE.has(word), isGeneric = word === '_Generic';
-    if (!isTypeof && !isAlign && !isOffset && !isCompat && !isAttr && !isGeneric) continue;
+    if (respelled) { edits.push([start, i, pad(respelled, word.length, ' ')]); continue; }
     const open = openAfter(i);
     const close = open < 0 ? -1 : matchParen(src, open);
     if (close < 0) continue;
-    if (isAttr) { blank(start, close); i = close; continue; }
-    if (isGeneric) {
+    if (ATTRIBUTE.has(word)) {
+      edits.push([start, close, src.slice(start, close).replace(/[^\n]/g, ' ')]);
+      SCAN.lastIndex = close;
+      continue;
+    }
+    if (word === '_Generic') {
       // associations are `type: expr` after each top-level comma; `default` is no type to tree-sitter
       for (let p = topLevelComma(src, open + 1, close - 1); p >= 0; p = topLevelComma(src, p + 1, close - 1)) {
-        const m = /^\s*default\s*:/.exec(src.slice(p + 1, close - 1));
-        if (m) { const at = p + 1 + m[0].indexOf('default'); hole('default', at, at + 7, []); }
+        const d = /^\s*default\s*:/.exec(src.slice(p + 1, Math.min(close - 1, p + 40)));
+        if (d) { const at = p + 1 + d[0].indexOf('default'); hole('default', at, at + 7, []); }
       }
-      // the operands are read with the rest of the snippet
-      i = open + 1;
+      // the operands are read with the rest of the snippet; the holes above come in text order with what they find
       continue;
     }
     const inner: [number, number] = [open + 1, close - 1];
-    if (isTypeof) hole('typeof', start, close, [inner]);
-    else if (isAlign) hole('alignof', start, close, [inner]);
+    if (TYPEOF.has(word)) hole('typeof', start, close, [inner]);
+    else if (ALIGNOF.has(word)) hole('alignof', start, close, [inner]);
     else {
       const comma = topLevelComma(src, inner[0], inner[1]);
       if (comma < 0) continue;
-      hole(isOffset ? 'offsetof' : 'compat', start, close, [[inner[0], comma], [comma + 1, inner[1]]]);
+      hole(OFFSETOF.has(word) ? 'offsetof' : 'compat', start, close, [[inner[0], comma], [comma + 1, inner[1]]]);
     }
-    i = close;
+    SCAN.lastIndex = close;
   }
-  return { text: chars.join(''), holes };
+  if (!edits.length) return { text: src, holes };
+  edits.sort((x, y) => x[0] - y[0]);
+  let text = '', at = 0;
+  for (const [a, b, r] of edits) {
+    if (a < at) continue;
+    text += src.slice(at, a) + r;
+    at = b;
+  }
+  return { text: text + src.slice(at), holes };
 }
