@@ -1,11 +1,11 @@
 // What is declared where in one translation unit, for the assert evaluator:
 // the parameters and block-scope declarations of the function around an
-// offset (the unit's parse finds the function; its text is read again by
-// eval/c-reader.ts, whose parse cuts typeof(...) out first: the unit's own
-// tree reads `typeof(*p) *__p = p;` as a multiplication), then file-scope
-// objects and functions (from the parse tree's top level). Also the control flow around a
-// BUILD_BUG_ON: the if/?:/&&/loop/switch conditions that decide whether the
-// compiler keeps that code, since compiletime_assert only fires where it does.
+// offset (its text read again by eval/c-reader.ts, whose parse cuts
+// typeof(...) out first: the unit's own tree reads `typeof(*p) *__p = p;`
+// as a multiplication), then file-scope objects and functions (from the
+// parse tree's top level). Also the control flow around a BUILD_BUG_ON:
+// the if/?:/&&/loop/switch conditions that decide whether the compiler
+// keeps that code, since compiletime_assert only fires where it does.
 import type { Node } from 'web-tree-sitter';
 import { DeclKind } from '../parse/declarations';
 import type { UnitSyntax } from '../project/unit-syntax';
@@ -21,11 +21,13 @@ interface LocalDecl {
   at: number;
   /** absolute offset where its block closes */
   end: number;
-  item: DeclItem;
-  storage: string[];
-  /** the text the item's offsets refer to (the function), and where it starts */
+  /** its declaration's text, where that starts, and which of the declaration's items it is */
   text: string;
   base: number;
+  index: number;
+  /** read from `text` when first needed (null: it cannot be read) */
+  item?: DeclItem | null;
+  storage: string[];
   info?: VarInfo;
   /** const, or never assigned, incremented or address-taken in the function */
   fixed: boolean;
@@ -53,20 +55,34 @@ export class UnitScopes {
   }
 
   scopeAt(offset: number): TypedScope {
-    const fn = this.functionAt(offset);
+    // the function is read when a name needs it: `sizeof(struct x) != 16` names nothing it declares
+    let fn: FunctionScope | undefined | null = null;
+    const inFn = () => (fn === null ? (fn = this.functionAt(offset)) : fn);
     return {
-      lookup: (name) => this.lookup(name, offset, fn),
+      lookup: (name) => this.lookup(name, offset, inFn()),
       typedefDecl: (name) => this.typedefDecl(name),
-      constant: (name) => this.constant(name, offset, fn),
+      constant: (name) => this.constant(name, offset, inFn()),
       recordAt: (o) => this.recordAt(o),
-      isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
+      isTypeName: (name) => this.table.hasTypedef(name) && !inFn()?.names.has(name),
     };
   }
 
-  private localAt(name: string, offset: number, fn: FunctionScope): LocalDecl | undefined {
+  private localAt(name: string, offset: number, fn: FunctionScope): (LocalDecl & { item: DeclItem }) | undefined {
     let best: LocalDecl | undefined;
-    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
-    return best;
+    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at) && this.declarationOf(l, fn)) best = l;
+    return best as (LocalDecl & { item: DeclItem }) | undefined;
+  }
+
+  /** A local's declaration, read with the typedef names not shadowed by what the function declared before it. */
+  private declarationOf(l: LocalDecl, fn: FunctionScope): DeclItem | undefined {
+    if (l.item === undefined) {
+      const shadowed = (x: string) => fn.params.has(x) || fn.locals.some((o) => o.name === x && o.at < l.at);
+      const d = parseDeclaration(l.text, { isTypeName: (x) => this.table.hasTypedef(x) && !(fn.names.has(x) && shadowed(x)) });
+      const item = d?.items[l.index];
+      l.item = item?.name === l.name ? item : null;
+      l.storage = d?.storage ?? [];
+    }
+    return l.item ?? undefined;
   }
 
   private lookup(name: string, offset: number, fn: FunctionScope | undefined): VarInfo | undefined {
@@ -146,12 +162,11 @@ export class UnitScopes {
       if (item.name) { params.set(item.name, { item, text, base }); names.add(item.name); }
     }
     const locals: LocalDecl[] = [];
-    for (const { item, storage, end: close } of syntax.locals) {
-      const ops = item.type.ops;
+    for (const l of syntax.locals) {
       // const, or never changed in the function: it keeps its initializer's value
-      const fixed = !syntax.modified.has(item.name!) || (storage.includes('const') && (ops.length === 0 || ops[ops.length - 1].k === 'array'));
-      locals.push({ name: item.name!, at: base + item.at, end: base + close, item: { ...item, at: base + item.at }, storage, text, base, fixed });
-      names.add(item.name!);
+      const fixed = l.keeps || !syntax.modified.has(l.name);
+      locals.push({ name: l.name, at: base + l.at, end: base + l.end, text: text.slice(l.decl[0], l.decl[1]), base: base + l.decl[0], index: l.index, storage: [], fixed });
+      names.add(l.name);
     }
     return { start: base, end, params, locals, names };
   }

@@ -22,6 +22,9 @@ import { CExpr, DeclItem, DeclOp, Declaration, FieldAst, Init, Stmt, TypeName, T
 
 class ReadError extends Error {}
 
+/** Thrown inside an operator chain that needs the unit's typedef names to be read right (see operators()). */
+const AMBIGUOUS = Symbol('ambiguous');
+
 /** Type keywords; tree-sitter reads some of them (_Bool, __int128) as type identifiers. */
 const BASIC = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '_Complex', '__int128', '__int128_t', '__uint128_t', '_Float128', '__float128']);
 
@@ -68,9 +71,9 @@ const OPERAND: Wrap = { prefix: 'int _=sizeof(', suffix: ');', pick: (r) => { co
 /** The snippet as it stands: one top-level declaration or function definition. */
 const WHOLE: Wrap = { prefix: '', suffix: '', pick: (r) => { const k = kids(r); return k.length === 1 ? k[0] : undefined; } };
 
-const clip = (s: string, n = 60) => { const t = s.replace(/\s+/g, ' ').trim(); return t.length > n ? `${t.slice(0, n)}…` : t; };
+const clip = (s: string, n = 60) => { const t = s.slice(0, 4 * n).replace(/\s+/g, ' ').trim(); return t.length > n ? `${t.slice(0, n)}…` : t; };
 
-export class Reader {
+class Reader {
   /** the typedef-name answers this reading depended on (to reuse it where they are the same) */
   readonly asked = new Map<string, boolean>();
   /** holes by their start, as offsets of `text` */
@@ -116,12 +119,13 @@ export class Reader {
   }
 
   hole(n: Node): Hole | undefined {
+    if (!this.holes.size) return undefined;
     const h = this.holes.get(this.at(n));
     return h && h.end === this.end(n) ? h : undefined;
   }
 
   private isType(name: string): boolean {
-    if (BASIC.has(name)) return true;
+    if (BASIC.has(name) || name === '__auto_type') return true;
     for (const s of this.scopes) if (s.has(name)) return false;
     let v = this.asked.get(name);
     if (v === undefined) {
@@ -156,7 +160,7 @@ export class Reader {
 
   // ------------------------------------------------------------ expressions
 
-  expr(n: Node | null | undefined, clean = false): CExpr {
+  expr(n: Node | null | undefined, inChain = false): CExpr {
     if (!n) throw new ReadError('an expression is missing');
     const at = this.at(n), end = this.end(n);
     switch (n.type) {
@@ -173,27 +177,32 @@ export class Reader {
         return { k: 'num', text: t, at, end };
       }
       case 'char_literal': return { k: 'chr', text: n.text, at, end };
-      case 'string_literal': return { k: 'str', parts: [n.text], at, end };
+      // as written: what the pre-parse respelled inside a literal is no part of it
+      case 'string_literal': return { k: 'str', parts: [this.text.slice(at, end)], at, end };
       case 'concatenated_string': {
         const parts = kids(n).map((p) => {
           if (p.type !== 'string_literal') throw new ReadError(`'${p.text}' between string literals`);
-          return p.text;
+          return this.text.slice(this.at(p), this.end(p));
         });
         return { k: 'str', parts, at, end };
       }
       case 'parenthesized_expression': {
-        const k = kids(n);
-        if (k.length !== 1) throw new ReadError(`cannot read '${this.spell(n)}'`);
-        if (k[0].type === 'compound_statement') return { k: 'stmt', body: this.block(k[0]), at, end };
-        if (k[0].type === 'identifier' && this.namesType(k[0])) throw new ReadError(`a cast to ${this.spell(k[0])} without its operand`);
-        return this.expr(k[0]);
+        const inner = n.namedChildCount === 1 ? n.namedChild(0) : null;
+        if (!inner) throw new ReadError(`cannot read '${this.spell(n)}'`);
+        if (inner.type === 'compound_statement') return { k: 'stmt', body: this.block(inner), at, end };
+        if (inner.type === 'identifier' && this.namesType(inner)) {
+          // in an operator chain, `(T)` casts what follows it
+          if (inChain) throw AMBIGUOUS;
+          throw new ReadError(`a cast to ${this.spell(inner)} without its operand`);
+        }
+        return this.expr(inner);
       }
       case 'comma_expression':
         return { k: 'binary', op: ',', left: this.expr(n.childForFieldName('left')), right: this.expr(n.childForFieldName('right')), at, end };
       case 'binary_expression': case 'unary_expression': case 'pointer_expression': case 'cast_expression': case 'sizeof_expression':
-        return this.operators(n, clean);
+        return this.operators(n, inChain);
       case 'update_expression':
-        return isPrefix(n) ? this.operators(n, clean) : this.postfix(n);
+        return isPrefix(n) ? this.operators(n, inChain) : this.postfix(n);
       case 'assignment_expression':
         return { k: 'assign', op: n.childForFieldName('operator')!.type, left: this.expr(n.childForFieldName('left')), right: this.expr(n.childForFieldName('right')), at, end };
       case 'conditional_expression': {
@@ -216,7 +225,7 @@ export class Reader {
         return this.postfix(n);
       case 'compound_literal_expression':
         return { k: 'compound', type: this.typeDescriptor(n.childForFieldName('type')), init: this.init(n.childForFieldName('value')), at, end };
-      case 'extension_expression': return this.expr(kids(n)[0]);
+      case 'extension_expression': return this.expr(n.namedChild(0));
     }
     throw new ReadError(n.type === 'ERROR' ? `cannot read '${this.around(at)}'` : `cannot read '${this.spell(n)}' (${n.type.replace(/_/g, ' ')}) here`);
   }
@@ -271,44 +280,41 @@ export class Reader {
   }
 
   /**
-   * Binary, unary and cast expressions. Where the grammar had to guess
-   * between a cast and a parenthesized name (`(T)-1` as a subtraction,
+   * Binary, unary, cast and sizeof expressions. Where the grammar had to
+   * guess between a cast and a parenthesized name (`(T)-1` as a subtraction,
    * `(n)-1` as a cast), the chain is laid flat and rebuilt with the unit's
-   * knowledge of which names are types; `clean` says an enclosing chain was
-   * already found unambiguous.
+   * knowledge of which names are types. The chain is read as the grammar
+   * has it until such a guess turns up (AMBIGUOUS); `inChain` says this node
+   * is part of a chain whose first node is already reading it.
    */
-  private operators(n: Node, clean: boolean): CExpr {
-    if (!clean && this.ambiguous(n)) return this.rebuild(n);
+  private operators(n: Node, inChain: boolean): CExpr {
+    if (inChain) return this.operatorsAsParsed(n);
+    try {
+      return this.operatorsAsParsed(n);
+    } catch (e) {
+      if (e === AMBIGUOUS) return this.rebuild(n);
+      throw e;
+    }
+  }
+
+  private operatorsAsParsed(n: Node): CExpr {
     const at = this.at(n), end = this.end(n);
     switch (n.type) {
       case 'binary_expression':
         return { k: 'binary', op: n.childForFieldName('operator')!.type, left: this.expr(n.childForFieldName('left'), true), right: this.expr(n.childForFieldName('right'), true), at, end };
       case 'unary_expression': case 'pointer_expression': case 'update_expression':
         return { k: 'unary', op: n.childForFieldName('operator')!.type as UnaryOp, arg: this.expr(n.childForFieldName('argument'), true), at, end };
-      case 'cast_expression':
-        return { k: 'cast', type: this.typeDescriptor(n.childForFieldName('type')), arg: this.expr(n.childForFieldName('value'), true), at, end };
+      case 'cast_expression': {
+        const td = n.childForFieldName('type');
+        const id = loneTypeIdentifier(td);
+        if (id && !this.namesType(id)) throw AMBIGUOUS;
+        return { k: 'cast', type: this.typeDescriptor(td), arg: this.expr(n.childForFieldName('value'), true), at, end };
+      }
       default:
+        // `sizeof (x) - 1` read as sizeof of a cast: sizeof only ever takes the parentheses
+        if (n.childForFieldName('value')?.type === 'cast_expression') throw AMBIGUOUS;
         return this.sizeofExpr(n);
     }
-  }
-
-  private ambiguous(n: Node): boolean {
-    switch (n.type) {
-      case 'binary_expression': return this.ambiguous(n.childForFieldName('left')!) || this.ambiguous(n.childForFieldName('right')!);
-      case 'unary_expression': case 'pointer_expression': return this.ambiguous(n.childForFieldName('argument')!);
-      case 'update_expression': return isPrefix(n) && this.ambiguous(n.childForFieldName('argument')!);
-      case 'cast_expression': {
-        const id = loneTypeIdentifier(n.childForFieldName('type'));
-        return (id !== undefined && !this.namesType(id)) || this.ambiguous(n.childForFieldName('value')!);
-      }
-      case 'parenthesized_expression': {
-        const id = parenthesizedIdentifier(n);
-        return id !== undefined && this.namesType(id);
-      }
-      // `sizeof (x) - 1` read as sizeof of a cast: sizeof only ever takes the parentheses
-      case 'sizeof_expression': return n.childForFieldName('value')?.type === 'cast_expression';
-    }
-    return false;
   }
 
   private rebuild(n: Node): CExpr {
@@ -416,8 +422,8 @@ export class Reader {
       return { k: 'sizeof', type: this.typeDescriptor(td), at, end };
     }
     const v = n.childForFieldName('value')!;
-    if (v.type === 'parenthesized_expression' && kids(v).length === 1) {
-      const t = this.typeOfExpressionShape(kids(v)[0]);
+    if (v.type === 'parenthesized_expression' && v.namedChildCount === 1) {
+      const t = this.typeOfExpressionShape(v.namedChild(0)!);
       if (t) return { k: 'sizeof', type: t, at, end };
     }
     // sizeof (T){...} is sizeof T
@@ -628,7 +634,7 @@ export class Reader {
   /** A declaration whose type is known here: one of an unknown type name would be a guess at what the text means. */
   knownDeclaration(n: Node): Declaration | undefined {
     const t = n.childForFieldName('type');
-    if (t?.type === 'type_identifier' && !this.hole(t) && t.text !== '__auto_type' && !this.isType(t.text)) return undefined;
+    if (t?.type === 'type_identifier' && !this.namesType(t)) return undefined;
     return this.declaration(n);
   }
 
@@ -725,11 +731,14 @@ export class Reader {
 
   // --------------------------------------------------------------- functions
 
-  /** Parameters, block-scope declarations and the names changed in the function definition `fn`. */
+  /**
+   * Parameters, block-scope declarations and the names changed in the
+   * function definition `fn`. Locals are only found here (name, place,
+   * block); a check reads few of them, so each is read from its own
+   * declaration's text when asked for (parseDeclaration, shared by text).
+   */
   function(fn: Node): FunctionSyntax {
     const out: FunctionSyntax = { params: [], locals: [], modified: new Set() };
-    const names = new Set<string>();
-    this.scopes.push(names);
     let d: Node | null | undefined = fn.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? kids(d).find((k) => DECLARATORS.has(k.type));
     try {
@@ -737,14 +746,9 @@ export class Reader {
     } catch (e) {
       if (!(e instanceof ReadError)) throw e;
     }
+    const names = new Set<string>();
     for (const p of out.params) if (p.name) names.add(p.name);
-    const body = fn.childForFieldName('body');
-    if (body) this.walk(body, out, names);
-    this.scopes.pop();
-    return out;
-  }
-
-  private walk(n: Node, out: FunctionSyntax, names: Set<string>): void {
+    this.scopes.push(names);
     const changed = (x: Node | null, throughSubscript: boolean) => {
       for (let i = 0; x && i < 64; i++) {
         if (x.type === 'identifier') { out.modified.add(x.text); return; }
@@ -754,42 +758,68 @@ export class Reader {
         else return;
       }
     };
-    switch (n.type) {
-      case 'declaration': {
-        if (problem(n) || this.misreadDeclaration(n)) break;
-        let decl: Declaration;
-        try {
-          decl = this.declaration(n);
-        } catch (e) {
-          if (!(e instanceof ReadError)) throw e;
+    const body = fn.childForFieldName('body');
+    // in text order: whether a name is a type in a declaration depends on the locals declared before it
+    for (const n of body?.descendantsOfType(['declaration', 'assignment_expression', 'update_expression', 'pointer_expression', 'gnu_asm_expression']) ?? []) {
+      if (!n) continue;
+      switch (n.type) {
+        case 'declaration': {
+          if (problem(n) || this.misreadDeclaration(n)) break;
+          const t = n.childForFieldName('type');
+          if (t?.type === 'type_identifier' && !this.namesType(t)) break;
+          const isConst = n.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
+          const scope = enclosingScope(n);
+          const end = scope ? this.end(scope) - 1 : this.text.length;
+          let index = 0;
+          for (const x of n.childrenForFieldName('declarator')) {
+            if (!x || !(x.type === 'init_declarator' || DECLARATORS.has(x.type))) continue;
+            const { name, wraps } = declared(x);
+            if (name) {
+              names.add(name);
+              const at = this.at(x.type === 'init_declarator' ? x.childForFieldName('declarator')! : x);
+              out.locals.push({ name, at, end, decl: [this.at(n), this.end(n)], index, keeps: isConst && (wraps === undefined || wraps === 'array_declarator') });
+            }
+            index++;
+          }
           break;
         }
-        const scope = enclosingScope(n);
-        for (const item of decl.items) {
-          if (!item.name) continue;
-          names.add(item.name);
-          out.locals.push({ item, storage: decl.storage, end: scope ? this.end(scope) - 1 : this.text.length });
-        }
-        // initializers are walked on: statement expressions in them declare locals too
-        break;
+        case 'assignment_expression': changed(n.childForFieldName('left'), false); break;
+        case 'update_expression': changed(n.childForFieldName('argument'), false); break;
+        case 'pointer_expression': if (n.childForFieldName('operator')?.type === '&') changed(n.childForFieldName('argument'), true); break;
+        // an asm statement writes its outputs; constraints the grammar cannot read ("=@cc" "z") hide which
+        // operands those are, so every name in it counts as changed
+        case 'gnu_asm_expression': for (const x of n.descendantsOfType('identifier')) if (x) out.modified.add(x.text); break;
       }
-      case 'assignment_expression': changed(n.childForFieldName('left'), false); break;
-      case 'update_expression': changed(n.childForFieldName('argument'), false); break;
-      case 'pointer_expression': if (n.childForFieldName('operator')?.type === '&') changed(n.childForFieldName('argument'), true); break;
-      // an asm statement writes its outputs
-      case 'gnu_asm_output_operand': changed(n.childForFieldName('value'), true); break;
     }
-    for (const c of n.namedChildren) if (c) this.walk(c, out, names);
+    this.scopes.pop();
+    return out;
   }
 }
 
 export interface FunctionSyntax {
   /** offsets of the function's text */
   params: DeclItem[];
-  /** block-scope declarations; `end`: where the block that holds each closes */
-  locals: Array<{ item: DeclItem; storage: string[]; end: number }>;
+  /**
+   * Block-scope declarations: `at` the declarator, `end` where the block
+   * holding it closes, `decl` the declaration's text (item `index` of it);
+   * `keeps`: const-qualified and no pointer, so it keeps its initializer
+   */
+  locals: Array<{ name: string; at: number; end: number; decl: [number, number]; index: number; keeps: boolean }>;
   /** names assigned, incremented, address-taken or written by asm anywhere in the function */
   modified: Set<string>;
+}
+
+/** The name a declarator declares, and the kind of the declarator right around the name (pointer, array, function). */
+function declared(d: Node): { name: string | null; wraps: string | undefined } {
+  let n: Node | null | undefined = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+  let wraps: string | undefined;
+  for (let i = 0; n && i < 64; i++) {
+    if (n.type === 'identifier') return { name: n.text, wraps };
+    if (n.type === 'parenthesized_declarator' || n.type === 'attributed_declarator') { n = kids(n).find((k) => DECLARATORS.has(k.type)); continue; }
+    wraps = n.type;
+    n = n.childForFieldName('declarator');
+  }
+  return { name: null, wraps };
 }
 
 function isPrefix(n: Node): boolean {

@@ -180,16 +180,20 @@ test('a function: parameters, locals with their blocks, and the names it changes
 	a[1] = 5;
 	g(&n);
 	{ int inner = k; }
+	(void)({ __auto_type t = 2; t; });
 	asm volatile("" : "=r"(k) : "r"(m));
 	return ({ int w = 1; w; });
 }`;
   const f = readFunction(text, names)!;
   assert.deepEqual(f.params.map((p) => [p.name, ty(p.type)]), [['p', 'struct s*'], ['n', 'int']]);
-  assert.deepEqual(f.locals.map((l) => [l.item.name, ty(l.item.type)]), [['q', 'typeof((* p))*'], ['k', 'int'], ['m', 'int'], ['a', 'int[2]'], ['v', 'struct s'], ['inner', 'int'], ['w', 'int']]);
-  // each local is visible up to the brace that closes its block
-  const inner = f.locals.find((l) => l.item.name === 'inner')!;
+  // each local is read from its own declaration when it is needed
+  const typeOf = (l: (typeof f.locals)[number]) => ty(parseDeclaration(text.slice(l.decl[0], l.decl[1]), names)!.items[l.index].type);
+  assert.deepEqual(f.locals.map((l) => [l.name, typeOf(l), l.keeps]),
+    [['q', 'typeof((* p))*', false], ['k', 'int', true], ['m', 'int', false], ['a', 'int[2]', false], ['v', 'struct s', false], ['inner', 'int', false], ['t', '__auto_type', false], ['w', 'int', false]]);
+  // each local is visible from its declarator up to the brace that closes its block
+  const inner = f.locals.find((l) => l.name === 'inner')!;
   assert.equal(text[inner.end], '}');
-  assert.ok(text.slice(inner.item.at, inner.end).startsWith('inner = k; '));
-  assert.equal(text.slice(f.locals[0].item.at, f.locals[0].item.at + 2), '*q');
+  assert.ok(text.slice(inner.at, inner.end).startsWith('inner = k; '));
+  assert.equal(text.slice(f.locals[0].at, f.locals[0].at + 2), '*q');
   assert.deepEqual([...f.modified].sort(), ['k', 'm', 'n', 'v']);
 });
