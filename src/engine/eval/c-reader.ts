@@ -97,10 +97,8 @@ class Reader {
     this.shift = a - wrap.prefix.length;
     try {
       const root = tree.rootNode;
-      if (strict) {
-        const p = problem(root);
-        if (p) throw new ReadError(`cannot read '${this.around(this.at(p))}'${p.isMissing ? ` (${p.type.replace(/_/g, ' ')} expected at ${p.startIndex - wrap.prefix.length === b - a ? 'the end' : `'${clip(this.text.slice(this.at(p), this.at(p) + 12))}'`})` : ''}`);
-      }
+      const p = strict ? problem(root) : undefined;
+      if (p) throw new ReadError(this.whatFails(p, b));
       const n = wrap.pick(root);
       if (!n) throw new ReadError(`cannot read '${clip(this.text.slice(a, b))}'`);
       return read(n);
@@ -108,6 +106,15 @@ class Reader {
       this.shift = saved;
       tree.delete();
     }
+  }
+
+  /** The reason for an error or missing node: the text around it, and for a missing one what the grammar wanted where. */
+  private whatFails(p: Node, end: number): string {
+    const at = this.at(p);
+    if (!p.isMissing) return `cannot read '${this.around(at)}'`;
+    const where = at >= end ? 'the end' : `'${clip(this.text.slice(at, at + 12))}'`;
+    const what = p.isNamed ? p.type.replace(/_/g, ' ') : `'${p.type}'`;
+    return `cannot read '${this.around(at)}' (${what} expected at ${where})`;
   }
 
   private at(n: Node): number { return n.startIndex + this.shift; }
@@ -737,7 +744,7 @@ class Reader {
    * block); a check reads few of them, so each is read from its own
    * declaration's text when asked for (parseDeclaration, shared by text).
    */
-  function(fn: Node): FunctionSyntax {
+  functionSyntax(fn: Node): FunctionSyntax {
     const out: FunctionSyntax = { params: [], locals: [], modified: new Set() };
     let d: Node | null | undefined = fn.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? kids(d).find((k) => DECLARATORS.has(k.type));
@@ -948,7 +955,7 @@ export function readFunction(text: string, names: TypeNames): FunctionSyntax | u
   const r = new Reader(text, names);
   try {
     const pick: Wrap = { prefix: '', suffix: '', pick: (root) => kids(root).find((k) => k.type === 'function_definition') };
-    return r.parse(0, text.length, pick, (n) => r.function(n), false);
+    return r.parse(0, text.length, pick, (n) => r.functionSyntax(n), false);
   } catch (e) {
     return readError(e, () => undefined);
   }
