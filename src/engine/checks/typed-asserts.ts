@@ -1,5 +1,5 @@
 // The asserts of one translation unit, read and decided with types: each
-// condition is parsed by eval/c-expr.ts with the unit's typedef names, given
+// condition is read by eval/c-reader.ts with the unit's typedef names, given
 // types and values by eval/c-typed.ts with the declarations visible where it
 // stands, and sorted into a class that says what kind of property it states:
 //
@@ -13,7 +13,8 @@
 //
 // Classes come from the condition's shape and the declarations, never from
 // whether evaluation succeeded, so an `unknown` cannot hide in another class.
-import { CExpr, parseExpression, Stmt } from '../eval/c-expr';
+import { CExpr, Stmt } from '../eval/c-expr';
+import { parseExpression } from '../eval/c-reader';
 import { TypedEval, Val } from '../eval/c-typed';
 import { Expr } from '../eval/expr';
 import { canonical } from '../types/type-table';

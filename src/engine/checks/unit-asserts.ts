@@ -2,7 +2,8 @@
 // it (its own unit for a .c file, a probe unit for a header) and decided
 // with types. The unit is seen through the few things this needs, so checks/
 // does not depend on how units are built.
-import { CExpr, parseExpression } from '../eval/c-expr';
+import { CExpr } from '../eval/c-expr';
+import { parseExpression } from '../eval/c-reader';
 import { TypedEval } from '../eval/c-typed';
 import { TypeTable } from '../types/type-table';
 import { AssertResult } from './asserts';

@@ -1,14 +1,16 @@
 // What is declared where in one translation unit, for the assert evaluator:
 // the parameters and block-scope declarations of the function around an
-// offset (read from its text by eval/c-expr.ts, since tree-sitter cannot
-// read `typeof(x) __x = (x);`), then file-scope objects and functions (from
-// the parse tree's top level). Also the control flow around a
-// BUILD_BUG_ON: the if/?:/&&/loop/switch conditions that decide whether the
-// compiler keeps that code, since compiletime_assert only fires where it does.
+// offset (its text read again by eval/c-reader.ts, whose parse cuts
+// typeof(...) out first: the unit's own tree reads `typeof(*p) *__p = p;`
+// as a multiplication), then file-scope objects and functions (from the
+// parse tree's top level). Also the control flow around a BUILD_BUG_ON:
+// the if/?:/&&/loop/switch conditions that decide whether the compiler
+// keeps that code, since compiletime_assert only fires where it does.
 import type { Node } from 'web-tree-sitter';
 import { DeclKind } from '../parse/declarations';
 import type { UnitSyntax } from '../project/unit-syntax';
-import { CExpr, DeclItem, Parser, parseDeclaration, parseExpression, parseParameters, tokenize } from '../eval/c-expr';
+import { CExpr, DeclItem } from '../eval/c-expr';
+import { parseDeclaration, parseExpression, readFunction } from '../eval/c-reader';
 import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
 import { classify } from './typed-asserts';
 import { RecordDecl, TypeTable } from '../types/type-table';
@@ -19,11 +21,13 @@ interface LocalDecl {
   at: number;
   /** absolute offset where its block closes */
   end: number;
-  item: DeclItem;
-  storage: string[];
-  /** the text the item's offsets refer to (the function body), and where it starts */
+  /** its declaration's text, where that starts, and which of the declaration's items it is */
   text: string;
   base: number;
+  index: number;
+  /** read from `text` when first needed (null: it cannot be read) */
+  item?: DeclItem | null;
+  storage: string[];
   info?: VarInfo;
   /** const, or never assigned, incremented or address-taken in the function */
   fixed: boolean;
@@ -39,8 +43,6 @@ interface FunctionScope {
   names: Set<string>;
 }
 
-const MODIFY = new Set(['=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=', '++', '--']);
-
 export class UnitScopes {
   private readonly functions = new Map<number, FunctionScope | null>();
   private readonly fileVars = new Map<string, VarInfo | null>();
@@ -53,20 +55,34 @@ export class UnitScopes {
   }
 
   scopeAt(offset: number): TypedScope {
-    const fn = this.functionAt(offset);
+    // the function is read when a name needs it: `sizeof(struct x) != 16` names nothing it declares
+    let fn: FunctionScope | undefined | null = null;
+    const inFn = () => (fn === null ? (fn = this.functionAt(offset)) : fn);
     return {
-      lookup: (name) => this.lookup(name, offset, fn),
+      lookup: (name) => this.lookup(name, offset, inFn()),
       typedefDecl: (name) => this.typedefDecl(name),
-      constant: (name) => this.constant(name, offset, fn),
+      constant: (name) => this.constant(name, offset, inFn()),
       recordAt: (o) => this.recordAt(o),
-      isTypeName: (name) => this.table.hasTypedef(name) && !fn?.names.has(name),
+      isTypeName: (name) => this.table.hasTypedef(name) && !inFn()?.names.has(name),
     };
   }
 
-  private localAt(name: string, offset: number, fn: FunctionScope): LocalDecl | undefined {
+  private localAt(name: string, offset: number, fn: FunctionScope): (LocalDecl & { item: DeclItem }) | undefined {
     let best: LocalDecl | undefined;
-    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at)) best = l;
-    return best;
+    for (const l of fn.locals) if (l.name === name && l.at < offset && offset < l.end && (!best || l.at > best.at) && this.declarationOf(l, fn)) best = l;
+    return best as (LocalDecl & { item: DeclItem }) | undefined;
+  }
+
+  /** A local's declaration, read with the typedef names not shadowed by what the function declared before it. */
+  private declarationOf(l: LocalDecl, fn: FunctionScope): DeclItem | undefined {
+    if (l.item === undefined) {
+      const shadowed = (x: string) => fn.params.has(x) || fn.locals.some((o) => o.name === x && o.at < l.at);
+      const d = parseDeclaration(l.text, { isTypeName: (x) => this.table.hasTypedef(x) && !(fn.names.has(x) && shadowed(x)) });
+      const item = d?.items[l.index];
+      l.item = item?.name === l.name ? item : null;
+      l.storage = d?.storage ?? [];
+    }
+    return l.item ?? undefined;
   }
 
   private lookup(name: string, offset: number, fn: FunctionScope | undefined): VarInfo | undefined {
@@ -118,92 +134,41 @@ export class UnitScopes {
     return l.constant;
   }
 
-  /** The function definition around `offset`, its declarations read once. */
+  /**
+   * The function definition around `offset`, its declarations read once. Its
+   * extent is the top-level declaration's, not the unit tree's
+   * function_definition node: tree-sitter's error recovery inside a body
+   * (a typeof it cannot read) can end that node early.
+   */
   private functionAt(offset: number): FunctionScope | undefined {
-    const at = this.syntax.nodeAt(offset);
-    let n: Node | null = at?.node ?? null;
-    while (n && n.type !== 'function_definition') n = n.parent;
-    if (!n || !at) return undefined;
-    const key = at.base + n.startIndex;
-    const have = this.functions.get(key);
+    const { starts, ends, kinds } = this.syntax.topLevel();
+    let lo = 0, hi = starts.length - 1, k = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= offset) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+    if (k < 0 || offset >= ends[k] || kinds[k] !== DeclKind.Function) return undefined;
+    const have = this.functions.get(starts[k]);
     if (have !== undefined) return have ?? undefined;
-    const fs = this.scanFunction(n, at.base);
-    this.functions.set(key, fs ?? null);
+    const fs = this.scanFunction(starts[k], ends[k]);
+    this.functions.set(starts[k], fs ?? null);
     return fs;
   }
 
-  /** `at`: the unit offset `fn`'s tree starts at. */
-  private scanFunction(fn: Node, at: number): FunctionScope | undefined {
-    const body = fn.childForFieldName('body');
-    if (!body) return undefined;
+  private scanFunction(base: number, end: number): FunctionScope | undefined {
+    const text = this.text.slice(base, end);
+    const syntax = readFunction(text, { isTypeName: (x) => this.table.hasTypedef(x) });
+    if (!syntax) return undefined;
     const names = new Set<string>();
-    const hooks = { isTypeName: (x: string) => this.table.hasTypedef(x) && !names.has(x) };
     const params = new Map<string, { item: DeclItem; text: string; base: number }>();
-    let d: Node | null = fn.childForFieldName('declarator');
-    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-    const plist = d?.childForFieldName('parameters');
-    if (plist) {
-      const ptext = this.text.slice(at + plist.startIndex, at + plist.endIndex);
-      for (const item of parseParameters(ptext, hooks) ?? []) {
-        if (item.name) { params.set(item.name, { item, text: ptext, base: at + plist.startIndex }); names.add(item.name); }
-      }
+    for (const item of syntax.params) {
+      if (item.name) { params.set(item.name, { item, text, base }); names.add(item.name); }
     }
-    const base = at + body.startIndex;
-    const text = this.text.slice(base, at + body.endIndex);
-    const toks = tokenize(text);
-    const parser = new Parser(text, toks, hooks);
     const locals: LocalDecl[] = [];
-    const open: LocalDecl[][] = [];
-    const declarators = new Set<number>();
-    const modified = new Set<string>();
-    let statementStart = false;
-    for (let i = 0; i < toks.length;) {
-      const t = toks[i];
-      if (statementStart && t.k === 'id') {
-        const got = parser.declarationAt(i);
-        if (got && got.next > i) {
-          for (const item of got.decl.items) {
-            if (!item.name) continue;
-            const l: LocalDecl = { name: item.name, at: base + item.at, end: base + text.length, item: { ...item, at: base + item.at }, storage: got.decl.storage, text, base, fixed: false };
-            const ops = item.type.ops;
-            l.fixed = got.decl.storage.includes('const') && (ops.length === 0 || ops[ops.length - 1].k === 'array');
-            locals.push(l);
-            open[open.length - 1]?.push(l);
-            names.add(item.name);
-            for (let k = i; k < got.next; k++) if (toks[k].at === item.at) { declarators.add(k); break; }
-          }
-          // initializers are read on: statement expressions in them declare locals too
-          statementStart = false;
-          i++;
-          continue;
-        }
-      }
-      if (t.k === 'id' && (t.t === 'asm' || t.t === '__asm__' || t.t === '__asm') ) {
-        // an asm statement's outputs are written by it: every name in it counts as changed
-        let depth = 0;
-        for (let k = i + 1; k < toks.length; k++) {
-          const x = toks[k];
-          if (x.t === '(') depth++;
-          else if (x.t === ')') { if (--depth === 0) break; }
-          else if (x.k === 'id' && depth > 0) modified.add(x.t);
-        }
-      }
-      if (t.k === 'id' && !declarators.has(i)) {
-        const after = toks[i + 1], before = toks[i - 1], twoBefore = toks[i - 2];
-        const unaryAmp = before?.t === '&' && before.k === 'p' && !(twoBefore && (twoBefore.k === 'id' || twoBefore.k === 'num' || twoBefore.t === ')' || twoBefore.t === ']'));
-        if ((after?.k === 'p' && MODIFY.has(after.t)) || (before?.k === 'p' && (before.t === '++' || before.t === '--')) || unaryAmp) modified.add(t.t);
-      }
-      statementStart = false;
-      if (t.k === 'p') {
-        if (t.t === '{') { open.push([]); statementStart = true; }
-        else if (t.t === '}') { for (const l of open.pop() ?? []) l.end = base + t.at; statementStart = true; }
-        else if (t.t === ';') statementStart = true;
-        else if (t.t === '(' && toks[i - 1]?.t === 'for') statementStart = true;
-      }
-      i++;
+    for (const l of syntax.locals) {
+      // const, or never changed in the function: it keeps its initializer's value
+      const fixed = l.keeps || !syntax.modified.has(l.name);
+      locals.push({ name: l.name, at: base + l.at, end: base + l.end, text: text.slice(l.decl[0], l.decl[1]), base: base + l.decl[0], index: l.index, storage: [], fixed });
+      names.add(l.name);
     }
-    for (const l of locals) if (!modified.has(l.name)) l.fixed = true;
-    return { start: at + fn.startIndex, end: at + fn.endIndex, params, locals, names };
+    return { start: base, end, params, locals, names };
   }
 
   /** File-scope objects and functions, by name; the declaration that sizes an array wins. */

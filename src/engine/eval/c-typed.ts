@@ -29,7 +29,7 @@ export interface VarInfo {
 
 export interface TypedScope {
   lookup(name: string): VarInfo | undefined;
-  /** a typedef's declaration as this parser reads it (the type table keeps no parameters of function types) */
+  /** a typedef's declaration as eval/c-reader.ts reads it (the type table keeps no parameters of function types) */
   typedefDecl?(name: string): { item: DeclItem; storage: string[] } | undefined;
   /** typedef names visible here (not shadowed by a variable) */
   isTypeName(name: string): boolean;

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
 
 let ready: Promise<Language> | undefined;
+let loaded: Language | undefined;
+let shared: CParser | undefined;
 
 function locate(file: string, pkgPath: string): string {
   const beside = path.join(__dirname, file);
@@ -17,7 +19,8 @@ function locate(file: string, pkgPath: string): string {
 export function loadC(): Promise<Language> {
   ready ??= (async () => {
     await Parser.init({ locateFile: (name: string) => (name.endsWith('.wasm') ? locate(name, `web-tree-sitter/${name}`) : name) });
-    return Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
+    loaded = await Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
+    return loaded;
   })();
   return ready;
 }
@@ -43,6 +46,21 @@ export class CParser {
   /** A parser whose grammar is still loading: preprocess meanwhile, and await `ready` before the first parse. */
   static loading(): CParser {
     return new CParser();
+  }
+
+  /**
+   * One parser for the process's small snippets (assert conditions and the
+   * declarations around them), which are read synchronously in the middle of
+   * a check: the grammar must already be loaded, as it is once any unit exists.
+   */
+  static shared(): CParser {
+    if (!loaded) throw new Error('CParser.shared() before the C grammar is loaded: await CParser.create() first');
+    if (!shared) {
+      const p = new Parser();
+      p.setLanguage(loaded);
+      shared = new CParser(p);
+    }
+    return shared;
   }
 
   /** Parses `text`; with `old` (already told about the edit via tree.edit) re-parses incrementally. */
