@@ -30,7 +30,12 @@ export class CParser {
   /** resolves once the grammar is loaded (wasm compiles off the main thread meanwhile) */
   readonly ready: Promise<CParser>;
 
-  private constructor() {
+  private constructor(parser?: Parser) {
+    if (parser) {
+      this.parser = parser;
+      this.ready = Promise.resolve(this);
+      return;
+    }
     this.ready = loadC().then((lang) => {
       const p = new Parser();
       p.setLanguage(lang);
