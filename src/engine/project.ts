@@ -19,6 +19,7 @@ import { RecordLayout } from './layout/record-layout';
 import { CParser } from './parse/c-parser';
 import { FileSystem } from './preprocess/preprocessor';
 import { DeclarationParses } from './parse/declaration-parses';
+import { HeaderMemo } from './preprocess/header-memo';
 import { StructIndex } from './project/struct-index';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
@@ -351,9 +352,9 @@ export class OverlayProject {
    * through a probe. Bodies of functions are kept in `file` and in
    * `keepBodiesIn`, where the asserts inside functions live.
    */
-  checkUnit(file: string, opts: { defines?: Array<[string, string]>; keepBodiesIn?: string[]; cache?: boolean } = {}): TranslationUnit {
+  checkUnit(file: string, opts: { defines?: Array<[string, string]>; keepBodiesIn?: string[]; keepMain?: boolean; cache?: boolean; headerMemo?: HeaderMemo } = {}): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
-    const keep = [abs, ...(opts.keepBodiesIn ?? []).filter((f) => f !== abs)];
+    const keep = [...(opts.keepMain === false ? [] : [abs]), ...(opts.keepBodiesIn ?? []).filter((f) => f !== abs)];
     const defines = (opts.defines ?? []).map(([k, v]) => `#define ${k} ${v}\n`).join('');
     const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
     // A header checked on its own is the unit layouts use too (kept in the project, brought up to date by setFileText).
@@ -363,7 +364,9 @@ export class OverlayProject {
     const have = opts.cache ? this.units.get(key) : undefined;
     if (have) return have;
     const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
-    const u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses });
+    // a kept unit is updated in place after edits: it must have its own checkpoints, not replayed headers
+    const headerMemo = opts.cache ? undefined : opts.headerMemo;
+    const u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses, headerMemo });
     if (opts.cache) this.units.set(key, u);
     return u;
   }

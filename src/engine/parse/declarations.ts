@@ -88,6 +88,15 @@ export class DeclarationSplitter {
     return s;
   }
 
+  /** Declarations split before (a replayed header inclusion, header-memo.ts), moved to `offset`; only between declarations. */
+  append(starts: number[], ends: number[], declKinds: number[], names: string[], kinds: number[], decls: number[], offset: number): void {
+    const l = this.list;
+    const d0 = l.ends.length;
+    for (let k = 0; k < starts.length; k++) { l.starts.push(starts[k] + offset); l.ends.push(ends[k] + offset); l.declKinds.push(declKinds[k]); }
+    for (let k = 0; k < names.length; k++) { l.names.push(names[k]); l.kinds.push(kinds[k]); l.decls.push(decls[k] + d0); }
+    if (ends.length) this.lastEnd = ends[ends.length - 1] + offset;
+  }
+
   token(kind: TokKind, text: string, start: number): void {
     const end = start + text.length;
     if (!this.inDecl) { this.inDecl = true; this.declStart = start; }

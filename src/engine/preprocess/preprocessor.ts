@@ -14,6 +14,7 @@ import { Expr } from '../eval/expr';
 import { IfExpressionError, parseIfExpression } from './if-expression';
 import { copyToken, lex, LexProblem, Lexer, makeToken, retoken, spell, Token, TokKind } from './lexer';
 import { DeclarationList, DeclarationSplitter } from '../parse/declarations';
+import { Chunk, Decision, HeaderEntry, HeaderMemo, Marks, Recorder, sameMacro, Speculation } from './header-memo';
 
 export interface FileSystem {
   /** file contents, or undefined when there is no such file */
@@ -45,6 +46,11 @@ export interface PreprocessOptions {
   /** files whose own function bodies are kept even when eliding (the file being checked: BUILD_BUG_ON lives there) */
   keepFunctionBodiesIn?: string[];
   limits?: Partial<PreprocessLimits>;
+  /**
+   * Recorded header inclusions to replay, and to record into (header-memo.ts).
+   * A run with a memo keeps no checkpoints: its result cannot be updated in place.
+   */
+  headerMemo?: HeaderMemo;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -85,6 +91,8 @@ export interface Macro {
   /** set while its expansion is being read */
   disabled?: boolean;
   builtin?: (t: Token) => Token[];
+  /** the definition's text identity, computed when a recorded inclusion is checked against it */
+  sig?: string;
 }
 
 export interface IncludeEdge {
@@ -95,6 +103,12 @@ export interface IncludeEdge {
 
 const FILE_NAMES: string[] = [];
 const FILE_INDEX = new Map<string, number>();
+
+/** Reads and definitions a dry run may go through before it gives up (a replay of the biggest closures checks ~100 k). */
+const DRY_RUN_BUDGET = 400_000;
+
+/** Output buffers start at the size the last unit of this thread needed (a kernel unit grows 1 M buffers 2–3 times). */
+const SIZE_HINT = { chars: 1 << 20, tokens: 1 << 18 };
 
 const DEFAULT_LIMITS: PreprocessLimits = { includeDepth: 200, fileBytes: 16 << 20, expansionTokens: 50_000_000 };
 
@@ -463,20 +477,27 @@ export class Preprocessor {
   private countBase = 0;
   /** the outermost macro invocation whose tokens are being read, -1 for file text */
   private curExp = -1;
+  private readonly memo: HeaderMemo | undefined;
+  /** files whose function bodies are kept */
+  private readonly keep: Set<string>;
+  /** the headers among them, by file index (recordings' closures are sets of file indices) */
+  private readonly keepIds: number[];
+  /** the innermost inclusion being recorded for the memo */
+  private rec: Recorder | undefined;
 
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
   // The text is written as UTF-16 code units and decoded once: token strings then die young instead of being held to the end.
-  private outBuf = new Uint16Array(1 << 20);
+  private outBuf = new Uint16Array(SIZE_HINT.chars);
   /** text offset of outBuf[0] (a re-run writes only its region) */
   private bufBase = 0;
   private outLen = 0;
   private oCount = 0;
-  private oStarts = new Int32Array(1 << 18);
-  private oFiles = new Int32Array(1 << 18);
-  private oLines = new Int32Array(1 << 18);
-  private oCols = new Int32Array(1 << 18);
-  private oExps = new Int32Array(1 << 18);
+  private oStarts = new Int32Array(SIZE_HINT.tokens);
+  private oFiles = new Int32Array(SIZE_HINT.tokens);
+  private oLines = new Int32Array(SIZE_HINT.tokens);
+  private oCols = new Int32Array(SIZE_HINT.tokens);
+  private oExps = new Int32Array(SIZE_HINT.tokens);
   private curFile = -1;
   private curLine = -1;
   private splitter = new DeclarationSplitter();
@@ -489,6 +510,11 @@ export class Preprocessor {
   constructor(opts: PreprocessOptions, private readonly mainFile = '<command line>') {
     this.opts = opts;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.memo = opts.headerMemo;
+    // which files keep their bodies is an input of each chunk (it differs from unit to unit), not of the memo
+    this.memo?.useOptions(`${opts.includeDirs.join('\0')}\n${opts.elideFunctionBodies}`);
+    this.keep = new Set(opts.keepFunctionBodiesIn ?? []);
+    this.keepIds = this.memo ? [...this.keep].filter((f) => !f.endsWith('.c')).map((f) => this.fileId(f)) : [];
     this.defineBuiltins();
     for (const [k, v] of opts.defines) this.defineFromText(k, v, '<command line>');
   }
@@ -520,14 +546,14 @@ export class Preprocessor {
     // Inside a macro expansion these describe the outermost invocation, as gcc does.
     const where = (t: Token) => (this.curExp >= 0 ? this.expansions[this.curExp] : t);
     mk('__FILE__', (t) => str(t, this.fileNames[where(t).file] ?? ''));
-    mk('__BASE_FILE__', (t) => str(t, this.mainFile));
+    mk('__BASE_FILE__', (t) => { if (this.rec) this.rec.baseFileUsed = true; return str(t, this.mainFile); });
     mk('__LINE__', (t) => {
       const w = where(t);
       if ((this.lineMacroLines.get(w.file) ?? 0) < w.line) this.lineMacroLines.set(w.file, w.line);
       return num(t, w.line);
     });
-    mk('__COUNTER__', (t) => num(t, this.counter++));
-    mk('__INCLUDE_LEVEL__', (t) => num(t, Math.max(0, this.includeStack.length - 1)));
+    mk('__COUNTER__', (t) => { if (this.rec) this.rec.counterUsed = true; return num(t, this.counter++); });
+    mk('__INCLUDE_LEVEL__', (t) => { if (this.rec) this.rec.poisoned = true; return num(t, Math.max(0, this.includeStack.length - 1)); });
     mk('__DATE__', (t) => str(t, 'Jan  1 1970'));
     mk('__TIME__', (t) => str(t, '00:00:00'));
     mk('__TIMESTAMP__', (t) => str(t, 'Thu Jan  1 00:00:00 1970'));
@@ -621,11 +647,13 @@ export class Preprocessor {
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
     const result = new PreprocessResult(
-      this.writtenText(), this.oStarts.slice(0, n), this.oFiles.slice(0, n), this.oLines.slice(0, n),
-      this.oCols.slice(0, n), this.oExps.slice(0, n), this.fileNames, this.expansions, this.diagnostics,
+      this.writtenText(), this.oStarts.subarray(0, n), this.oFiles.subarray(0, n), this.oLines.subarray(0, n),
+      this.oCols.subarray(0, n), this.oExps.subarray(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, this.splitter.finish(),
-      { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
+      this.memo ? undefined : { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
     );
+    if (this.outLen > SIZE_HINT.chars || this.outLen < SIZE_HINT.chars / 4) SIZE_HINT.chars = Math.max(1 << 16, Math.ceil(this.outLen * 1.25));
+    if (n > SIZE_HINT.tokens || n < SIZE_HINT.tokens / 4) SIZE_HINT.tokens = Math.max(1 << 14, Math.ceil(n * 1.25));
     this.releaseBuffers();
     return result;
   }
@@ -638,12 +666,38 @@ export class Preprocessor {
   }
 
   private includeFile(file: string, dir: number, from: string, line: number): void {
-    if (this.pragmaOnce.has(file)) return;
+    // An #include at a declaration boundary inside a recording is an item of it, decided again at each replay:
+    // the recording stops its chunk here, and what the include reads and writes belongs to the child.
+    const r = this.rec;
+    const boundary = this.memo !== undefined && this.canonical();
+    if (r && boundary) {
+      this.closeChunk(r);
+      r.items.push({ kind: 'include', file, dir, line });
+      this.rec = undefined;
+      try {
+        const child = this.includeNow(file, dir, from, line, true);
+        if (child) r.addClosure(child.closure);
+        else r.addFile(this.fileId(file));
+      } finally {
+        this.rec = r;
+        this.openChunk(r);
+      }
+      return;
+    }
+    this.includeNow(file, dir, from, line, boundary);
+  }
+
+  /** Includes `file` as the preprocessor does; the recording that was replayed or made for it, if any. */
+  private includeNow(file: string, dir: number, from: string, line: number, boundary: boolean): HeaderEntry | undefined {
+    const once = this.pragmaOnce.has(file);
+    this.rec?.readOnce(file, once);
+    if (once) return;
     const guard = this.guards.get(file);
-    if (guard !== undefined && this.macros.has(guard)) return;
+    if (guard !== undefined && this.isDefined(guard)) return;
     // An include that reads a file is beyond a re-run (its files' checkpoints are not replayed); a skipped one is harmless.
     if (this.rerunning) throw new RerunAbort(`an #include of ${path.basename(file)} from ${path.basename(from)}:${line} is inside the re-run`);
     if (this.includeStack.length >= this.limits.includeDepth) {
+      if (this.rec) this.rec.poisoned = true;
       this.diag(from, line, 1, 'error', `#include nested too deeply (${this.limits.includeDepth} levels) including ${file}: include cycle? (${this.includeStack.slice(-3).map((f) => path.basename(f)).join(' → ')} → ${path.basename(file)})`);
       return;
     }
@@ -653,7 +707,282 @@ export class Preprocessor {
       return;
     }
     this.includes.push({ from, to: file, line });
+    // loadText reports what is wrong with a file outside any recording: such files are never recorded
+    if (boundary && text !== '' && !file.endsWith('.c') && !text.includes('\uFFFD')) {
+      const found = this.findRecording(file, dir, text, this.includeStack.length);
+      if (found) { this.replay(found.entry, found.decisions); return found.entry; }
+      const rec = new Recorder(file, dir, text, this.includeStack.length);
+      const outer = this.rec;
+      this.rec = rec;
+      this.openChunk(rec);
+      try {
+        this.processFile(file, text, dir);
+      } finally {
+        this.rec = outer;
+      }
+      return this.finishRecording(rec);
+    }
     this.processFile(file, text, dir);
+    return undefined;
+  }
+
+  // ------------------------------------------------------ header replay
+
+  /** A macro lookup the chunk being recorded depends on. */
+  private lookup(name: string): Macro | undefined {
+    const m = this.macros.get(name);
+    if (this.rec !== undefined) this.rec.read(name, m);
+    return m;
+  }
+
+  private isDefined(name: string): boolean {
+    return this.lookup(name) !== undefined;
+  }
+
+  /** Between declarations at file scope with nothing pending: where a recording may start, stop a chunk or be replayed. */
+  private canonical(): boolean {
+    return this.busy === 0 && !this.eliding && this.depth === 0 && this.splitter.atBoundary && !this.runaway && this.diagnostics.length < 1000 && this.recentKey() === '';
+  }
+
+  /** The elider's look-back as far as it can matter: a leading ';' (a declaration just ended) is the same as nothing. */
+  private recentKey(): string {
+    let s = '';
+    const r = this.recent;
+    for (let k = r.length > 0 && r[0].text === ';' ? 1 : 0; k < r.length; k++) s += r[k].text + '\u0001';
+    return s;
+  }
+
+  private marks(): Marks {
+    const l = this.splitter.list;
+    return {
+      outLen: this.outLen, oCount: this.oCount, exps: this.expansions.length, decls: l.ends.length, names: l.names.length,
+      diags: this.diagnostics.length, includes: this.includes.length, included: this.includedFiles.length, packs: this.packChanges.length,
+    };
+  }
+
+  private openChunk(r: Recorder): void {
+    r.open(this.marks(), this.counter, [this.packValue, ...this.packStack], this.produced);
+  }
+
+  /** The output and effects since the recorder's chunk began, as a chunk of its recording. */
+  private closeChunk(r: Recorder): void {
+    if (r.poisoned) return;
+    const m = r.marks;
+    const end = this.marks();
+    const n = end.oCount - m.oCount;
+    const starts = this.oStarts.slice(m.oCount, end.oCount);
+    for (let k = 0; k < n; k++) starts[k] -= m.outLen;
+    const exps = this.oExps.slice(m.oCount, end.oCount);
+    for (let k = 0; k < n; k++) {
+      const e = exps[k];
+      if (e < 0) continue;
+      // a token of an invocation made before the chunk (never at a declaration boundary, but say so if it is)
+      if (e < m.exps || e >= end.exps) { r.poisoned = true; return; }
+      exps[k] = e - m.exps;
+    }
+    const l = this.splitter.list;
+    const declStarts = l.starts.slice(m.decls, end.decls), declEnds = l.ends.slice(m.decls, end.decls);
+    for (let k = 0; k < declStarts.length; k++) { declStarts[k] -= m.outLen; declEnds[k] -= m.outLen; }
+    const nameDecls = l.decls.slice(m.names, end.names);
+    for (let k = 0; k < nameDecls.length; k++) nameDecls[k] -= m.decls;
+    r.items.push({
+      kind: 'chunk',
+      text: this.outBuf.slice(m.outLen - this.bufBase, end.outLen - this.bufBase),
+      starts, files: this.oFiles.slice(m.oCount, end.oCount), lines: this.oLines.slice(m.oCount, end.oCount), cols: this.oCols.slice(m.oCount, end.oCount), exps,
+      expansions: end.exps > m.exps ? this.expansions.slice(m.exps, end.exps) : [],
+      declStarts, declEnds, declKinds: l.declKinds.slice(m.decls, end.decls),
+      names: l.names.slice(m.names, end.names), nameKinds: l.kinds.slice(m.names, end.names), nameDecls,
+      diagnostics: this.diagnostics.slice(m.diags, end.diags), includes: this.includes.slice(m.includes, end.includes),
+      includedFiles: this.includedFiles.slice(m.included, end.included),
+      packChanges: this.packChanges.slice(m.packs, end.packs).map((c) => ({ offset: c.offset - m.outLen, value: c.value })),
+      firstSep: n > 0 && m.outLen > 0 ? this.outBuf[m.outLen - this.bufBase] : 0,
+      firstFile: n > 0 ? this.oFiles[m.oCount] : -1, firstLine: n > 0 ? this.oLines[m.oCount] : -1,
+      lastFile: this.curFile, lastLine: this.curLine,
+      readNames: r.readNames, readDefs: r.readDefs, onceNames: r.onceNames, onceValues: r.onceValues, keepNames: r.keepNames, keepValues: r.keepValues,
+      counterStart: r.counterUsed ? r.counter : undefined, counterEnd: this.counter,
+      mainFile: r.baseFileUsed ? this.mainFile : undefined,
+      pack: r.packUsed ? { start: r.pack, end: [this.packValue, ...this.packStack] } : undefined,
+      setNames: r.written, setDefs: r.written.map((name) => this.macros.get(name)), onces: r.onces, guards: r.guards,
+      produced: this.produced - r.produced,
+    });
+  }
+
+  private finishRecording(r: Recorder): HeaderEntry | undefined {
+    // the file must end as it began, between declarations with nothing pending
+    if (r.poisoned || !this.canonical()) return undefined;
+    this.closeChunk(r);
+    if (r.poisoned) return undefined;
+    r.addFile(this.fileId(r.file));
+    const e: HeaderEntry = { file: r.file, dir: r.dir, text: r.text, guard: r.guard, items: r.items, closure: Uint32Array.from(r.closure), hints: [] };
+    this.memo!.add(e);
+    return e;
+  }
+
+  /**
+   * A read that made `e` fail, of a name nothing in `e` had defined before it
+   * (the journal since `e` began does not hold it): checked first next time,
+   * so a recording made for another context (a .c file's own pr_fmt) is
+   * passed over before its children are gone through again. A hint may
+   * pass over a recording that would have held, never take one that fails.
+   */
+  private learnHint(e: HeaderEntry, run: Speculation, from: number, name: string, def: Macro | undefined): void {
+    if (e.hints.length >= 4 || run.wroteSince(from, name) || e.hints.some((h) => h[0] === name)) return;
+    e.hints.push([name, def]);
+  }
+
+  private hintsHold(e: HeaderEntry): boolean {
+    for (const [name, def] of e.hints) if (!sameMacro(this.macros.get(name), def)) return false;
+    return true;
+  }
+
+  /**
+   * A file whose bodies this run keeps and that is still to be read, in the
+   * files `e` read when recorded: its recording elided them, so `e` would
+   * fail at that file's first body (a whole-tree check's second phase keeps
+   * the bodies of the headers a unit is the first to read). Said early,
+   * before a dry run goes through everything in front of it.
+   */
+  private keptInside(e: HeaderEntry): boolean {
+    for (const id of this.keepIds) {
+      if ((e.closure[id >> 5] ?? 0) & (1 << (id & 31))) {
+        if (!this.includedSet.has(this.fileNames[id])) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A recording of `file` that holds here, and what to do at each of its
+   * includes. When one is found its definitions, guards and the rest are
+   * already made (the dry run made them); only its output is left to write.
+   */
+  private findRecording(file: string, dir: number, text: string, depth: number): Exclude<Decision, null> | undefined {
+    const variants = this.memo!.variants(file);
+    if (!variants) return undefined;
+    const run = new Speculation(this.macros, this.guards, this.pragmaOnce, this.counter, [this.packValue, ...this.packStack], DRY_RUN_BUDGET);
+    const start = run.mark();
+    try {
+      for (const e of variants) {
+        if (e.dir !== dir || e.text !== text || this.keptInside(e) || !this.hintsHold(e)) continue;
+        const mark = run.mark();
+        const decisions = this.dryRun(e, run, depth + 1, mark.j);
+        if (decisions) {
+          this.counter = run.counter;
+          this.packValue = run.pack[0]; this.packStack = run.pack.slice(1);
+          return { entry: e, decisions };
+        }
+        run.rollback(mark);
+        if (run.budget <= 0) break;
+      }
+    } catch (err) {
+      run.rollback(start);
+      throw err;
+    } finally {
+      this.memo!.work += DRY_RUN_BUDGET - run.budget;
+    }
+    return undefined;
+  }
+
+  /** Walks `e` over the current state: every chunk's reads must see what they saw when recorded. */
+  private dryRun(e: HeaderEntry, run: Speculation, depth: number, from: number): Decision[] | undefined {
+    const decisions: Decision[] = [];
+    for (const it of e.items) {
+      if (it.kind === 'chunk') {
+        if (it.counterStart !== undefined && it.counterStart !== run.counter) return undefined;
+        if (it.mainFile !== undefined && it.mainFile !== this.mainFile) return undefined;
+        if (it.pack && (it.pack.start.length !== run.pack.length || it.pack.start.some((v, k) => v !== run.pack[k]))) return undefined;
+        for (let k = 0; k < it.onceNames.length; k++) if (run.isOnce(it.onceNames[k]) !== it.onceValues[k]) return undefined;
+        for (let k = 0; k < it.keepNames.length; k++) if (this.keep.has(it.keepNames[k]) !== it.keepValues[k]) return undefined;
+        const names = it.readNames, defs = it.readDefs;
+        // a bounded search: variants of variants could otherwise be tried without end
+        if ((run.budget -= names.length + it.setNames.length) < 0) return undefined;
+        for (let k = 0; k < names.length; k++) {
+          if (!sameMacro(run.get(names[k]), defs[k])) { this.learnHint(e, run, from, names[k], defs[k]); return undefined; }
+        }
+        for (let k = 0; k < it.setNames.length; k++) run.set(it.setNames[k], it.setDefs[k]);
+        for (const f of it.onces) run.addOnce(f);
+        for (const [f, g] of it.guards) run.setGuard(f, g);
+        if (it.counterStart !== undefined) run.counter = it.counterEnd;
+        if (it.pack) run.pack = it.pack.end;
+        continue;
+      }
+      // as includeNow decides: the #pragma once set, then a known guard that is defined
+      if (run.isOnce(it.file)) { decisions.push(null); continue; }
+      const guard = run.guardOf(it.file);
+      if (guard !== undefined && run.get(guard) !== undefined) { decisions.push(null); continue; }
+      if (depth >= this.limits.includeDepth) return undefined;
+      const variants = this.memo!.variants(it.file);
+      const text = variants && this.opts.fileSystem.read(it.file);
+      let chosen: Decision | undefined;
+      for (const v of variants ?? []) {
+        if (v.dir !== it.dir || v.text !== text || this.keptInside(v) || !this.hintsHold(v)) continue;
+        const mark = run.mark();
+        const sub = this.dryRun(v, run, depth + 1, mark.j);
+        if (sub) { chosen = { entry: v, decisions: sub }; break; }
+        run.rollback(mark);
+      }
+      if (!chosen) return undefined;
+      decisions.push(chosen);
+    }
+    if (e.guard !== undefined) run.setGuard(e.file, e.guard);
+    return decisions;
+  }
+
+  /** Writes the output of a recording the dry run chose, with its children as decided (their effects are made). */
+  private replay(e: HeaderEntry, decisions: Decision[]): void {
+    if (!this.includedSet.has(e.file)) { this.includedSet.add(e.file); this.includedFiles.push(e.file); }
+    let d = 0;
+    for (const it of e.items) {
+      if (it.kind === 'chunk') { this.replayChunk(it); continue; }
+      const choice = decisions[d++];
+      if (!choice) continue;
+      this.includes.push({ from: e.file, to: it.file, line: it.line });
+      this.replay(choice.entry, choice.decisions);
+    }
+    this.memo!.replayed++;
+  }
+
+  private replayChunk(c: Chunk): void {
+    // The separator before the first token is the one this run's position calls for (as write() decides it);
+    // when it is written where the recording had none, or dropped, every offset of the chunk moves by one.
+    const n = c.starts.length;
+    const want = n === 0 ? c.firstSep : this.outLen === 0 ? 0 : this.curFile === c.firstFile && this.curLine === c.firstLine ? 32 : 10;
+    const insert = want !== 0 && c.firstSep === 0 ? 1 : 0;
+    const skip = want === 0 && c.firstSep !== 0 ? 1 : 0;
+    const from = this.outLen;
+    const len = c.text.length - skip + insert;
+    const at = from - this.bufBase;
+    if (at + len + 1 > this.outBuf.length) this.growText(len);
+    this.outBuf.set(skip ? c.text.subarray(1) : c.text, at + insert);
+    if (want !== c.firstSep && want !== 0) this.outBuf[at] = want;
+    this.outLen += len;
+    const base = from + insert - skip;
+    const k0 = this.oCount;
+    while (k0 + n > this.oStarts.length) this.growOrigins();
+    const expBase = this.expansions.length;
+    for (const x of c.expansions) this.expansions.push(x);
+    const starts = this.oStarts, exps = this.oExps;
+    for (let k = 0; k < n; k++) {
+      starts[k0 + k] = c.starts[k] + base;
+      const e = c.exps[k];
+      exps[k0 + k] = e < 0 ? -1 : e + expBase;
+    }
+    this.oFiles.set(c.files, k0); this.oLines.set(c.lines, k0); this.oCols.set(c.cols, k0);
+    this.oCount += n;
+    this.memo!.replayedTokens += n;
+    this.splitter.append(c.declStarts, c.declEnds, c.declKinds, c.names, c.nameKinds, c.nameDecls, base);
+    for (const x of c.diagnostics) if (this.diagnostics.length <= 1000) this.diagnostics.push(x);
+    for (const x of c.includes) this.includes.push(x);
+    for (const f of c.includedFiles) if (!this.includedSet.has(f)) { this.includedSet.add(f); this.includedFiles.push(f); }
+    for (const x of c.packChanges) this.packChanges.push({ offset: Math.max(from, x.offset + base), value: x.value });
+    this.produced += c.produced;
+    if (n > 0) { this.curFile = c.lastFile; this.curLine = c.lastLine; }
+  }
+
+  private growText(extra: number): void {
+    const b = new Uint16Array(this.outBuf.length * 2 + extra);
+    b.set(this.outBuf);
+    this.outBuf = b;
   }
 
   // ------------------------------------------------------------ re-runs
@@ -846,6 +1175,11 @@ export class Preprocessor {
   private processFile(file: string, text: string, dir: number): void {
     if (!this.includedSet.has(file)) { this.includedSet.add(file); this.includedFiles.push(file); }
     this.includeStack.push(file);
+    if (this.rec) {
+      // a .c file's bodies are kept in its own unit only: a recording that read one inline holds nowhere else
+      if (file.endsWith('.c')) this.rec.poisoned = true;
+      this.rec.addFile(this.fileId(file));
+    }
     this.stackSnapshot = undefined;
     const fid = this.fileId(file);
     this.instances.set(fid, (this.instances.get(fid) ?? 0) + 1);
@@ -854,13 +1188,20 @@ export class Preprocessor {
     // arguments may span #ifdef lines (struct_group() in sk_buff does).
     this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source }], (t) => this.emit(t), false);
     source.finish();
-    if (source.guard) this.guards.set(file, source.guard);
+    if (source.guard) {
+      this.guards.set(file, source.guard);
+      // the recorded file's own guard, or one of a file it read inline
+      const r = this.rec;
+      if (r && r.file === file && r.depth + 1 === this.includeStack.length) r.guard = source.guard;
+      else r?.guards.push([file, source.guard]);
+    }
     this.includeStack.pop();
     this.stackSnapshot = undefined;
   }
 
   /** For FileSource, at each line start: may a checkpoint be taken (or a re-run stop) here? */
   quietAt(src: FileSource): boolean {
+    if (this.memo) return false;
     return this.busy === 0 && src.idle && this.splitter.atBoundary && !this.eliding && this.depth === 0 && !this.runaway;
   }
 
@@ -918,7 +1259,7 @@ export class Preprocessor {
         if (src.active) {
           if (name === 'if') value = this.evalIf(args, fid, hash.line);
           else if (args[0]?.kind !== TokKind.Ident) this.diag(fid, hash.line, hash.col, 'error', `#${name} without a macro name`);
-          else value = this.macros.has(args[0].text) === (name === 'ifdef');
+          else value = this.isDefined(args[0].text) === (name === 'ifdef');
         }
         conds.push({ taken: value, sawElse: false, line: hash.line, parentActive: src.active });
         if (conds.length === 1 && src.guardCandidate && name === 'ifndef') src.guardOpen = true;
@@ -932,7 +1273,7 @@ export class Preprocessor {
         if (conds.length === 1) src.guardBroken = true;
         if (c.taken || !c.parentActive) { src.active = false; return; }
         const value = name === 'elif' ? this.evalIf(args, fid, hash.line)
-          : args[0]?.kind === TokKind.Ident && this.macros.has(args[0].text) === (name === 'elifdef');
+          : args[0]?.kind === TokKind.Ident && this.isDefined(args[0].text) === (name === 'elifdef');
         c.taken = value;
         src.active = value;
         return;
@@ -982,7 +1323,7 @@ export class Preprocessor {
         return;
       }
       case 'pragma':
-        if (args[0]?.text === 'once') this.pragmaOnce.add(file);
+        if (args[0]?.text === 'once') { this.pragmaOnce.add(file); this.rec?.addOnce(file); }
         else if (args[0]?.text === 'pack') this.pragmaPack(args.slice(1));
         return;
       case 'error': case 'warning':
@@ -1005,6 +1346,7 @@ export class Preprocessor {
   /** #pragma pack(N) / pack() / pack(push[, N]) / pack(pop): the layout engine caps alignment from here on. */
   private pragmaPack(args: Token[]): void {
     const inner = args.filter((t) => t.text !== '(' && t.text !== ')' && t.text !== ',').map((t) => t.text);
+    if (this.rec) this.rec.packUsed = true;
     let value = this.packValue;
     if (inner[0] === 'push') { this.packStack.push(value); if (inner[1]) value = Number(inner[1]) || 0; }
     else if (inner[0] === 'pop') value = this.packStack.pop() ?? 0;
@@ -1067,6 +1409,13 @@ export class Preprocessor {
   }
 
   private setMacro(name: string, m: Macro | undefined): void {
+    if (this.memo) {
+      // no re-runs: no log to rewind through
+      this.rec?.write(name);
+      if (m) this.macros.set(name, m);
+      else this.macros.delete(name);
+      return;
+    }
     this.logNames.push(name);
     this.logPrev.push(this.macros.get(name));
     this.logNext.push(m);
@@ -1108,7 +1457,7 @@ export class Preprocessor {
         if (toks[k + 1]?.text === '(') { name = toks[k + 2]; k += toks[k + 3]?.text === ')' ? 3 : 2; }
         else { name = toks[k + 1]; k += 1; }
         if (!name || name.kind !== TokKind.Ident) { this.diag(fid, line, t.col, 'error', "operator 'defined' requires an identifier"); out.push(one(t, 0)); continue; }
-        out.push(one(t, this.macros.has(name.text)));
+        out.push(one(t, this.isDefined(name.text)));
         continue;
       }
       if ((op === '__has_include' || op === '__has_include_next' || op === '__has_attribute' || op === '__has_builtin' || op === '__has_cpp_attribute' || op === '__has_feature' || op === '__has_extension' || op === '__has_c_attribute') && toks[k + 1]?.text === '(') {
@@ -1219,7 +1568,7 @@ export class Preprocessor {
         this.pragmaOperator(operand[0].text, t.file);
         continue;
       }
-      const m = this.macros.get(t.text);
+      const m = this.lookup(t.text);
       if (!m) { emit(t); continue; }
       if (m.disabled) { const blue = copyToken(t, t.exp, t.space, t.body); blue.noexpand = true; emit(blue); continue; }
       if (this.runaway) { emit(t); continue; }
@@ -1434,10 +1783,10 @@ export class Preprocessor {
   }
 
   private keepsBody(t: Token): boolean {
-    const keep = this.opts.keepFunctionBodiesIn;
-    if (!keep || keep.length === 0) return false;
     const file = this.fileNames[this.curExp >= 0 ? this.expansions[this.curExp].file : t.file];
-    return keep.includes(file);
+    const kept = this.keep.has(file);
+    this.rec?.readKeep(file, kept);
+    return kept;
   }
 
   /** `) {` at file scope, looking back over __attribute__((...)) and asm("..."): a function body. */

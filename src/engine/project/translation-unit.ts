@@ -12,6 +12,7 @@ import { isEnabled } from '../config/kconfig';
 import { TreeConfig } from '../config/tree-config';
 import { CParser } from '../parse/c-parser';
 import { DeclarationParses, UnitDeclarations } from '../parse/declaration-parses';
+import { HeaderMemo } from '../preprocess/header-memo';
 import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/preprocessor';
 import { layoutLookups, layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
 import { ReusableRecord, TypeTable } from '../types/type-table';
@@ -28,6 +29,8 @@ export interface UnitOptions {
   keepBodiesIn?: string[];
   /** parses shared with other units (by declaration text) */
   parses?: DeclarationParses;
+  /** header inclusions recorded by earlier units, replayed where they match (the unit cannot be updated in place then) */
+  headerMemo?: HeaderMemo;
 }
 
 export class TranslationUnit {
@@ -50,6 +53,7 @@ export class TranslationUnit {
     const pp = new Preprocessor({
       includeDirs: ks.includeDirs, implicitIncludes: ks.implicitIncludes, defines, fileSystem: fsys,
       hasAttribute, hasBuiltin, elideFunctionBodies: opts.elideFunctionBodies, keepFunctionBodiesIn: opts.keepBodiesIn,
+      headerMemo: opts.headerMemo,
     }, main.path).run(main);
     const t1 = performance.now();
     return TranslationUnit.fromPreprocessed(config, parser, main.path, pp, opts.parses, t1 - t0);

@@ -2,9 +2,16 @@
 // every checked file they hold. A .c file is its own unit, compiled with the
 // -D flags kbuild gives that object; a header is read from the first .c unit
 // of the run (in path order) that includes it, so it is checked in a real
-// compile context at no extra cost, and only headers no .c file of the run
-// includes get a probe unit of their own. Units are built and dropped one at
-// a time, on worker threads when there are enough of them (check-worker.ts).
+// compile context, and only headers no .c file of the run includes get a
+// probe unit of their own. Units are built and dropped one at a time, on
+// worker threads when there are enough of them (check-worker.ts).
+//
+// A whole-tree run goes in phases: each .c unit first with only its own
+// function bodies kept (its asserts); then, once the files each unit read are
+// known, the units that are the first to read some checked headers again,
+// with those headers' bodies kept (their BUILD_BUG_ONs live there); then the
+// probes. Each header is checked once, not in every unit that reads it, and
+// the units share their headers through a header memo (preprocess/header-memo.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +24,7 @@ import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
 import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
 import { structView } from '../layout/presenters';
+import { HeaderMemo } from '../preprocess/header-memo';
 import type { OverlayProject, ProjectOptions } from '../project';
 import type { TranslationUnit } from './translation-unit';
 
@@ -39,6 +47,8 @@ export interface UnitJob {
   /** other files of the run to read from this unit when it includes them */
   also: string[];
   keepBodiesIn: string[];
+  /** check the main file too, and keep its function bodies (default) */
+  checkMain?: boolean;
 }
 
 export interface UnitResult {
@@ -54,11 +64,11 @@ export interface UnitResult {
 const ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
 
 /** Builds one unit, reads every file of the job it holds, and drops it. */
-export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: KbuildObjects, keep?: (u: TranslationUnit) => void, cache = false): UnitResult {
+export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: KbuildObjects, keep?: (u: TranslationUnit) => void, cache = false, headerMemo?: HeaderMemo): UnitResult {
   const obj = job.main.endsWith('.c') ? kbuild.object(job.main) : undefined;
   let u: TranslationUnit;
   try {
-    u = project.checkUnit(job.main, { defines: obj?.defines, keepBodiesIn: job.keepBodiesIn, cache });
+    u = project.checkUnit(job.main, { defines: obj?.defines, keepBodiesIn: job.keepBodiesIn, keepMain: job.checkMain !== false, cache, headerMemo });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { main: job.main, files: [], included: [], ms: { preprocess: 0, parse: 0, index: 0, check: 0 }, error: why };
@@ -66,7 +76,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   const t0 = performance.now();
   const included = new Set(u.pp.includedFiles);
   const files: FileCheck[] = [];
-  const mine = [job.main, ...job.also.filter((f) => f !== job.main && included.has(f))];
+  const mine = [...(job.checkMain === false ? [] : [job.main]), ...job.also.filter((f) => f !== job.main && included.has(f))];
   const asserts = new UnitAsserts(u, mine);
   // where each record is defined: only the declarations with text from these files are parsed
   const records = new Map<string, string[]>(mine.map((f) => [f, []]));
@@ -91,6 +101,11 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   if (keep) keep(u);
   else if (!project.owns(u)) u.dispose();
   return { main: job.main, files, included: [...included], ms };
+}
+
+/** A run's header memo; OVERLAY_LENS_HEADER_MEMO=0 turns replay off (benchmarks compare the two). */
+export function newHeaderMemo(): HeaderMemo | undefined {
+  return process.env.OVERLAY_LENS_HEADER_MEMO === '0' ? undefined : new HeaderMemo();
 }
 
 /** Files that may hold a tagged-pointer scheme: a pointer masked with ~TAG (netmem_to_net_iov's `netmem & ~NET_IOV`). */
@@ -153,17 +168,43 @@ class Plan {
   private readonly wanted: Set<string>;
   readonly units: UnitResult[] = [];
   private done = 0;
+  /** the run's header recordings, dropped with it (in-thread units; each worker thread has its own) */
+  readonly headerMemo: HeaderMemo | undefined;
 
   constructor(private readonly project: OverlayProject, private readonly files: string[], private readonly opts: TreeCheckOptions) {
     this.kbuild = new KbuildObjects(project.config.srcDir, project.config.kconfig);
     this.headers = files.filter((f) => !f.endsWith('.c'));
     this.wanted = new Set(files);
+    // an editor's kept units are updated in place: they need their own checkpoints, not replayed headers
+    this.headerMemo = opts.cacheUnits ? undefined : newHeaderMemo();
+  }
+
+  /** A run whose units are dropped goes in phases (see the top of this file); an editor's few kept units read all in one. */
+  get phased(): boolean {
+    return !this.opts.cacheUnits;
   }
 
   cJobs(): UnitJob[] {
     const notBuilt = (f: string) => Number(this.kbuild.object(f).built === 'n');
     const cs = this.files.filter((f) => f.endsWith('.c')).sort((a, b) => notBuilt(a) - notBuilt(b) || (a < b ? -1 : 1));
+    if (this.phased) return cs.map((c) => ({ main: c, also: [], keepBodiesIn: [] }));
     return cs.map((c) => ({ main: c, also: this.headers, keepBodiesIn: this.headers }));
+  }
+
+  /** Phase two: each checked header from the first .c unit (in job order) that read it, with the bodies of the headers it reads first kept. */
+  firstReaderJobs(cJobs: UnitJob[]): UnitJob[] {
+    if (!this.phased) return [];
+    const read = new Map(this.units.map((u) => [u.main, new Set(u.included)]));
+    const claimed = new Set<string>();
+    const jobs: UnitJob[] = [];
+    for (const j of cJobs) {
+      const inc = read.get(j.main);
+      if (!inc) continue;
+      const mine = this.headers.filter((h) => !claimed.has(h) && inc.has(h));
+      for (const h of mine) claimed.add(h);
+      if (mine.length) jobs.push({ main: j.main, also: mine, keepBodiesIn: mine, checkMain: false });
+    }
+    return jobs;
   }
 
   /**
@@ -176,13 +217,12 @@ class Plan {
     const jobs = new Map<string, UnitJob>();
     for (const h of this.headers.filter((x) => !this.byFile.has(x))) {
       const main = this.includerOf(h) ?? h;
-      const job = jobs.get(main) ?? { main, also: [], keepBodiesIn: this.headers };
-      if (main !== h) job.also.push(h);
+      const job = jobs.get(main) ?? (main === h ? { main, also: [], keepBodiesIn: this.phased ? [] : this.headers } : { main, also: [], keepBodiesIn: this.phased ? [] : this.headers, checkMain: !this.phased });
+      if (main !== h) { job.also.push(h); if (this.phased) job.keepBodiesIn.push(h); }
       jobs.set(main, job);
     }
     return [...jobs.values()];
   }
-
   private includerOf(h: string): string | undefined {
     const rel = path.relative(this.project.config.srcDir, h).split(path.sep);
     if (rel[0] === 'include' || (rel[0] === 'arch' && rel[2] === 'include')) return undefined;
@@ -215,7 +255,17 @@ class Plan {
   }
 
   runHere(jobs: UnitJob[]): UnitResult[] {
-    return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined, this.opts.cacheUnits));
+    return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined, this.opts.cacheUnits, this.headerMemo));
+  }
+
+  /** The phases in turn: .c units, the first readers of headers, probes; `run` builds and reads a phase's units. */
+  async phases(run: (jobs: UnitJob[]) => UnitResult[] | Promise<UnitResult[]>): Promise<void> {
+    const cJobs = this.cJobs();
+    this.take(cJobs, await run(cJobs));
+    const second = this.firstReaderJobs(cJobs);
+    if (second.length) this.take(second, await run(second));
+    const probes = this.headerJobs();
+    if (probes.length) this.take(probes, await run(probes));
   }
 
   results(): { results: FileCheck[]; units: UnitResult[] } {
@@ -232,47 +282,71 @@ class Plan {
 /** The per-file checks of `files` in this thread. */
 export function checkFilesHere(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): { results: FileCheck[]; units: UnitResult[] } {
   const plan = new Plan(project, files, opts);
-  for (const jobs of [plan.cJobs(), undefined]) {
-    const js = jobs ?? plan.headerJobs();
-    plan.take(js, plan.runHere(js));
-  }
+  const run = (jobs: UnitJob[]) => plan.runHere(jobs);
+  // runHere is synchronous: the phases' promise settles before this returns
+  const cJobs = plan.cJobs();
+  plan.take(cJobs, run(cJobs));
+  const second = plan.firstReaderJobs(cJobs);
+  if (second.length) plan.take(second, run(second));
+  const probes = plan.headerJobs();
+  if (probes.length) plan.take(probes, run(probes));
   return plan.results();
 }
 
 /** The per-file checks of `files`, on worker threads when there are enough units. */
 export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
   const plan = new Plan(project, files, opts);
-  for (const jobs of [plan.cJobs(), undefined]) {
-    const js = jobs ?? plan.headerJobs();
-    const n = plan.workersFor(js);
-    plan.take(js, n > 1 ? await runInWorkers(project, js, n) : plan.runHere(js));
+  const n = plan.workersFor(plan.cJobs());
+  // one pool for every phase: each worker's header memo carries over from one phase to the next
+  const pool = n > 1 ? new WorkerPool(project, n) : undefined;
+  try {
+    await plan.phases((jobs) => (pool && jobs.length > 1 ? pool.run(jobs) : plan.runHere(jobs)));
+  } finally {
+    await pool?.close();
   }
   return plan.results();
 }
 
-/** Jobs spread over `n` worker threads, each with its own project on the same tree and unsaved buffers. */
-async function runInWorkers(project: OverlayProject, jobs: UnitJob[], n: number): Promise<UnitResult[]> {
-  const script = path.join(__dirname, 'check-worker.js');
-  if (!fs.existsSync(script)) throw new Error(`the check worker is missing: ${script}`);
-  // big files first: the last job to start is a small one
-  const queue = [...jobs].sort((a, b) => size(b.main) - size(a.main));
-  const out: UnitResult[] = [];
-  const init = { options: project.options as ProjectOptions, unsaved: project.files.unsaved() };
-  await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(script, { workerData: init });
-    const next = () => {
-      const job = queue.shift();
-      if (!job) { void w.terminate().then(() => resolve()); return; }
-      w.postMessage(job);
-    };
-    w.on('message', (m: { ready?: true; result?: UnitResult; error?: string }) => {
-      if (m.error) { reject(new Error(m.error)); void w.terminate(); return; }
-      if (m.result) out.push(m.result);
-      next();
-    });
-    w.on('error', reject);
-  })));
-  return out;
+/** Worker threads, each with its own project on the same tree and unsaved buffers, answering one unit job at a time. */
+class WorkerPool {
+  private readonly slots: Array<{ worker: Worker; ready: Promise<void>; answer?: (m: { result?: UnitResult; error?: string }) => void }> = [];
+
+  constructor(project: OverlayProject, n: number) {
+    const script = path.join(__dirname, 'check-worker.js');
+    if (!fs.existsSync(script)) throw new Error(`the check worker is missing: ${script}`);
+    const init = { options: project.options as ProjectOptions, unsaved: project.files.unsaved() };
+    for (let k = 0; k < n; k++) {
+      const worker = new Worker(script, { workerData: init });
+      let started!: () => void;
+      const slot: (typeof this.slots)[number] = { worker, ready: new Promise<void>((r) => { started = r; }) };
+      worker.on('message', (m: { ready?: true; result?: UnitResult; error?: string }) => {
+        if (m.ready) started();
+        else slot.answer?.(m);
+      });
+      worker.on('error', (e) => slot.answer?.({ error: e instanceof Error ? e.stack ?? e.message : String(e) }));
+      this.slots.push(slot);
+    }
+  }
+
+  async run(jobs: UnitJob[]): Promise<UnitResult[]> {
+    // big files first: the last job to start is a small one
+    const queue = [...jobs].sort((a, b) => size(b.main) - size(a.main));
+    const out: UnitResult[] = [];
+    await Promise.all(this.slots.map(async (slot) => {
+      await slot.ready;
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const m = await new Promise<{ result?: UnitResult; error?: string }>((resolve) => { slot.answer = resolve; slot.worker.postMessage(job); });
+        slot.answer = undefined;
+        if (m.error) throw new Error(m.error);
+        out.push(m.result!);
+      }
+    }));
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
 }
 
 function size(f: string): number {
