@@ -350,6 +350,14 @@ export class HeaderMemo {
     return this.byFile.get(file);
   }
 
+  /** A recording that held goes to the front: the next unit is likely to be like this one (module or built-in, its pr_fmt). */
+  used(e: HeaderEntry): void {
+    const l = this.byFile.get(e.file);
+    if (!l || l[0] === e) return;
+    const k = l.indexOf(e);
+    if (k > 0) { l.splice(k, 1); l.unshift(e); }
+  }
+
   get bytesHeld(): number {
     return this.held;
   }

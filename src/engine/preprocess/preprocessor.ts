@@ -484,6 +484,8 @@ export class Preprocessor {
   private readonly keepIds: number[];
   /** the innermost inclusion being recorded for the memo */
   private rec: Recorder | undefined;
+  /** headers a dry run found no recording for, until they are read: dry runs of their includers fail at once */
+  private readonly noRecording = new Set<string>();
 
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
@@ -709,6 +711,7 @@ export class Preprocessor {
     this.includes.push({ from, to: file, line });
     // loadText reports what is wrong with a file outside any recording: such files are never recorded
     if (boundary && text !== '' && !file.endsWith('.c') && !text.includes('\uFFFD')) {
+      this.noRecording.delete(file);
       const found = this.findRecording(file, dir, text, this.includeStack.length);
       if (found) { this.replay(found.entry, found.decisions); return found.entry; }
       const rec = new Recorder(file, dir, text, this.includeStack.length);
@@ -867,6 +870,7 @@ export class Preprocessor {
         const mark = run.mark();
         const decisions = this.dryRun(e, run, depth + 1, mark.j);
         if (decisions) {
+          this.memo!.used(e);
           this.counter = run.counter;
           this.packValue = run.pack[0]; this.packStack = run.pack.slice(1);
           return { entry: e, decisions };
@@ -910,7 +914,7 @@ export class Preprocessor {
       if (run.isOnce(it.file)) { decisions.push(null); continue; }
       const guard = run.guardOf(it.file);
       if (guard !== undefined && run.get(guard) !== undefined) { decisions.push(null); continue; }
-      if (depth >= this.limits.includeDepth) return undefined;
+      if (depth >= this.limits.includeDepth || this.noRecording.has(it.file)) return undefined;
       const variants = this.memo!.variants(it.file);
       const text = variants && this.opts.fileSystem.read(it.file);
       let chosen: Decision | undefined;
@@ -918,10 +922,14 @@ export class Preprocessor {
         if (v.dir !== it.dir || v.text !== text || this.keptInside(v) || !this.hintsHold(v)) continue;
         const mark = run.mark();
         const sub = this.dryRun(v, run, depth + 1, mark.j);
-        if (sub) { chosen = { entry: v, decisions: sub }; break; }
+        if (sub) { chosen = { entry: v, decisions: sub }; this.memo!.used(v); break; }
         run.rollback(mark);
       }
-      if (!chosen) return undefined;
+      if (!chosen) {
+        // until it is read, the next dry run that reaches it would fail here again (an includer of an includer of it)
+        if (variants?.length) this.noRecording.add(it.file);
+        return undefined;
+      }
       decisions.push(chosen);
     }
     if (e.guard !== undefined) run.setGuard(e.file, e.guard);
