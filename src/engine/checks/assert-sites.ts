@@ -6,6 +6,7 @@
 // Conditions are cut out of the text by balanced parentheses (skipping string
 // and character literals); parsing them into expressions is the caller's job
 // (tree-sitter, via the layout engine), so this file never guesses at C syntax.
+import type { TextSource } from '../preprocess/piece-text';
 import { AssertKind, AssertSite } from './asserts';
 import { SourcePosition } from './layout-view';
 import { Expr } from '../eval/expr';
@@ -103,7 +104,7 @@ export interface SiteContext {
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** `raws`: findRawAsserts(text), when the caller reads one text for several files. */
-export function assertSites(text: string, ctx: SiteContext, filter?: (at: SourcePosition) => boolean, raws: RawAssert[] = findRawAsserts(text)): AssertSite[] {
+export function assertSites(text: TextSource, ctx: SiteContext, filter?: (at: SourcePosition) => boolean, raws: RawAssert[] = findRawAsserts(String(text))): AssertSite[] {
   const out: AssertSite[] = [];
   for (const raw of raws) {
     const pos = ctx.position(raw.offset);

@@ -13,6 +13,7 @@
 //
 // Classes come from the condition's shape and the declarations, never from
 // whether evaluation succeeded, so an `unknown` cannot hide in another class.
+import type { TextSource } from '../preprocess/piece-text';
 import { CExpr, Stmt } from '../eval/c-expr';
 import { parseExpression } from '../eval/c-reader';
 import { TypedEval, Val } from '../eval/c-typed';
@@ -106,7 +107,7 @@ export function classify(e: CExpr, kind: AssertSite['kind'], ev: TypedEval): { c
       case 'bad': named = true; return;
     }
   };
-  let srcText = '';
+  let srcText: TextSource = '';
   const srcOf = (x: CExpr) => srcText.slice(x.at, x.end);
   const stmt = (s: Stmt): void => {
     switch (s.k) {

@@ -12,10 +12,13 @@ import { SourcePosition } from './layout-view';
 import { decide, readCondition, toExpr } from './typed-asserts';
 import { UnitScopes } from './unit-scope';
 import type { UnitSyntax } from '../project/unit-syntax';
+import type { TextSource } from '../preprocess/piece-text';
 
 export interface AssertUnit {
   pp: {
     text: string;
+    /** the text as it is held (pieces after an edit): what is sliced, so the whole is not joined */
+    source?: TextSource;
     userPosition(offset: number): { file: string; line: number; column: number; macro?: { name: string; args(): string[] } } | undefined;
   };
   syntax: UnitSyntax;
@@ -31,15 +34,17 @@ export class UnitAsserts {
   private readonly raws: RawAssert[];
   private readonly positions = new Map<number, SourcePosition & { macro?: { name: string; args: string[] } }>();
   private readonly read = new Map<number, { ast: CExpr; ev: TypedEval }>();
+  private readonly text: TextSource;
 
   /** `files`: the files whose asserts will be asked for; only their declarations are searched (the rest of a 2–5 MB unit is not). */
   constructor(private readonly u: AssertUnit, files?: string[]) {
-    this.scopes = new UnitScopes(u.pp.text, u.syntax, u.table);
+    this.text = u.pp.source ?? u.pp.text;
+    this.scopes = new UnitScopes(this.text, u.syntax, u.table);
     this.raws = files && u.declarationsFrom && u.declarations ? this.rawsIn(files) : findRawAsserts(u.pp.text);
     // array bounds like [sizeof(rfc1042_header)] or IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO: read with types too
     u.table.arraySizeFallback ??= (size) => {
       const at = u.table.offsetOf(size);
-      const text = u.pp.text.slice(at, at + size.endIndex - size.startIndex);
+      const text = this.text.slice(at, at + size.endIndex - size.startIndex);
       const scope = this.scopes.scopeAt(at);
       const v = new TypedEval(u.table, scope, text).value(parseExpression(text, scope));
       return v.k === 'int' ? { ok: true, value: v.v, type: v.t } : undefined;
@@ -58,7 +63,7 @@ export class UnitAsserts {
       while (e + 1 < sorted.length && sorted[e + 1] === sorted[e] + 1) e++;
       // a slice, so a search that finds nothing stops at the range's end instead of the unit's
       const from = starts[sorted[k]];
-      for (const r of findRawAsserts(this.u.pp.text.slice(from, ends[sorted[e]]))) out.push({ ...r, offset: r.offset + from, condStart: r.condStart + from, condEnd: r.condEnd < 0 ? -1 : r.condEnd + from });
+      for (const r of findRawAsserts(this.text.slice(from, ends[sorted[e]]))) out.push({ ...r, offset: r.offset + from, condStart: r.condStart + from, condEnd: r.condEnd < 0 ? -1 : r.condEnd + from });
       k = e;
     }
     return out;
@@ -80,7 +85,7 @@ export class UnitAsserts {
   }
 
   inFile(file: string): AssertResult[] {
-    const sites = assertSites(this.u.pp.text, {
+    const sites = assertSites(this.text, {
       position: (o) => this.position(o),
       parseCondition: (text, at) => {
         const r = readCondition(this.scopes, text, at);

@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { DeclKind } from '../parse/declarations';
 import type { UnitSyntax } from '../project/unit-syntax';
+import type { TextSource } from '../preprocess/piece-text';
 import { CExpr, DeclItem } from '../eval/c-expr';
 import { parseDeclaration, parseExpression, readFunction } from '../eval/c-reader';
 import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
@@ -47,10 +48,12 @@ export class UnitScopes {
   private readonly functions = new Map<number, FunctionScope | null>();
   private readonly fileVars = new Map<string, VarInfo | null>();
 
-  constructor(readonly text: string, readonly syntax: UnitSyntax, readonly table: TypeTable) {}
+  private joined: string | undefined;
+
+  constructor(readonly text: TextSource, readonly syntax: UnitSyntax, readonly table: TypeTable) {}
 
   /** The scope at `offset` and an evaluator bound to it; `text` is what CExpr offsets refer to. */
-  evaluator(offset: number, text: string, base?: number): TypedEval {
+  evaluator(offset: number, text: TextSource, base?: number): TypedEval {
     return new TypedEval(this.table, this.scopeAt(offset), text, base);
   }
 
@@ -224,8 +227,10 @@ export class UnitScopes {
     const out: Array<[number, number, DeclKind]> = [];
     const seen = new Set<number>();
     const word = /[\w$]/;
-    for (let i = this.text.indexOf(name); i >= 0; i = this.text.indexOf(name, i + name.length)) {
-      if (word.test(this.text[i - 1] ?? '') || word.test(this.text[i + name.length] ?? '')) continue;
+    // a search of the whole text: joined once (it is in pieces after an edit)
+    const text = (this.joined ??= String(this.text));
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+      if (word.test(text[i - 1] ?? '') || word.test(text[i + name.length] ?? '')) continue;
       let lo = 0, hi = starts.length - 1, k = -1;
       while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= i) { k = mid; lo = mid + 1; } else hi = mid - 1; }
       if (k < 0 || i >= ends[k] || seen.has(k) || !types.includes(ts[k])) continue;

@@ -8,6 +8,7 @@
 // known; otherwise the answer says why: `runtime` when C leaves it to run
 // time (a variable, a parameter, a call) and `unknown` when this code cannot
 // tell.
+import type { TextSource } from '../preprocess/piece-text';
 import { layoutRecord } from '../layout/record-layout';
 import { alignOf, canonical, CType, offsetOf, RecordDecl, sizeOf, TypeTable, typeName } from '../types/type-table';
 import { parseCharLiteral, parseIntegerLiteral } from '../preprocess/if-expression';
@@ -78,11 +79,11 @@ export class TypedEval {
   private readonly stmtCache = new WeakMap<object, { type: CType; val: Val }>();
   readonly terms: Term[] = [];
   /** the text the expression's offsets refer to */
-  readonly sourceText: string;
+  readonly sourceText: TextSource;
   private readonly cache: { words: Map<string, CType>; tags: Map<string, RecordDecl> };
 
   /** `base`: where `text` starts in the unit's text, when it is a slice of it (declarations, not squashed conditions) */
-  constructor(readonly table: TypeTable, readonly scope: TypedScope, private readonly text: string, private readonly base?: number) {
+  constructor(readonly table: TypeTable, readonly scope: TypedScope, private readonly text: TextSource, private readonly base?: number) {
     this.sourceText = text;
     let c = tableCache.get(table);
     if (!c) tableCache.set(table, (c = { words: new Map(), tags: new Map() }));

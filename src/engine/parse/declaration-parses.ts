@@ -4,6 +4,7 @@
 // declaration of the unit's text as it was. Trees live in wasm memory, which
 // the garbage collector does not see: units hold references, and trees no
 // unit holds are kept in a small LRU for the next unit, then deleted.
+import type { TextSource } from '../preprocess/piece-text';
 import type { Edit, Node, Tree } from 'web-tree-sitter';
 import { CParser } from './c-parser';
 import { DeclarationList } from './declarations';
@@ -176,7 +177,7 @@ export class UnitDeclarations implements DeclarationSource {
   private readonly previous = new Map<number, ParsedDeclaration>();
   private disposed = false;
 
-  constructor(readonly list: DeclarationList, private readonly text: string, private readonly parser: CParser, private readonly parses?: DeclarationParses) {}
+  constructor(readonly list: DeclarationList, private readonly text: TextSource, private readonly parser: CParser, private readonly parses?: DeclarationParses) {}
 
   parse(i: number): ParsedDeclaration {
     const have = this.parsed[i];

@@ -62,7 +62,7 @@ export class TranslationUnit {
   private static fromPreprocessed(config: TreeConfig, parser: CParser, main: string, pp: PreprocessResult, parses: DeclarationParses | undefined, preprocessMs: number, inherited?: Map<string, ReusableRecord>): TranslationUnit {
     const t0 = performance.now();
     const model = dataModel(config.arch);
-    const declarations = new UnitDeclarations(pp.declarations, pp.text, parser, parses);
+    const declarations = new UnitDeclarations(pp.declarations, pp.source, parser, parses);
     // Snippet trees live as long as the unit: their nodes are read lazily, and wasm memory is freed in dispose().
     const snippets: Tree[] = [];
     const snippet = (text: string): Node | undefined => {

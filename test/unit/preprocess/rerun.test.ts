@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { preprocess, PreprocessOptions, PreprocessResult } from '../../../src/engine/preprocess/index';
+import { PieceText } from '../../../src/engine/preprocess/piece-text';
 
 const base: Record<string, string> = {
   '/main.c': '#include "types.h"\n#include "mm.h"\n#include "tail.h"\nstruct user { struct page *p; int n; };\n',
@@ -64,11 +65,13 @@ test('update(): edits inside declarations re-run only there and equal a fresh ru
     const r = edit(run(base), change);
     assert.equal(r.reason, undefined, `${what}: ${r.reason}`);
   }
-  // a chain of updates stays equal to fresh runs
+  // a chain of updates stays equal to fresh runs: past the text's piece limit (piece-text.ts), origins rewritten in place, growing and shrinking
   let cur = run(base);
   let text = base['/mm.h'];
-  for (let i = 0; i < 5; i++) {
-    text = text.replace(/\tu64 flags;[^\n]*/, `\tu64 flags; int gen${i};${'\n'.repeat(i % 2)}`);
+  for (let i = 0; i < 70; i++) {
+    text = i % 3 === 2
+      ? text.replace(/u64 raw\w*\[8\]/, `u64 raw${'x'.repeat(i % 4)}[8]`)
+      : text.replace(/\tu64 flags;[^\n]*/, `\tu64 flags; int gen${i};${' int more;'.repeat(i % 5)}${'\n'.repeat(i % 2)}`);
     const files = { ...base, '/mm.h': text };
     const r = cur.update('/mm.h', text);
     assert.ok(!('reason' in r), `step ${i}: ${'reason' in r ? r.reason : ''}`);
@@ -115,4 +118,22 @@ test('update(): __LINE__ below moved lines makes the re-run go on to the end of 
   const r1 = preprocess({ path: '/main.c' }, optsFor(withCounter));
   const counted = r1.update('/mm.h', base['/mm.h'].replace('\tu64 flags;', '\tu64 flags; int c__COUNTER__; int d = __COUNTER__;'));
   assert.ok('reason' in counted && /__COUNTER__|state/.test(counted.reason), 'reason' in counted ? counted.reason : 'updated');
+});
+
+test('PieceText: slices of a text spliced again and again are those of the same string spliced', () => {
+  let s = 'struct page { unsigned long flags; };\n'.repeat(200);
+  let p: string | PieceText = s;
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let i = 0; i < 300; i++) {
+    const from = rnd(s.length), to = Math.min(s.length, from + rnd(40)), insert = 'x'.repeat(rnd(30)) + i;
+    s = s.slice(0, from) + insert + s.slice(to);
+    p = PieceText.splice(p, from, to, insert);
+    assert.equal(p.length, s.length, `step ${i}: length`);
+    for (let k = 0; k < 5; k++) {
+      const a = rnd(s.length), b = a + rnd(200);
+      assert.equal(p.slice(a, b), s.slice(a, b), `step ${i}: slice ${a}..${b}`);
+    }
+  }
+  assert.equal(String(p), s);
 });
