@@ -239,8 +239,6 @@ interface RunState {
   fileTexts: Map<number, string>;
   /** how many times each file was processed */
   instances: Map<number, number>;
-  /** the tokens of the file the last update edited (its next edit diffs against them without lexing again) */
-  lastLexed?: { fid: number; text: string; tokens: Token[] };
 }
 
 /** A file's tokens as the expander pulls them: directive lines handled, false groups and elided bodies stepped over. */
@@ -506,6 +504,14 @@ export class Preprocessor {
   private readonly keepIds: number[];
   /** the innermost inclusion being recorded for the memo */
   private rec: Recorder | undefined;
+  /** during a re-run: its own #defines, then the names changed after its checkpoint with their value there, then the table */
+  private rerunDefs: Map<string, Macro | undefined> | undefined;
+  private rewound: Map<string, Macro | undefined> | undefined;
+  /** the log entry the re-run's next #define must match */
+  private logCursor = 0;
+  private logDiffers = false;
+  /** the last rewind view and the log position it is for (the same checkpoint edit after edit: built once) */
+  private rewindCache: { at: number; length: number; view: Map<string, Macro | undefined> } | undefined;
   /** headers a dry run found no recording for, until they are read: dry runs of their includers fail at once */
   private readonly noRecording = new Set<string>();
 
@@ -753,8 +759,12 @@ export class Preprocessor {
 
   // ------------------------------------------------------ header replay
 
-  /** A macro lookup the chunk being recorded depends on. */
+  /** A macro lookup the chunk being recorded depends on (during a re-run: the definitions as they stood at its start). */
   private lookup(name: string): Macro | undefined {
+    if (this.rerunDefs !== undefined) {
+      if (this.rerunDefs.has(name)) return this.rerunDefs.get(name);
+      if (this.rewound!.has(name)) return this.rewound!.get(name);
+    }
     const m = this.macros.get(name);
     if (this.rec !== undefined) this.rec.read(name, m);
     return m;
@@ -1030,10 +1040,30 @@ export class Preprocessor {
     if (fid === undefined || oldText === undefined) return { reason: `${file} is not read by this unit` };
     if (st.instances.get(fid) !== 1) return { reason: `${path.basename(file)} is read more than once by this unit` };
     if (newText.length > this.limits.fileBytes || newText.includes('\0')) return { reason: `${path.basename(file)} is too big or binary` };
-    const oldToks = st.lastLexed?.fid === fid && st.lastLexed.text === oldText ? st.lastLexed.tokens : lex(oldText, fid).tokens;
-    const lexed = lex(newText, fid);
-    if (lexed.problems.length) return { reason: `${path.basename(file)}: ${lexed.problems[0].message}` };
-    const newToks = lexed.tokens;
+    // The changed characters, then the tokens of the lines around them only: both texts are lexed from a line
+    // start before the change (a checkpoint's, never inside a comment) until they are back in step after it.
+    const nOc = oldText.length, nNc = newText.length;
+    let pc = 0;
+    while (pc < nOc && pc < nNc && oldText.charCodeAt(pc) === newText.charCodeAt(pc)) pc++;
+    if (pc === nOc && pc === nNc) return old;
+    let sc = 0;
+    while (sc < nOc - pc && sc < nNc - pc && oldText.charCodeAt(nOc - 1 - sc) === newText.charCodeAt(nNc - 1 - sc)) sc++;
+    let lexFrom = 0, lexLine = 1;
+    for (const c of st.checkpoints) if (c.fid === fid && c.pos <= pc && c.pos >= lexFrom) { lexFrom = c.pos; lexLine = c.line; }
+    const lo = new Lexer(oldText, fid, lexFrom, lexLine), ln = new Lexer(newText, fid, lexFrom, lexLine);
+    const oldToks: Token[] = [], newToks: Token[] = [];
+    /** one logical line; false at the end of the text */
+    const line = (lx: Lexer, out: Token[]) => { for (let x = lx.next(); x; x = lx.next()) { out.push(x); if (x.kind === TokKind.Newline) return true; } return false; };
+    let moreOld = true, moreNew = true;
+    while (moreOld && lo.i < nOc - sc) moreOld = line(lo, oldToks);
+    while (moreNew && ln.i < nNc - sc) moreNew = line(ln, newToks);
+    // in step: both at a line start as far from their ends (the text from there on is the same, and so are its tokens)
+    while (moreOld && moreNew && nOc - lo.i !== nNc - ln.i) {
+      if (nOc - lo.i > nNc - ln.i) moreOld = line(lo, oldToks);
+      else moreNew = line(ln, newToks);
+    }
+    if (!moreOld || !moreNew) { while (moreOld) moreOld = line(lo, oldToks); while (moreNew) moreNew = line(ln, newToks); }
+    if (ln.problems.length) return { reason: `${path.basename(file)}: ${ln.problems[0].message}` };
     // The changed tokens: common prefix (same lines) and suffix (lines moved by one delta).
     const nO = oldToks.length, nN = newToks.length;
     let p = 0;
@@ -1041,7 +1071,7 @@ export class Preprocessor {
     if (p === nO && p === nN) return old;
     let sfx = 0;
     while (sfx < nO - p && sfx < nN - p && sameToken(oldToks[nO - 1 - sfx], newToks[nN - 1 - sfx])) sfx++;
-    const delta = sfx > 0 ? newToks[nN - sfx].line - oldToks[nO - sfx].line : 0;
+    const delta = ln.line - lo.line;
     for (let k = 1; k <= sfx; k++) if (newToks[nN - k].line - oldToks[nO - k].line !== delta) return { reason: 'the edit moved lines unevenly' };
     // Whole lines around the change: none of them may be (or become) a directive.
     let a = p;
@@ -1056,7 +1086,7 @@ export class Preprocessor {
     const lastChangedLine = eOld > 0 ? oldToks[eOld - 1].line : 0;
     // Checkpoints sit at line starts; lines before the change keep their numbers, lines after move by delta.
     const oldStarts = lineStarts(oldText), newStarts = lineStarts(newText);
-    const lineStartOf = (toks: Token[], k: number, starts: number[], len: number) => (k === 0 ? 0 : Math.min(len, starts[toks[k - 1].line - 1] + toks[k - 1].col));
+    const lineStartOf = (toks: Token[], k: number, starts: number[], len: number) => (k === 0 ? lexFrom : Math.min(len, starts[toks[k - 1].line - 1] + toks[k - 1].col));
     const from = lineStartOf(oldToks, a, oldStarts, oldText.length), to = lineStartOf(oldToks, eOld, oldStarts, oldText.length);
     const newPos = (c: Checkpoint) => (c.pos >= oldText.length ? newText.length : newStarts[c.line + delta - 1] ?? -1);
 
@@ -1082,15 +1112,13 @@ export class Preprocessor {
     const start = newStarts[cp.line - 1];
     if (start === undefined) return { reason: 'the checkpoint before the change is gone' };
 
-    // Rewind: macro table, counters, outputs up to the checkpoint.
-    const L = this.logNames.length;
-    const tailNames = this.logNames.slice(cp.macroLog), tailPrev = this.logPrev.slice(cp.macroLog), tailNext = this.logNext.slice(cp.macroLog);
-    for (let k = L - 1; k >= cp.macroLog; k--) {
-      const prev = this.logPrev[k];
-      if (prev) this.macros.set(this.logNames[k], prev);
-      else this.macros.delete(this.logNames[k]);
-    }
-    this.logNames.length = this.logPrev.length = this.logNext.length = cp.macroLog;
+    // Rewind: the definitions as they stood at the checkpoint are a view over the table (the names defined or
+    // undefined after it, with their value then); the table and its log stay as they are, the re-run's own
+    // #defines being the log's next entries again (no directive line changed: the names are checked).
+    this.rewound = this.rewindView(cp.macroLog);
+    this.rerunDefs = new Map();
+    this.logCursor = cp.macroLog;
+    this.logDiffers = false;
     this.counter = cp.counter;
     this.packValue = cp.packValue;
     this.packStack = [...cp.packStack];
@@ -1126,26 +1154,20 @@ export class Preprocessor {
     } finally {
       this.rerunning = false;
       this.countBase = 0;
+      this.rerunDefs = undefined;
     }
     const sync = src.stoppedAt;
     if (!sync) return { reason: 'the re-run never came back to a state seen before the edit' };
     // The state must be the one the old run had there, or the old output after it does not follow.
     const sameConds = src.conds.length === sync.conds.length && src.conds.every((c, k) => c.taken === sync.conds[k].taken && c.sawElse === sync.conds[k].sawElse && c.parentActive === sync.conds[k].parentActive);
     const sameGuard = [src.guardCandidate, src.guardOpen, src.guardClosed, src.guardBroken, src.seenContent].every((g, k) => g === sync.guard[k]);
-    if (this.counter !== sync.counter || this.logNames.length !== sync.macroLog || this.packValue !== sync.packValue || this.packStack.length !== sync.packStack.length || src.active !== sync.active || !sameConds || !sameGuard) {
+    if (this.counter !== sync.counter || this.logCursor !== sync.macroLog || this.packValue !== sync.packValue || this.packStack.length !== sync.packStack.length || src.active !== sync.active || !sameConds || !sameGuard) {
       return { reason: 'the state after the edit differs (a __COUNTER__, #pragma pack or conditional changed)' };
     }
-    for (let k = cp.macroLog; k < sync.macroLog; k++) if (this.logNames[k] !== tailNames[k - cp.macroLog]) return { reason: 'the macro definitions differ after the edit' };
+    if (this.logDiffers) return { reason: 'the macro definitions differ after the edit' };
 
     const lastLine = this.lineMacroLines.get(fid);
     if (lastLine !== undefined && lastLine > lastChangedLine) this.lineMacroLines.set(fid, lastLine + delta);
-    // Fast-forward the macro table through the rest of the old run.
-    for (let k = sync.macroLog - cp.macroLog; k < tailNames.length; k++) {
-      const name = tailNames[k], next = tailNext[k];
-      this.logNames.push(name); this.logPrev.push(tailPrev[k]); this.logNext.push(next);
-      if (next) this.macros.set(name, next);
-      else this.macros.delete(name);
-    }
 
     // Splice the old output after the stop, moved by what the re-run changed.
     const region = this.oCount;
@@ -1183,9 +1205,20 @@ export class Preprocessor {
     return new PreprocessResult(
       text, arrays.starts, arrays.files, arrays.lines, arrays.cols, arrays.exps, this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, decls,
-      { checkpoints: this.checkpoints, fileTexts, instances: st.instances, lastLexed: { fid, text: newText, tokens: newToks } },
+      { checkpoints: this.checkpoints, fileTexts, instances: st.instances },
       replaced,
     );
+  }
+
+  /** Each name defined or undefined from log position `at` on, with its definition at `at`. */
+  private rewindView(at: number): Map<string, Macro | undefined> {
+    const c = this.rewindCache;
+    if (c && c.at === at && c.length === this.logNames.length) return c.view;
+    const view = new Map<string, Macro | undefined>();
+    // the earliest change of a name says what it was before: walk back, the last write wins
+    for (let k = this.logNames.length - 1; k >= at; k--) view.set(this.logNames[k], this.logPrev[k]);
+    this.rewindCache = { at, length: this.logNames.length, view };
+    return view;
   }
 
   /** Invocations in the moved part of the edited file move with it (their lines name the invocation). */
@@ -1241,16 +1274,17 @@ export class Preprocessor {
     const i = lx.i;
     if (src.lastCheckpoint === i) return;
     const outCount = this.countBase + this.oCount;
-    if (src.lastCheckpoint >= 0 && src.lastCheckpointOut === outCount && this.logNames.length - src.lastCheckpointLog < 16 && src.lastCheckpointIncludes === this.includeDirectives && i < lx.text.length) return;
+    const log = this.rerunDefs ? this.logCursor : this.logNames.length;
+    if (src.lastCheckpoint >= 0 && src.lastCheckpointOut === outCount && log - src.lastCheckpointLog < 16 && src.lastCheckpointIncludes === this.includeDirectives && i < lx.text.length) return;
     src.lastCheckpointIncludes = this.includeDirectives;
     src.lastCheckpoint = i;
     src.lastCheckpointOut = outCount;
-    src.lastCheckpointLog = this.logNames.length;
+    src.lastCheckpointLog = log;
     this.stackSnapshot ??= [...this.includeStack];
     this.checkpoints.push({
       fid: src.fid, pos: i, line: lx.line, dir: src.dir,
       outCount, outLen: this.outLen, decls: this.splitter.count, diagnostics: this.diagnostics.length,
-      includes: this.includes.length, packChanges: this.packChanges.length, macroLog: this.logNames.length,
+      includes: this.includes.length, packChanges: this.packChanges.length, macroLog: log,
       counter: this.counter, packValue: this.packValue, packStack: this.packStack.length ? [...this.packStack] : NO_NUMBERS,
       conds: src.conds.length ? src.conds.map((c) => ({ ...c })) : NO_CONDS, active: src.active,
       guard: [src.guardCandidate, src.guardOpen, src.guardClosed, src.guardBroken, src.seenContent],
@@ -1439,6 +1473,13 @@ export class Preprocessor {
   }
 
   private setMacro(name: string, m: Macro | undefined): void {
+    if (this.rerunDefs) {
+      // a re-run's #define is the one the log has next (the same line, unchanged): it goes to the re-run's view only
+      if (this.logNames[this.logCursor] !== name) this.logDiffers = true;
+      this.logCursor++;
+      this.rerunDefs.set(name, m);
+      return;
+    }
     if (this.memo) {
       // no re-runs: no log to rewind through
       this.rec?.write(name);

@@ -80,6 +80,20 @@ test('update(): edits inside declarations re-run only there and equal a fresh ru
   }
 });
 
+test('update(): edits that change how later lines lex (a comment opened or closed across lines) are right or declined', () => {
+  const changes: Array<(t: string) => string> = [
+    (t) => t.replace('/* the descriptor */', '/* the descriptor'),
+    (t) => t.replace('\tu64 flags;', '\tu64 flags; /*').replace('\tlong words[NR];', '\tlong words[NR]; */'),
+    (t) => t.replace('\tu64 flags;', '\tu64 flags; /* two\n lines */ int after;'),
+    (t) => t.replace('u64 raw[8]; };', 'u64 raw[8]; }; // \\\nint spliced;'),
+    (t) => t + 'struct appended { int a; };\n',
+    (t) => t.replace(/\n$/, ''),
+  ];
+  let updated = 0;
+  for (const change of changes) if (edit(run(base), change).reason === undefined) updated++;
+  assert.ok(updated >= 3, `${updated} of ${changes.length} updated in place`);
+});
+
 test('update(): what needs a full run says why, and the result is never wrong', () => {
   const declined: Array<[string, (t: string) => string, RegExp]> = [
     ['a directive changed', (t) => t.replace('#define NR 4', '#define NR 8'), /directive/],
