@@ -212,13 +212,27 @@ export class UnitScopes {
     return found;
   }
 
-  /** Where a function definition's body opens (its header is what declares it). */
+  /**
+   * Where a function definition's body opens (its header is what declares it):
+   * the first `{` outside parentheses, string and character literals stepped
+   * over (a statement expression in an attribute sits inside parentheses).
+   * Read off the text: parsing the whole definition for this cost more than
+   * the rest of a lookup.
+   */
   private functionBodyStart(start: number, end: number): number {
-    const at = this.syntax.nodeAt(start);
-    let f: Node | null = at?.node ?? null;
-    while (f && f.type !== 'function_definition') f = f.parent;
-    const body = f?.childForFieldName('body');
-    return at && body ? at.base + body.startIndex : end;
+    const text = this.text.slice(start, end);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34 || c === 39) {
+        for (i++; i < text.length && text.charCodeAt(i) !== c; i++) if (text.charCodeAt(i) === 92) i++;
+        continue;
+      }
+      if (c === 40) depth++;
+      else if (c === 41) depth--;
+      else if (c === 123 && depth === 0) return start + i;
+    }
+    return end;
   }
 
   /** The top-level declarations whose text mentions `name` as a word: candidates to declare it. */
