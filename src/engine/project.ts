@@ -11,7 +11,7 @@ import { Finding, Fix } from './checks/findings';
 import { StructView } from './checks/layout-view';
 import { mirrorMap, MirrorMap } from './checks/mirror-map';
 import { overhead } from './checks/overhead';
-import { mergePairs, OverlayPair, pairsFromAsserts, parsePairSetting } from './checks/overlay-pairs';
+import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromGroups, parsePairSetting, TagUse } from './checks/overlay-pairs';
 import { CheckReport, assertFindings } from './checks/report';
 import { resolveTreeConfig, TreeConfig, TreeConfigInput } from './config/tree-config';
 import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
@@ -445,7 +445,7 @@ export class OverlayProject {
     const extra: OverlayPair[] = (this.options.extraPairs ?? []).map(parsePairSetting).filter((p): p is { a: string; b: string } => !!p).map((p) => ({ ...p, asserts: [], source: 'setting' as const }));
     const bases = new Set(['page', ...byPair.map((p) => p.a), ...extra.map((p) => p.a)]);
     const unionPairs: OverlayPair[] = results.flatMap((r) => r.unions.filter((u) => bases.has(u.a)).map((u) => ({ ...u, asserts: [], source: 'union' as const })));
-    const pairs = mergePairs(byPair, mergePairs(unionPairs), extra);
+    const pairs = mergePairs(byPair, mergePairs(unionPairs), this.groupPairs(bases, results.flatMap((r) => r.tagUses), units), extra);
     let pageUnit: TranslationUnit | undefined;
     for (const pair of pairs) {
       const u = this.unitHolding(pair, units);
@@ -482,6 +482,24 @@ export class OverlayProject {
       }
     }
     return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes, files: results.map((r) => ({ file: r.file, via: r.via, ...(r.kbuild ? { kbuild: r.kbuild } : {}), asserts: r.asserts.length })) };
+  }
+
+  /** Pairs (A, B) where B embeds a struct_group_tagged() group of base A by its tag, from the units that define A. */
+  private groupPairs(bases: Set<string>, uses: TagUse[], units: TranslationUnit[]): OverlayPair[] {
+    if (!uses.length) return [];
+    const out: OverlayPair[] = [];
+    for (const a of bases) {
+      // only tags A's own header spells (struct_group_tagged(TAG, ...) names it there): no unit is built for nothing
+      const home = this.locate(a)[0];
+      const text = home ? this.files.read(home) ?? '' : '';
+      const mine = uses.filter((x) => x.b !== a && new RegExp(`\\b${x.tag}\\b`).test(text));
+      if (!mine.length) continue;
+      const u = units.find((x) => x.table.record(a)) ?? (home ? this.unit(home) : undefined);
+      const l = u?.layout(a);
+      if (!u || !l || 'reason' in l) continue;
+      out.push(...pairsFromGroups(structView(l, (n) => u.positionOf(n)), mine));
+    }
+    return out;
   }
 
   private unitHolding(pair: OverlayPair, units: TranslationUnit[]): TranslationUnit | undefined {

@@ -93,8 +93,8 @@ export class StructLens implements vscode.CodeLensProvider {
       const m = mirrors.find((x) => x.b === s.name);
       if (m) {
         const count = (st: string) => m.rows.filter((r) => r.status === st).length;
-        const bad = m.rows.filter((r) => /fails|differs|outside/.test(r.status)).length;
-        title += ` · over struct ${m.a}: ${count('asserted')} mirrors ok · ${count('unasserted')} unasserted${bad ? ` · ${bad} failing` : ''}`;
+        const bad = m.rows.filter((r) => /fails|differs|outside|moved/.test(r.status)).length;
+        title += ` · over struct ${m.a}: ${count('asserted') + count('group')} mirrors ok · ${count('unasserted')} unasserted${bad ? ` · ${bad} failing` : ''}`;
         return new vscode.CodeLens(range, { title, command: 'overlayLens.showOverlay' });
       }
       return new vscode.CodeLens(range, { title, command: 'overlayLens.showLayout', arguments: [s.name, s.kind] });

@@ -17,8 +17,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 12px; }
 table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
 td, th { padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); text-align: left; }
-.asserted { color: var(--vscode-testing-iconPassed); } .unasserted { color: var(--vscode-editorWarning-foreground); }
-.assert-fails, .size-differs, .outside-region { color: var(--vscode-editorError-foreground); font-weight: bold; }
+.asserted, .group { color: var(--vscode-testing-iconPassed); } .unasserted { color: var(--vscode-editorWarning-foreground); }
+.assert-fails, .size-differs, .outside-region, .group-moved { color: var(--vscode-editorError-foreground); font-weight: bold; }
 .padding, .whole { color: var(--vscode-descriptionForeground); }
 .grid { display: grid; grid-template-columns: repeat(8, 1fr); gap: 1px; max-width: 720px; margin: 8px 0; }
 .byte { font-size: 10px; padding: 2px; background: var(--vscode-editorWidget-background); border: 1px solid var(--vscode-panel-border); overflow: hidden; white-space: nowrap; }

@@ -32,6 +32,10 @@ export const RULES = {
     id: 'overlay/outside-region', severity: 'error', title: 'field lies outside the region it mirrors',
     help: 'The overlaying struct reaches bytes of the base struct outside the sub-struct its asserted fields live in (e.g. past the page_pool fields of struct page).',
   },
+  groupOffset: {
+    id: 'overlay/group-offset', severity: 'error', title: 'a shared struct_group_tagged() group is at another offset',
+    help: 'The overlaying struct embeds a group of the base struct by its tag (struct_group_tagged()), so its fields mirror the group\'s one for one, but the group does not start at the offset it has in the base struct: every field of it lies over other fields.',
+  },
   tooLarge: {
     id: 'overlay/larger-than-region', severity: 'error', title: 'struct is larger than the space it overlays',
     help: 'sizeof the overlaying struct exceeds the end of the region it mirrors.',

@@ -14,7 +14,9 @@ export type MirrorStatus =
   | 'unasserted'        // overlays A's fields without an assert
   | 'outside-region'    // reaches A bytes outside the region it mirrors
   | 'padding'           // a padding/unused field: overlaying is its job
-  | 'whole';            // a whole struct A placed in B (folio's `struct page page`)
+  | 'whole'             // a whole struct A placed in B (folio's `struct page page`)
+  | 'group'             // A's struct_group_tagged() group, embedded by its tag at the same offset
+  | 'group-moved';      // the same, at another offset
 
 export interface OverlaidField {
   path: string;
@@ -135,6 +137,10 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     if (!byK.has(m.k)) byK.set(m.k, []);
     byK.get(m.k)!.push(am);
   }
+  // a shared group mirrors A's group field for field: the group is what B's fields are meant to line up with
+  const groupA = pair.group && findMember(a, pair.group.aPath);
+  const groupB = pair.group && findMember(b, pair.group.bPath);
+  if (groupA) { if (!byK.has(0)) byK.set(0, []); byK.get(0)!.push(groupA); }
   const regions = new Map<number, Region>();
   if (byK.size === 0) {
     for (let k = 0; k * a.size < b.size; k++) regions.set(k, regionFor(a, [], k));
@@ -158,6 +164,15 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
 
     if (f.type === `struct ${a.name}` && s % a.size === 0 && e - s === a.size) {
       row.status = 'whole';
+      continue;
+    }
+    if (groupA && groupB && (groupB === f || groupB.path.startsWith(f.path + '.'))) {
+      const ob = groupB.offsetBits / 8, oa = groupA.offsetBits / 8;
+      row.note = `struct ${pair.group!.tag}, the group ${a.name}.${groupA.path}`;
+      if (ob === oa) { row.status = 'group'; continue; }
+      row.status = 'group-moved';
+      findings.push(finding(RULES.groupOffset, (groupB.decl ?? pos)!,
+        `${b.name}.${groupB.path} is struct ${pair.group!.tag}, the group ${a.name}.${groupA.path} (offset ${oa}), but starts at offset ${ob}: each of its fields lies ${Math.abs(ob - oa)} bytes ${ob > oa ? 'past' : 'before'} the ${a.name} field it mirrors`, `${key}:group`));
       continue;
     }
     if (asserts.length > 0) {

@@ -2,11 +2,13 @@
 //   offsetof(struct A, x) == offsetof(struct B, y) [+ k * sizeof(struct A)]
 // (NET_IOV_ASSERT_OFFSET, FOLIO_MATCH and its "+ N * sizeof(struct page)"
 // forms, SLAB_MATCH, TABLE_MATCH...), from unions that place a whole struct A
-// beside other members inside B (folio's `struct page page`, struct_group_tagged),
-// and from the user's extra pairs.
+// beside other members inside B (folio's `struct page page`), from a
+// struct_group_tagged() group of A whose tag B uses for a member (the
+// alternative to the asserts proposed in the netmem review), and from the
+// user's extra pairs.
 import { Expr } from '../eval/expr';
 import { AssertResult } from './asserts';
-import { StructView } from './layout-view';
+import { MemberView, StructView } from './layout-view';
 
 /** One offset assert tying field x of A to field y of B, in the k-th A of an array. */
 export interface MirrorAssert {
@@ -26,7 +28,22 @@ export interface OverlayPair {
   b: string;
   asserts: MirrorAssert[];
   /** how the pair was found */
-  source: 'asserts' | 'union' | 'setting';
+  source: 'asserts' | 'union' | 'group' | 'setting';
+  /** a struct_group_tagged() group of A that B embeds by its tag: B's member at bPath is A's group at aPath */
+  group?: SharedGroup;
+}
+
+export interface SharedGroup {
+  tag: string;
+  aPath: string;
+  bPath: string;
+}
+
+/** A member of B typed `struct TAG` (a candidate for a group of another struct's). */
+export interface TagUse {
+  b: string;
+  tag: string;
+  path: string;
 }
 
 interface Term {
@@ -144,6 +161,57 @@ export function pairsFromUnions(view: StructView, bases: ReadonlySet<string>): O
   return [...found.values()];
 }
 
+/**
+ * The struct_group_tagged() groups of a struct: a union whose alternatives
+ * are an anonymous struct and `struct TAG NAME` with the same members, which
+ * is what `struct_group_tagged(TAG, NAME, ...)` expands to.
+ */
+export function taggedGroups(view: StructView): Array<{ tag: string; path: string; member: MemberView }> {
+  const out: Array<{ tag: string; path: string; member: MemberView }> = [];
+  const names = (ms: MemberView[]) => ms.map((m) => m.name).join(',');
+  const walk = (members: MemberView[]) => {
+    for (const m of members) {
+      if (!m.children) continue;
+      if (m.aggregate === 'union') {
+        const anon = m.children.find((c) => c.name === null && c.aggregate === 'struct' && c.children);
+        for (const c of m.children) {
+          const tag = /^struct ([A-Za-z_]\w*)$/.exec(c.type)?.[1];
+          if (tag && c.name !== null && c.children && anon && names(c.children) === names(anon.children!)) out.push({ tag, path: c.path, member: c });
+        }
+      }
+      walk(m.children);
+    }
+  };
+  walk(view.members);
+  return out;
+}
+
+/** Named members of `view`, at any depth, typed `struct X`: where a group of another struct may be embedded. */
+export function tagUses(view: StructView): TagUse[] {
+  const out: TagUse[] = [];
+  const walk = (members: MemberView[]) => {
+    for (const m of members) {
+      const tag = /^struct ([A-Za-z_]\w*)$/.exec(m.type)?.[1];
+      if (tag && m.name !== null && tag !== view.name) out.push({ b: view.name, tag, path: m.path });
+      if (m.children) walk(m.children);
+    }
+  };
+  walk(view.members);
+  return out;
+}
+
+/** Pairs (A, B) where B embeds, by its tag, a struct_group_tagged() group of A. */
+export function pairsFromGroups(a: StructView, uses: TagUse[]): OverlayPair[] {
+  const groups = new Map(taggedGroups(a).map((g) => [g.tag, g]));
+  const out = new Map<string, OverlayPair>();
+  for (const u of uses) {
+    const g = groups.get(u.tag);
+    if (!g || u.b === a.name || out.has(u.b)) continue;
+    out.set(u.b, { a: a.name, b: u.b, asserts: [], source: 'group', group: { tag: u.tag, aPath: g.path, bPath: u.path } });
+  }
+  return [...out.values()];
+}
+
 /** "page:net_iov" or "page net_iov" → a pair from settings. */
 export function parsePairSetting(spec: string): { a: string; b: string } | undefined {
   const m = /^\s*(?:struct\s+)?([A-Za-z_]\w*)\s*[:, ]\s*(?:struct\s+)?([A-Za-z_]\w*)\s*$/.exec(spec);
@@ -157,7 +225,10 @@ export function mergePairs(...lists: OverlayPair[][]): OverlayPair[] {
       const key = `${p.a}\0${p.b}`;
       const have = out.get(key);
       if (!have) out.set(key, { ...p, asserts: [...p.asserts] });
-      else have.asserts.push(...p.asserts.filter((x) => !have.asserts.includes(x)));
+      else {
+        have.asserts.push(...p.asserts.filter((x) => !have.asserts.includes(x)));
+        have.group ??= p.group;
+      }
     }
   }
   return [...out.values()];

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AssertResult } from '../checks/asserts';
 import { Finding } from '../checks/findings';
-import { pairsFromUnions } from '../checks/overlay-pairs';
+import { pairsFromUnions, TagUse, tagUses } from '../checks/overlay-pairs';
 import { checkTagAlignment, findTaggedSchemesInText } from '../checks/tagged-pointers';
 import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
@@ -39,6 +39,8 @@ export interface FileCheck {
   notes: string[];
   /** unions in structs defined here that hold a whole struct `a` (overlay candidates; the caller picks the bases) */
   unions: Array<{ a: string; b: string }>;
+  /** members of structs defined here typed `struct X`: where a struct_group_tagged() group of a base may be embedded */
+  tagUses: TagUse[];
   tags: Finding[];
 }
 
@@ -93,7 +95,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
     } catch (e) {
       // one file the checker trips on is reported, and the rest of the run goes on
       const why = e instanceof Error ? e.message : String(e);
-      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tags: [] });
+      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tagUses: [], tags: [] });
     }
   }
   const parse = u.declarations.parseMs;
@@ -123,11 +125,14 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
     if (a) asserts.push(a);
   }
   const unions: Array<{ a: string; b: string }> = [];
+  const uses: TagUse[] = [];
   for (const name of records) {
     const rec = u.table.record(name)!;
     const l = u.layout(name, rec.kind);
     if ('reason' in l) continue;
-    for (const p of pairsFromUnions(structView(l), ANY)) unions.push({ a: p.a, b: p.b });
+    const view = structView(l);
+    for (const p of pairsFromUnions(view, ANY)) unions.push({ a: p.a, b: p.b });
+    uses.push(...tagUses(view));
   }
   const tags: Finding[] = [];
   const text = project.files.read(file);
@@ -142,7 +147,7 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
       }).findings);
     }
   }
-  return { file, via, ...(obj ? { kbuild: { built: obj.built, why: obj.why } } : {}), asserts, notes, unions, tags };
+  return { file, via, ...(obj ? { kbuild: { built: obj.built, why: obj.why } } : {}), asserts, notes, unions, tagUses: uses, tags };
 }
 
 export interface TreeCheckOptions {
@@ -273,7 +278,7 @@ class Plan {
       const r = this.byFile.get(f);
       if (r) return r;
       const failed = this.units.find((u) => u.main === f && u.error);
-      return { file: f, via: f, asserts: [], notes: [`${path.relative(this.project.config.srcDir, f)}: not checked: ${failed?.error ?? 'no unit read it'}`], unions: [], tags: [] };
+      return { file: f, via: f, asserts: [], notes: [`${path.relative(this.project.config.srcDir, f)}: not checked: ${failed?.error ?? 'no unit read it'}`], unions: [], tagUses: [], tags: [] };
     });
     return { results, units: this.units };
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { view, pageSpec, netIovSpec, mirrorExpr } from './views';
 import { StructView, findMember } from '../../../src/engine/checks/layout-view';
 import { AssertSite, evaluateAsserts } from '../../../src/engine/checks/asserts';
-import { pairsFromAsserts, pairsFromUnions, mirrorAssertOf } from '../../../src/engine/checks/overlay-pairs';
+import { pairsFromAsserts, pairsFromGroups, pairsFromUnions, mirrorAssertOf, taggedGroups, tagUses } from '../../../src/engine/checks/overlay-pairs';
 import { mirrorMap } from '../../../src/engine/checks/mirror-map';
 import { EvalContext } from '../../../src/engine/eval/evaluate';
 import { overhead, parseSize } from '../../../src/engine/checks/overhead';
@@ -157,4 +157,40 @@ test('sweep: findings present under some configurations only are labelled with t
     { label: 'i386+CONFIG_SMP=n', arch: 'i386', overrides: { CONFIG_SMP: null } },
   ]);
   assert.ok('error' in (parseSweep('bogus item!') as object));
+});
+
+test('struct_group_tagged(): a descriptor that embeds a group of struct page by its tag is paired with it, and a group moved is an error', () => {
+  // struct page with its page_pool fields as struct_group_tagged(page_pp, pp_fields, ...): an anonymous struct and `struct page_pp pp_fields`
+  const ppFields: Parameters<typeof view>[2] = [['pp_magic', 'unsigned long', 8], ['pp', 'struct page_pool *', 8], ['_pp_mapping_pad', 'unsigned long', 8], ['dma_addr', 'unsigned long', 8], ['pp_ref_count', 'atomic_long_t', 8]];
+  const page = view('page', 'include/linux/mm_types.h', [
+    ['flags', 'unsigned long', 8],
+    [null, 'union', [
+      [null, 'struct', [['lru', 'struct list_head', 16], ['mapping', 'struct address_space *', 8], ['index', 'unsigned long', 8], ['private', 'unsigned long', 8]]],
+      [null, 'union', [[null, 'struct', ppFields], ['pp_fields', 'struct', ppFields]]],
+    ]],
+    ['_refcount', 'atomic_t', 4],
+  ]);
+  const retag = (v: StructView, path: string, type: string) => { const m = findMember(v, path)!; m.type = type; return v; };
+  retag(page, 'pp_fields', 'struct page_pp');
+  const desc = (padding: number) => retag(view('net_iov', NETMEM, [
+    ['__unused_padding', 'unsigned long', padding],
+    ['pp_fields', 'struct', ppFields],
+  ]), 'pp_fields', 'struct page_pp');
+  assert.deepEqual(taggedGroups(page).map((g) => [g.tag, g.path]), [['page_pp', 'pp_fields']]);
+
+  const [pair] = pairsFromGroups(page, tagUses(desc(8)));
+  assert.deepEqual([pair.a, pair.b, pair.source, pair.group], ['page', 'net_iov', 'group', { tag: 'page_pp', aPath: 'pp_fields', bPath: 'pp_fields' }]);
+  const ok = mirrorMap(pair, page, desc(8));
+  assert.equal(ok.rows.find((r) => r.field.path === 'pp_fields')!.status, 'group');
+  assert.deepEqual([ok.regions[0].start, ok.regions[0].end], [8, 48], 'the region is the group');
+  assert.equal(ok.findings.filter((f) => f.severity === 'error').length, 0, JSON.stringify(ok.findings));
+
+  // two more bytes of padding in front: the group no longer lines up with page's
+  const moved = mirrorMap(pair, page, desc(16));
+  assert.equal(moved.rows.find((r) => r.field.path === 'pp_fields')!.status, 'group-moved');
+  const f = moved.findings.find((x) => x.rule === 'overlay/group-offset');
+  assert.ok(f && f.severity === 'error' && /offset 8\), but starts at offset 16/.test(f.message), JSON.stringify(moved.findings));
+
+  // a struct using a tag that is no group of page (a plain struct member) is no pair
+  assert.deepEqual(pairsFromGroups(page, [{ b: 'other', tag: 'list_head', path: 'lru' }]), []);
 });
