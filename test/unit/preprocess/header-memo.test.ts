@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { preprocess, PreprocessOptions, PreprocessResult } from '../../../src/engine/preprocess/index';
-import { HeaderMemo, macroSignature } from '../../../src/engine/preprocess/header-memo';
+import { HeaderMemo } from '../../../src/engine/preprocess/header-memo';
+import { assertSameResult } from './same-result';
 
 const files: Record<string, string> = {
   '/inc/types.h': '#ifndef TYPES_H\n#define TYPES_H\ntypedef unsigned long u64;\n#define notrace __attribute__((no_instrument_function))\n#define inline inline notrace\n#endif\n',
@@ -55,23 +56,6 @@ function options(keep: string[] | undefined, headerMemo?: HeaderMemo): Preproces
   };
 }
 
-function assertSame(a: PreprocessResult, b: PreprocessResult, what: string): void {
-  assert.equal(a.text, b.text, `${what}: text`);
-  const oa = a.arrays(), ob = b.arrays();
-  for (const k of ['starts', 'files', 'lines', 'cols'] as const) assert.deepEqual([...oa[k]], [...ob[k]], `${what}: ${k}`);
-  for (let i = 0; i < oa.starts.length; i++) {
-    const x = a.originAt(oa.starts[i])!, y = b.originAt(ob.starts[i])!;
-    assert.deepEqual([x.file, x.line, x.column, x.macro?.name, x.macro?.line, x.macro?.args()], [y.file, y.line, y.column, y.macro?.name, y.macro?.line, y.macro?.args()], `${what}: origin of token ${i}`);
-  }
-  assert.deepEqual(a.declarations, b.declarations, `${what}: declarations`);
-  assert.deepEqual(a.diagnostics, b.diagnostics, `${what}: diagnostics`);
-  assert.deepEqual(a.includes, b.includes, `${what}: include edges`);
-  assert.deepEqual(a.includedFiles, b.includedFiles, `${what}: files read`);
-  assert.deepEqual(a.packChanges, b.packChanges, `${what}: #pragma pack`);
-  const sigs = (r: PreprocessResult) => [...r.macros].map(([k, m]) => `${k}=${macroSignature(m)}`).sort();
-  assert.deepEqual(sigs(a), sigs(b), `${what}: macro table`);
-}
-
 test('units sharing a header memo come out exactly as units preprocessed alone', () => {
   const memo = new HeaderMemo();
   const replayedBy: number[] = [];
@@ -79,7 +63,7 @@ test('units sharing a header memo come out exactly as units preprocessed alone',
     const before = memo.replayedTokens;
     const shared = preprocess({ path: u.main, text: u.text }, options(u.keep, memo));
     const alone = preprocess({ path: u.main, text: u.text }, options(u.keep));
-    assertSame(shared, alone, u.main);
+    assertSameResult(shared, alone, u.main);
     replayedBy.push(memo.replayedTokens - before);
   }
   // the first unit has nothing to replay; g.c has a.c's includes in a.c's order: all of its headers come from recordings

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { preprocess, PreprocessOptions, PreprocessResult } from '../../../src/engine/preprocess/index';
 import { PieceText } from '../../../src/engine/preprocess/piece-text';
+import { assertSameResult } from './same-result';
 
 const base: Record<string, string> = {
   '/main.c': '#include "types.h"\n#include "mm.h"\n#include "tail.h"\nstruct user { struct page *p; int n; };\n',
@@ -26,17 +27,7 @@ function run(files: Record<string, string>): PreprocessResult {
 }
 
 function assertSame(a: PreprocessResult, b: PreprocessResult, what: string): void {
-  assert.equal(a.text, b.text, `${what}: text`);
-  const oa = a.arrays(), ob = b.arrays();
-  for (const k of ['starts', 'files', 'lines', 'cols'] as const) assert.deepEqual([...oa[k]], [...ob[k]], `${what}: ${k}`);
-  for (let i = 0; i < oa.starts.length; i++) {
-    const x = a.originAt(oa.starts[i])!, y = b.originAt(ob.starts[i])!;
-    assert.deepEqual([x.file, x.line, x.column, x.macro?.name, x.macro?.line, x.macro?.args()], [y.file, y.line, y.column, y.macro?.name, y.macro?.line, y.macro?.args()], `${what}: origin of token ${i}`);
-  }
-  assert.deepEqual(a.declarations, b.declarations, `${what}: declarations`);
-  assert.deepEqual(a.diagnostics, b.diagnostics, `${what}: diagnostics`);
-  assert.deepEqual(a.includes, b.includes, `${what}: include edges`);
-  assert.deepEqual([...a.macros.keys()].sort(), [...b.macros.keys()].sort(), `${what}: macro names`);
+  assertSameResult(a, b, what);
   assert.deepEqual(a.macroValue('NR'), b.macroValue('NR'), `${what}: NR`);
 }
 
