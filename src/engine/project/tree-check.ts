@@ -264,13 +264,14 @@ class Plan {
   }
 
   /** The phases in turn: .c units, the first readers of headers, probes; `run` builds and reads a phase's units. */
-  async phases(run: (jobs: UnitJob[]) => UnitResult[] | Promise<UnitResult[]>): Promise<void> {
+  /** The phases' jobs in turn: .c units, the first readers of headers, probes; each phase is made from the results of those before. */
+  *phases(): Generator<UnitJob[], void, UnitResult[]> {
     const cJobs = this.cJobs();
-    this.take(cJobs, await run(cJobs));
+    this.take(cJobs, yield cJobs);
     const second = this.firstReaderJobs(cJobs);
-    if (second.length) this.take(second, await run(second));
+    if (second.length) this.take(second, yield second);
     const probes = this.headerJobs();
-    if (probes.length) this.take(probes, await run(probes));
+    if (probes.length) this.take(probes, yield probes);
   }
 
   results(): { results: FileCheck[]; units: UnitResult[] } {
@@ -287,14 +288,8 @@ class Plan {
 /** The per-file checks of `files` in this thread. */
 export function checkFilesHere(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): { results: FileCheck[]; units: UnitResult[] } {
   const plan = new Plan(project, files, opts);
-  const run = (jobs: UnitJob[]) => plan.runHere(jobs);
-  // runHere is synchronous: the phases' promise settles before this returns
-  const cJobs = plan.cJobs();
-  plan.take(cJobs, run(cJobs));
-  const second = plan.firstReaderJobs(cJobs);
-  if (second.length) plan.take(second, run(second));
-  const probes = plan.headerJobs();
-  if (probes.length) plan.take(probes, run(probes));
+  const phases = plan.phases();
+  for (let p = phases.next(); !p.done; p = phases.next(plan.runHere(p.value))) { /* each phase's results make the next */ }
   return plan.results();
 }
 
@@ -305,7 +300,8 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
   // one pool for every phase: each worker's header memo carries over from one phase to the next
   const pool = n > 1 ? new WorkerPool(project, n) : undefined;
   try {
-    await plan.phases((jobs) => (pool && jobs.length > 1 ? pool.run(jobs) : plan.runHere(jobs)));
+    const phases = plan.phases();
+    for (let p = phases.next(); !p.done; p = phases.next(pool && p.value.length > 1 ? await pool.run(p.value) : plan.runHere(p.value))) { /* as above */ }
   } finally {
     await pool?.close();
   }
