@@ -76,6 +76,46 @@ const SIGNED_NAMES: Record<string, string> = {
   char: 'char', short: 'short int', int: 'int', long: 'long int', 'long long': 'long long int', __int128: '__int128',
 };
 
+/** Candidate declarations per name and kind (struct and union tags share a namespace). */
+interface NameIndex {
+  records: Map<string, number[]>;
+  enums: Map<string, number[]>;
+  enumerators: Map<string, number[]>;
+  typedefs: Map<string, number[]>;
+}
+
+interface EditedIndex {
+  base: (kind: keyof NameIndex, name: string) => number[] | undefined;
+  decl: number;
+  oldEnd: number;
+  newEnd: number;
+  region: NameIndex;
+  depth: number;
+}
+
+function emptyIndex(): NameIndex {
+  return { records: new Map(), enums: new Map(), enumerators: new Map(), typedefs: new Map() };
+}
+
+/** An inherited index's candidates for a name: the old ones before the edit, the edit's own, the old ones after it moved. */
+function moved(e: EditedIndex, kind: keyof NameIndex, name: string): number[] | undefined {
+  const old = e.base(kind, name);
+  const mine = e.region[kind].get(name);
+  if (!old) return mine;
+  const out: number[] = [];
+  const shift = e.newEnd - e.oldEnd;
+  for (const d of old) if (d < e.decl) out.push(d);
+  if (mine) out.push(...mine);
+  for (const d of old) if (d >= e.oldEnd) out.push(d + shift);
+  return out.length ? out : undefined;
+}
+
+function addName(b: NameIndex, name: string, kind: NameKind, decl: number): void {
+  const m = kind === NameKind.Struct || kind === NameKind.Union ? b.records : kind === NameKind.Enum ? b.enums : kind === NameKind.Enumerator ? b.enumerators : b.typedefs;
+  const l = m.get(name);
+  if (l) { if (l[l.length - 1] !== decl) l.push(decl); } else m.set(name, [decl]);
+}
+
 export function typeName(t: CType): string {
   switch (t.k) {
     case 'void': return 'void';
@@ -106,7 +146,9 @@ export class TypeTable {
   private readonly enumerators = new Map<string, EnumDecl | null>();
   private readonly anonRecords = new Map<number, RecordDecl>();
   private readonly anonEnums = new Map<number, EnumDecl>();
-  private byName?: { records: Map<string, number[]>; enums: Map<string, number[]>; enumerators: Map<string, number[]>; typedefs: Map<string, number[]> };
+  private byName?: NameIndex;
+  /** the index of the table this one was edited from, what the edit replaced, and the replacement's own names (see inheritIndex) */
+  private editedFrom?: EditedIndex;
 
   /**
    * A second reading of an array bound the expression model cannot take
@@ -197,17 +239,48 @@ export class TypeTable {
 
   // ----------------------------------------------------------------- names
 
-  /** Candidate declarations per name, from the splitter's list (later ones win, as a redefinition would). */
-  private candidates() {
-    if (this.byName) return this.byName;
-    const b = { records: new Map<string, number[]>(), enums: new Map<string, number[]>(), enumerators: new Map<string, number[]>(), typedefs: new Map<string, number[]>() };
+  /**
+   * After an edit that replaced declarations [decl, oldEnd) of `table`'s unit
+   * with [decl, newEnd) of this one: candidates come from the old table's
+   * index, moved, and from the replaced declarations' own names (an index of
+   * 20 000 names per unit is not rebuilt per keystroke). A chain of edits is
+   * joined into a plain index every 16.
+   */
+  inheritIndex(table: TypeTable, decl: number, oldEnd: number, newEnd: number): void {
+    if (this.byName) return;
+    const depth = table.editedFrom ? table.editedFrom.depth + 1 : 0;
+    if (depth >= 16) return;
+    const base = table.indexLookup();
+    const region = emptyIndex();
     const { names, kinds, decls } = this.source.list;
-    for (let k = 0; k < names.length; k++) {
-      const m = kinds[k] === NameKind.Struct || kinds[k] === NameKind.Union ? b.records : kinds[k] === NameKind.Enum ? b.enums : kinds[k] === NameKind.Enumerator ? b.enumerators : b.typedefs;
-      const l = m.get(names[k]);
-      if (l) { if (l[l.length - 1] !== decls[k]) l.push(decls[k]); } else m.set(names[k], [decls[k]]);
-    }
+    // names are in declaration order: the replacement's are one run
+    let lo = 0, hi = decls.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (decls[mid] < decl) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < decls.length && decls[k] < newEnd; k++) addName(region, names[k], kinds[k], decls[k]);
+    this.editedFrom = { base, decl, oldEnd, newEnd, region, depth };
+  }
+
+  /** This table's candidates by kind and name, holding no more of it than the index. */
+  private indexLookup(): (kind: keyof NameIndex, name: string) => number[] | undefined {
+    const e = this.editedFrom;
+    if (!e || this.byName) { const b = this.candidates(); return (kind, name) => b[kind].get(name); }
+    return (kind, name) => moved(e, kind, name);
+  }
+
+  /** Candidate declarations per name, from the splitter's list (later ones win, as a redefinition would). */
+  private candidates(): NameIndex {
+    if (this.byName) return this.byName;
+    const b = emptyIndex();
+    const { names, kinds, decls } = this.source.list;
+    for (let k = 0; k < names.length; k++) addName(b, names[k], kinds[k], decls[k]);
+    this.editedFrom = undefined;
     return (this.byName = b);
+  }
+
+  /** The candidates for one name of one kind. */
+  private candidatesOf(kind: keyof NameIndex, name: string): number[] | undefined {
+    const e = this.editedFrom;
+    return !this.byName && e ? moved(e, kind, name) : this.candidates()[kind].get(name);
   }
 
   /** The last declaration among `decls` whose parse defines `name` in `pick`'s map; noted under `key`. */
@@ -247,7 +320,7 @@ export class TypeTable {
     const key = `r:${name}`;
     const have = this.recordTags.get(name);
     if (have !== undefined) { this.note(key); return have ?? undefined; }
-    const node = this.lookup(key, this.candidates().records.get(name), (p) => definitionsOf(p).records.get(name));
+    const node = this.lookup(key, this.candidatesOf('records', name), (p) => definitionsOf(p).records.get(name));
     // The record as the table this one was edited from had it, layout and all, when nothing it read has changed.
     const old = this.inherited.get(name);
     if (old && node && old.rec.node === node && old.parse === this.answered.get(key)) {
@@ -266,7 +339,7 @@ export class TypeTable {
   private enumTag(name: string): EnumDecl | undefined {
     const have = this.enumTags.get(name);
     if (have !== undefined) { this.note(`e:${name}`); return have ?? undefined; }
-    const node = this.lookup(`e:${name}`, this.candidates().enums.get(name), (p) => definitionsOf(p).enums.get(name));
+    const node = this.lookup(`e:${name}`, this.candidatesOf('enums', name), (p) => definitionsOf(p).enums.get(name));
     const e: EnumDecl | null = node ? { name, node } : null;
     this.enumTags.set(name, e);
     return e ?? undefined;
@@ -275,7 +348,7 @@ export class TypeTable {
   private enumeratorOf(name: string): EnumDecl | undefined {
     const have = this.enumerators.get(name);
     if (have !== undefined) { this.note(`n:${name}`); return have ?? undefined; }
-    const spec = this.lookup(`n:${name}`, this.candidates().enumerators.get(name), (p) => definitionsOf(p).enumerators.get(name));
+    const spec = this.lookup(`n:${name}`, this.candidatesOf('enumerators', name), (p) => definitionsOf(p).enumerators.get(name));
     const e = spec ? this.enumOf(spec) : null;
     this.enumerators.set(name, e);
     return e ?? undefined;
@@ -284,7 +357,7 @@ export class TypeTable {
   private typedefNode(name: string): { type: Node; declarator: Node; def: Node } | undefined {
     const have = this.typedefNodes.get(name);
     if (have !== undefined) { this.note(`t:${name}`); return have ?? undefined; }
-    const def = this.lookup(`t:${name}`, this.candidates().typedefs.get(name), (p) => definitionsOf(p).typedefs.get(name)) ?? null;
+    const def = this.lookup(`t:${name}`, this.candidatesOf('typedefs', name), (p) => definitionsOf(p).typedefs.get(name)) ?? null;
     this.typedefNodes.set(name, def);
     return def ?? undefined;
   }
