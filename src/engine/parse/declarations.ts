@@ -74,24 +74,23 @@ export class DeclarationSplitter {
   }
 
   get count(): number {
-    return this.list.ends.length;
+    return this.base + this.list.ends.length;
   }
 
-  /** A splitter that carries on after the first `count` declarations of `list` (an incremental re-run). */
-  static continuing(list: DeclarationList, count: number): DeclarationSplitter {
+  /** Declarations before this splitter's first (a re-run's list holds only its own, numbered as in the whole unit). */
+  private base = 0;
+
+  /** A splitter whose first declaration is the unit's `count`-th (an incremental re-run; its list is spliced in after). */
+  static startingAt(count: number): DeclarationSplitter {
     const s = new DeclarationSplitter();
-    let names = list.decls.length;
-    while (names > 0 && list.decls[names - 1] >= count) names--;
-    const l = s.list;
-    l.starts = list.starts.slice(0, count); l.ends = list.ends.slice(0, count); l.declKinds = list.declKinds.slice(0, count);
-    l.names = list.names.slice(0, names); l.kinds = list.kinds.slice(0, names); l.decls = list.decls.slice(0, names);
+    s.base = count;
     return s;
   }
 
   /** Declarations split before (a replayed header inclusion, header-memo.ts), moved to `offset`; only between declarations. */
   append(starts: number[], ends: number[], declKinds: number[], names: string[], kinds: number[], decls: number[], offset: number): void {
     const l = this.list;
-    const d0 = l.ends.length;
+    const d0 = this.count;
     for (let k = 0; k < starts.length; k++) { l.starts.push(starts[k] + offset); l.ends.push(ends[k] + offset); l.declKinds.push(declKinds[k]); }
     for (let k = 0; k < names.length; k++) { l.names.push(names[k]); l.kinds.push(kinds[k]); l.decls.push(decls[k] + d0); }
     if (ends.length) this.lastEnd = ends[ends.length - 1] + offset;
@@ -175,7 +174,7 @@ export class DeclarationSplitter {
     const l = this.list;
     l.names.push(name);
     l.kinds.push(kind);
-    l.decls.push(l.ends.length);
+    l.decls.push(this.base + l.ends.length);
   }
 
   private end(kind: DeclKind = this.typedefDecl ? DeclKind.Typedef : DeclKind.Other): void {

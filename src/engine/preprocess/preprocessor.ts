@@ -178,6 +178,22 @@ function spliceOrigins(old: OriginArrays, upTo: number, from: number, region: Or
   return out;
 }
 
+/** Replaces a[from, to) with `items`, in place. */
+function spliceInto<T>(a: T[], from: number, to: number, items: readonly T[]): void {
+  if (items.length < 4096) { a.splice(from, to - from, ...items); return; }
+  const tail = a.slice(to);
+  a.length = from;
+  for (const x of items) a.push(x);
+  for (const x of tail) a.push(x);
+}
+
+/** The first index of sorted `a` holding a value >= v. */
+function firstAtLeast(a: number[], v: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < v) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
 /** A re-run met something only a full run can do (an #include): the caller starts over. */
 class RerunAbort extends Error {}
 
@@ -1133,8 +1149,9 @@ export class Preprocessor {
     this.bufBase = cp.outLen;
     this.outLen = cp.outLen;
     this.curFile = cp.curFile; this.curLine = cp.curLine;
-    this.splitter = DeclarationSplitter.continuing(old.declarations, cp.decls);
-    this.checkpoints = cps.slice(0, ci + 1);
+    // the re-run's own declarations and checkpoints, numbered as in the whole unit; spliced into the old lists after
+    this.splitter = DeclarationSplitter.startingAt(cp.decls);
+    this.checkpoints = [];
     this.eliding = false; this.depth = 0; this.elideDepth = 0; this.recent = [...cp.recent];
     this.includeStack = [...cp.includeStack]; this.stackSnapshot = cp.includeStack;
 
@@ -1184,12 +1201,21 @@ export class Preprocessor {
     for (const d of old.diagnostics.slice(sync.diagnostics)) this.diagnostics.push(d.file === file && d.line > lastChangedLine ? { ...d, line: d.line + delta } : d);
     for (const e of old.includes.slice(sync.includes)) this.includes.push(e.from === file && e.line > lastChangedLine ? { ...e, line: e.line + delta } : e);
     for (const c of old.packChanges.slice(sync.packChanges)) this.packChanges.push({ offset: c.offset + dLen, value: c.value });
-    const decls = this.splitter.list;
-    const od = old.declarations;
-    for (let k = sync.decls; k < od.ends.length; k++) { decls.starts.push(od.starts[k] + dLen); decls.ends.push(od.ends[k] + dLen); decls.declKinds.push(od.declKinds[k]); }
-    let firstName = od.decls.length;
-    while (firstName > 0 && od.decls[firstName - 1] >= sync.decls) firstName--;
-    for (let k = firstName; k < od.names.length; k++) { decls.names.push(od.names[k]); decls.kinds.push(od.kinds[k]); decls.decls.push(od.decls[k] + dDecls); }
+    // The old lists, changed in place (the old result is not used after an update): copies of 10 000s of
+    // entries per keystroke were most of what the young generation had to move.
+    const decls = old.declarations, reg = this.splitter.list;
+    spliceInto(decls.starts, cp.decls, sync.decls, reg.starts);
+    spliceInto(decls.ends, cp.decls, sync.decls, reg.ends);
+    spliceInto(decls.declKinds, cp.decls, sync.decls, reg.declKinds);
+    for (let k = cp.decls + reg.ends.length; k < decls.ends.length; k++) { decls.starts[k] += dLen; decls.ends[k] += dLen; }
+    const nameFrom = firstAtLeast(decls.decls, cp.decls), nameTo = firstAtLeast(decls.decls, sync.decls);
+    spliceInto(decls.names, nameFrom, nameTo, reg.names);
+    spliceInto(decls.kinds, nameFrom, nameTo, reg.kinds);
+    spliceInto(decls.decls, nameFrom, nameTo, reg.decls);
+    if (dDecls !== 0) for (let k = nameFrom + reg.names.length; k < decls.decls.length; k++) decls.decls[k] += dDecls;
+    const stop = cps.indexOf(sync);
+    spliceInto(cps, ci + 1, stop, this.checkpoints);
+    this.checkpoints = cps;
     for (let k = cps.indexOf(sync); k < cps.length; k++) {
       const c = cps[k];
       c.outCount += dCount; c.outLen += dLen; c.decls += dDecls; c.diagnostics += dDiag; c.packChanges += dPack; c.includes += dIncl;
@@ -1198,9 +1224,9 @@ export class Preprocessor {
         for (const cond of c.conds) if (cond.line > lastChangedLine) cond.line += delta;
       }
       if (c.curFile === fid && c.curLine > lastChangedLine) c.curLine += delta;
-      this.checkpoints.push(c);
     }
-    const fileTexts = new Map(st.fileTexts).set(fid, newText);
+    // the old result is not used after an update: its map of file texts is this one's
+    const fileTexts = st.fileTexts.set(fid, newText);
     this.fileTexts.set(fid, newText);
     return new PreprocessResult(
       text, arrays.starts, arrays.files, arrays.lines, arrays.cols, arrays.exps, this.fileNames, this.expansions, this.diagnostics,

@@ -247,7 +247,8 @@ export class TypeTable {
    * joined into a plain index every 16.
    */
   inheritIndex(table: TypeTable, decl: number, oldEnd: number, newEnd: number): void {
-    if (this.byName) return;
+    // the old table's declaration list was changed in place by the update: only an index it already has is of use
+    if (this.byName || (!table.byName && !table.editedFrom)) return;
     const depth = table.editedFrom ? table.editedFrom.depth + 1 : 0;
     if (depth >= 16) return;
     const base = table.indexLookup();
@@ -262,9 +263,8 @@ export class TypeTable {
 
   /** This table's candidates by kind and name, holding no more of it than the index. */
   private indexLookup(): (kind: keyof NameIndex, name: string) => number[] | undefined {
-    const e = this.editedFrom;
-    if (!e || this.byName) { const b = this.candidates(); return (kind, name) => b[kind].get(name); }
-    return (kind, name) => moved(e, kind, name);
+    const e = this.editedFrom, b = this.byName;
+    return b ? (kind, name) => b[kind].get(name) : (kind, name) => moved(e!, kind, name);
   }
 
   /** Candidate declarations per name, from the splitter's list (later ones win, as a redefinition would). */
