@@ -327,7 +327,7 @@ export class HeaderMemo {
   private readonly byFile = new Map<string, HeaderEntry[]>();
   private optionsKey: string | undefined;
   private held = 0;
-  /** inclusions replayed (at the top: children replayed with them are not counted), recordings kept */
+  /** inclusions replayed (a child replayed with its includer counts too), recordings kept */
   replayed = 0;
   recorded = 0;
   /** output tokens written by replays */
