@@ -492,7 +492,7 @@ export class OverlayProject {
       // only tags A's own header spells (struct_group_tagged(TAG, ...) names it there): no unit is built for nothing
       const home = this.locate(a)[0];
       const text = home ? this.files.read(home) ?? '' : '';
-      const mine = uses.filter((x) => x.b !== a && new RegExp(`\\b${x.tag}\\b`).test(text));
+      const mine = uses.filter((x) => x.b !== a && text.includes(x.tag) && new RegExp(`\\b${x.tag}\\b`).test(text));
       if (!mine.length) continue;
       const u = units.find((x) => x.table.record(a)) ?? (home ? this.unit(home) : undefined);
       const l = u?.layout(a);

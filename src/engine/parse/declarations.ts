@@ -48,6 +48,14 @@ const NOT_NAMES = new Set([
   '__extension__', 'static', 'extern', 'inline', '__inline', '__inline__', '__const', '__const__', '__volatile__', '_Alignas', 'sizeof',
 ]);
 
+/** The index of the first name of `list` in declaration `decl` or a later one (names are in declaration order). */
+export function firstNameOf(list: DeclarationList, decl: number): number {
+  const d = list.decls;
+  let lo = 0, hi = d.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (d[mid] < decl) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
 /** Consumes tokens with their text offsets and builds a DeclarationList. */
 export class DeclarationSplitter {
   list: DeclarationList = emptyDeclarationList();

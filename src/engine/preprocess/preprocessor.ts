@@ -13,7 +13,7 @@ import { evaluate, INTMAX } from '../eval/evaluate';
 import { Expr } from '../eval/expr';
 import { IfExpressionError, parseIfExpression } from './if-expression';
 import { copyToken, lex, LexProblem, Lexer, makeToken, retoken, spell, Token, TokKind } from './lexer';
-import { DeclarationList, DeclarationSplitter } from '../parse/declarations';
+import { DeclarationList, DeclarationSplitter, firstNameOf } from '../parse/declarations';
 import { Chunk, Decision, HeaderEntry, HeaderMemo, Marks, Recorder, sameMacro, Speculation } from './header-memo';
 import { PieceText } from './piece-text';
 
@@ -185,13 +185,6 @@ function spliceInto<T>(a: T[], from: number, to: number, items: readonly T[]): v
   a.length = from;
   for (const x of items) a.push(x);
   for (const x of tail) a.push(x);
-}
-
-/** The first index of sorted `a` holding a value >= v. */
-function firstAtLeast(a: number[], v: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < v) lo = mid + 1; else hi = mid; }
-  return lo;
 }
 
 /** A re-run met something only a full run can do (an #include): the caller starts over. */
@@ -908,29 +901,30 @@ export class Preprocessor {
    * already made (the dry run made them); only its output is left to write.
    */
   private findRecording(file: string, dir: number, text: string, depth: number): Exclude<Decision, null> | undefined {
-    const variants = this.memo!.variants(file);
-    if (!variants) return undefined;
+    if (!this.memo!.variants(file)) return undefined;
     const run = new Speculation(this.macros, this.guards, this.pragmaOnce, this.counter, [this.packValue, ...this.packStack], DRY_RUN_BUDGET);
     const start = run.mark();
     try {
-      for (const e of variants) {
-        if (e.dir !== dir || e.text !== text || this.keptInside(e) || !this.hintsHold(e)) continue;
-        const mark = run.mark();
-        const decisions = this.dryRun(e, run, depth + 1, mark.j);
-        if (decisions) {
-          this.memo!.used(e);
-          this.counter = run.counter;
-          this.packValue = run.pack[0]; this.packStack = run.pack.slice(1);
-          return { entry: e, decisions };
-        }
-        run.rollback(mark);
-        if (run.budget <= 0) break;
-      }
+      const found = this.chooseRecording(file, dir, text, run, depth);
+      if (found) { this.counter = run.counter; this.packValue = run.pack[0]; this.packStack = run.pack.slice(1); }
+      return found;
     } catch (err) {
       run.rollback(start);
       throw err;
     } finally {
       this.memo!.work += DRY_RUN_BUDGET - run.budget;
+    }
+  }
+
+  /** The first of `file`'s recordings whose dry run holds, its effects made; a failed one's are undone. */
+  private chooseRecording(file: string, dir: number, text: string | undefined, run: Speculation, depth: number): Exclude<Decision, null> | undefined {
+    for (const e of this.memo!.variants(file) ?? []) {
+      if (e.dir !== dir || e.text !== text || this.keptInside(e) || !this.hintsHold(e)) continue;
+      const mark = run.mark();
+      const decisions = this.dryRun(e, run, depth + 1, mark.j);
+      if (decisions) { this.memo!.used(e); return { entry: e, decisions }; }
+      run.rollback(mark);
+      if (run.budget <= 0) break;
     }
     return undefined;
   }
@@ -964,15 +958,7 @@ export class Preprocessor {
       if (guard !== undefined && run.get(guard) !== undefined) { decisions.push(null); continue; }
       if (depth >= this.limits.includeDepth || this.noRecording.has(it.file)) return undefined;
       const variants = this.memo!.variants(it.file);
-      const text = variants && this.opts.fileSystem.read(it.file);
-      let chosen: Decision | undefined;
-      for (const v of variants ?? []) {
-        if (v.dir !== it.dir || v.text !== text || this.keptInside(v) || !this.hintsHold(v)) continue;
-        const mark = run.mark();
-        const sub = this.dryRun(v, run, depth + 1, mark.j);
-        if (sub) { chosen = { entry: v, decisions: sub }; this.memo!.used(v); break; }
-        run.rollback(mark);
-      }
+      const chosen = variants && this.chooseRecording(it.file, it.dir, this.opts.fileSystem.read(it.file), run, depth);
       if (!chosen) {
         // until it is read, the next dry run that reaches it would fail here again (an includer of an includer of it)
         if (variants?.length) this.noRecording.add(it.file);
@@ -986,7 +972,7 @@ export class Preprocessor {
 
   /** Writes the output of a recording the dry run chose, with its children as decided (their effects are made). */
   private replay(e: HeaderEntry, decisions: Decision[]): void {
-    if (!this.includedSet.has(e.file)) { this.includedSet.add(e.file); this.includedFiles.push(e.file); }
+    // the file itself is among the files its first chunk read (processFile lists it inside the recording)
     let d = 0;
     for (const it of e.items) {
       if (it.kind === 'chunk') { this.replayChunk(it); continue; }
@@ -1208,7 +1194,7 @@ export class Preprocessor {
     spliceInto(decls.ends, cp.decls, sync.decls, reg.ends);
     spliceInto(decls.declKinds, cp.decls, sync.decls, reg.declKinds);
     for (let k = cp.decls + reg.ends.length; k < decls.ends.length; k++) { decls.starts[k] += dLen; decls.ends[k] += dLen; }
-    const nameFrom = firstAtLeast(decls.decls, cp.decls), nameTo = firstAtLeast(decls.decls, sync.decls);
+    const nameFrom = firstNameOf(decls, cp.decls), nameTo = firstNameOf(decls, sync.decls);
     spliceInto(decls.names, nameFrom, nameTo, reg.names);
     spliceInto(decls.kinds, nameFrom, nameTo, reg.kinds);
     spliceInto(decls.decls, nameFrom, nameTo, reg.decls);
@@ -1942,7 +1928,7 @@ export class Preprocessor {
     }
     const text = t.text;
     let at = this.outLen - this.bufBase;
-    if (at + text.length + 1 > this.outBuf.length) { const b = new Uint16Array(this.outBuf.length * 2 + text.length); b.set(this.outBuf); this.outBuf = b; }
+    if (at + text.length + 1 > this.outBuf.length) this.growText(text.length);
     const buf = this.outBuf;
     if (file !== this.curFile || line !== this.curLine) {
       if (this.outLen > 0) { buf[at++] = 10; this.outLen++; }

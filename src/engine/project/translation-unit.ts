@@ -99,8 +99,8 @@ export class TranslationUnit {
     const next = TranslationUnit.fromPreprocessed(this.config, this.parser, this.main, r, parses, performance.now() - t0, this.table.reusableRecords(layoutLookups));
     // The re-run's declarations replaced old ones one for one in the usual edit: their trees are edited, not rebuilt.
     const rep = r.replaced;
-    if (rep) next.table.inheritIndex(this.table, rep.decl, rep.oldDeclEnd, rep.newDeclEnd);
     if (rep) {
+      next.table.inheritIndex(this.table, rep.decl, rep.oldDeclEnd, rep.newDeclEnd);
       for (let k = 0; rep.decl + k < rep.oldDeclEnd && rep.decl + k < rep.newDeclEnd; k++) {
         const old = this.declarations.parsedAt(rep.decl + k);
         if (old) next.declarations.succeed(rep.decl + k, old);

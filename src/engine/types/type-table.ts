@@ -10,7 +10,7 @@ import { evaluate, EvalContext } from '../eval/evaluate';
 import { exprFromSyntax } from '../eval/from-syntax';
 import { AttributeGroup } from '../parse/gnu-extensions';
 import { DeclarationSource, declaratorName, definitionsOf, ParsedDeclaration } from '../parse/declaration-parses';
-import { NameKind } from '../parse/declarations';
+import { firstNameOf, NameKind } from '../parse/declarations';
 
 export type CType =
   | { k: 'void' }
@@ -254,10 +254,7 @@ export class TypeTable {
     const base = table.indexLookup();
     const region = emptyIndex();
     const { names, kinds, decls } = this.source.list;
-    // names are in declaration order: the replacement's are one run
-    let lo = 0, hi = decls.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (decls[mid] < decl) lo = mid + 1; else hi = mid; }
-    for (let k = lo; k < decls.length && decls[k] < newEnd; k++) addName(region, names[k], kinds[k], decls[k]);
+    for (let k = firstNameOf(this.source.list, decl); k < decls.length && decls[k] < newEnd; k++) addName(region, names[k], kinds[k], decls[k]);
     this.editedFrom = { base, decl, oldEnd, newEnd, region, depth };
   }
 
