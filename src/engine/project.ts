@@ -13,6 +13,7 @@ import { mirrorMap, MirrorMap } from './checks/mirror-map';
 import { overhead } from './checks/overhead';
 import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromGroups, parsePairSetting, TagUse } from './checks/overlay-pairs';
 import { CheckReport, assertFindings } from './checks/report';
+import { findTaggedSchemesInText, SchemeScan, TaggedScheme } from './checks/tagged-pointers';
 import { resolveTreeConfig, TreeConfig, TreeConfigInput } from './config/tree-config';
 import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
 import { RecordLayout } from './layout/record-layout';
@@ -410,15 +411,15 @@ export class OverlayProject {
     return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
   }
 
-  private readonly memos = new Map<string, { input: unknown; value: unknown }>();
+  private readonly schemeScans = new Map<string, { text: string; scan: SchemeScan }>();
 
-  /** `make()`'s value, kept under `key` while `input` stays the same object (a file's text between edits). */
-  memo<T>(key: string, input: unknown, make: () => T): T {
-    const m = this.memos.get(key);
-    if (m && m.input === input) return m.value as T;
-    const value = make();
-    this.memos.set(key, { input, value });
-    return value;
+  /** The tagged-pointer schemes `file`'s own code spells; a re-scan after an edit parses only what the edit touched. */
+  taggedSchemes(file: string, text: string): TaggedScheme[] {
+    const last = this.schemeScans.get(file);
+    if (last?.text === text) return last.scan.schemes;
+    const scan = findTaggedSchemesInText(file, text, (t) => this.parseText(t), last?.scan);
+    this.schemeScans.set(file, { text, scan });
+    return scan.schemes;
   }
 
   /** Parses `text` on its own (the tagged-pointer scan reads a file's own code); the caller deletes the tree. */
@@ -492,7 +493,14 @@ export class OverlayProject {
       // only tags A's own header spells (struct_group_tagged(TAG, ...) names it there): no unit is built for nothing
       const home = this.locate(a)[0];
       const text = home ? this.files.read(home) ?? '' : '';
-      const mine = uses.filter((x) => x.b !== a && text.includes(x.tag) && new RegExp(`\\b${x.tag}\\b`).test(text));
+      // each tag searched once per header (a struct page check has hundreds of uses of a few dozen tags)
+      const spelled = new Map<string, boolean>();
+      const spells = (tag: string) => {
+        let v = spelled.get(tag);
+        if (v === undefined) spelled.set(tag, (v = text.includes(tag) && new RegExp(`\\b${tag}\\b`).test(text)));
+        return v;
+      };
+      const mine = uses.filter((x) => x.b !== a && spells(x.tag));
       if (!mine.length) continue;
       const u = units.find((x) => x.table.record(a)) ?? (home ? this.unit(home) : undefined);
       const l = u?.layout(a);

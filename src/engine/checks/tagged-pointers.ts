@@ -97,36 +97,67 @@ export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
 const TAG_OP = /&\s*~|\|\s*\(?\s*[A-Z_]/;
 
 /**
+ * What one scan of a file read: the declarations it parsed, keyed by their
+ * text and place, and what it found. The next scan of an edited text whose
+ * declarations with tag ops (and those naming the carriers) are the same
+ * answers from it without a parse: an edit in a struct re-parses nothing.
+ */
+export interface SchemeScan {
+  readonly first: string;
+  readonly word?: RegExp;
+  readonly more: string;
+  readonly schemes: TaggedScheme[];
+}
+
+/**
  * The same, from a file's text, parsing only its top-level declarations
  * that could take part: those with a tag op, then those that mention a
  * carrier type found there (a .c file of 10 000 lines has a handful).
  */
-export function findTaggedSchemesInText(file: string, text: string, parse: (text: string) => Tree): TaggedScheme[] {
+export function findTaggedSchemesInText(file: string, text: string, parse: (text: string) => Tree, last?: SchemeScan): SchemeScan {
   const list = splitDeclarations(text);
   const trees: Tree[] = [];
   const parsed = new Set<number>();
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const rowOf = (start: number): number => {
+    let row = 0;
+    for (let lo = 0, hi = lineStarts.length - 1; lo <= hi;) { const mid = (lo + hi) >> 1; if (lineStarts[mid] <= start) { row = mid; lo = mid + 1; } else hi = mid - 1; }
+    return row;
+  };
+  // a declaration as a parse sees it: its text, and its line and column (positions are reported from them)
+  const keyOf = (k: number): string => { const row = rowOf(list.starts[k]); return `${row}:${list.starts[k] - lineStarts[row]}:${text.slice(list.starts[k], list.ends[k])}`; };
+  const firstDecls: number[] = [];
+  for (let k = 0; k < list.starts.length; k++) if (TAG_OP.test(text.slice(list.starts[k], list.ends[k]))) firstDecls.push(k);
+  const first = firstDecls.map(keyOf).join('\u0001');
+  const moreKey = (word: RegExp | undefined, skip: Set<number>): string => {
+    if (!word) return '';
+    const keys: string[] = [];
+    for (let k = 0; k < list.starts.length; k++) if (!skip.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) keys.push(keyOf(k));
+    return keys.join('\u0001');
+  };
+  if (last && last.first === first && last.more === moreKey(last.word, new Set(firstDecls))) return last;
   const shapesOf = (k: number): FunctionShape[] => {
     if (parsed.has(k)) return [];
     parsed.add(k);
     const start = list.starts[k];
-    let row = 0;
-    for (let lo = 0, hi = lineStarts.length - 1; lo <= hi;) { const mid = (lo + hi) >> 1; if (lineStarts[mid] <= start) { row = mid; lo = mid + 1; } else hi = mid - 1; }
+    const row = rowOf(start);
     // columns stay right on the declaration's first line
     const tree = parse(' '.repeat(start - lineStarts[row]) + text.slice(start, list.ends[k]));
     trees.push(tree);
     return functionsOf(tree, row);
   };
   try {
-    const first: FunctionShape[] = [];
-    for (let k = 0; k < list.starts.length; k++) if (TAG_OP.test(text.slice(list.starts[k], list.ends[k]))) first.push(...shapesOf(k));
-    return schemesIn(file, first, (carriers) => {
+    const fns: FunctionShape[] = [];
+    for (const k of firstDecls) fns.push(...shapesOf(k));
+    let word: RegExp | undefined;
+    const schemes = schemesIn(file, fns, (carriers) => {
       const more: FunctionShape[] = [];
-      const word = new RegExp(`\\b(${carriers.map((c) => c.replace(/[^\w]/g, '')).filter(Boolean).join('|')})\\b`);
+      word = new RegExp(`\\b(${carriers.map((c) => c.replace(/[^\w]/g, '')).filter(Boolean).join('|')})\\b`);
       for (let k = 0; k < list.starts.length; k++) if (!parsed.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) more.push(...shapesOf(k));
       return more;
     });
+    return { first, word, more: moreKey(word, new Set(firstDecls)), schemes };
   } finally {
     for (const t of trees) t.delete();
   }

@@ -111,6 +111,29 @@ const DRY_RUN_BUDGET = 400_000;
 /** Output buffers start at the size the last unit of this thread needed (a kernel unit grows 1 M buffers 2–3 times). */
 const SIZE_HINT = { chars: 1 << 20, tokens: 1 << 18 };
 
+/**
+ * The last run's output text buffer, for the next run in this thread: once
+ * decoded into the result's string it is free, and a fresh one of 10 MB
+ * costs its page faults again (~5 ms a unit in a whole-tree check).
+ */
+let spareText: Uint16Array | undefined;
+
+function takeText(chars: number): Uint16Array {
+  const b = spareText;
+  if (b && b.length >= chars) { spareText = undefined; return b; }
+  return new Uint16Array(chars);
+}
+
+/** The same for the five origin arrays, handed back by PreprocessResult.releaseOrigins(). */
+let spareOrigins: Int32Array[] | undefined;
+
+function takeOrigins(tokens: number): Int32Array[] {
+  const o = spareOrigins;
+  spareOrigins = undefined;
+  if (o && o.every((a) => a.length >= tokens && a.byteOffset === 0)) return o;
+  return [0, 1, 2, 3, 4].map(() => new Int32Array(tokens));
+}
+
 const DEFAULT_LIMITS: PreprocessLimits = { includeDepth: 200, fileBytes: 16 << 20, expansionTokens: 50_000_000 };
 
 interface Frame {
@@ -357,11 +380,11 @@ export class PreprocessResult {
   constructor(
     /** the expanded C (pieces of the texts before it after an update) */
     readonly source: string | PieceText,
-    private readonly starts: Int32Array,
-    private readonly files: Int32Array,
-    private readonly lines: Int32Array,
-    private readonly cols: Int32Array,
-    private readonly exps: Int32Array,
+    private starts: Int32Array,
+    private files: Int32Array,
+    private lines: Int32Array,
+    private cols: Int32Array,
+    private exps: Int32Array,
     private readonly fileNames: string[],
     private readonly expansions: Expansion[],
     readonly diagnostics: Diagnostic[],
@@ -399,6 +422,18 @@ export class PreprocessResult {
   /** The index origins use for `file`, if the unit read it. */
   fileIndexOf(file: string): number | undefined {
     return FILE_INDEX.get(file);
+  }
+
+  /**
+   * Gives the origin buffers to the next run in this thread, for a unit that
+   * is read once and dropped (a whole-tree check's): this result answers no
+   * position afterwards. Never for a unit that may be updated (an update's
+   * result shares these arrays).
+   */
+  releaseOrigins(): void {
+    if (this.state) return;
+    spareOrigins = [this.starts, this.files, this.lines, this.cols, this.exps].map((a) => new Int32Array(a.buffer));
+    this.starts = this.files = this.lines = this.cols = this.exps = NO_ORIGINS;
   }
 
   /** The raw arrays, for Preprocessor.rerun(). */
@@ -527,16 +562,16 @@ export class Preprocessor {
   // output
   // Pieces joined once at the end: per-token string concatenation builds a rope the GC must walk.
   // The text is written as UTF-16 code units and decoded once: token strings then die young instead of being held to the end.
-  private outBuf = new Uint16Array(SIZE_HINT.chars);
+  private outBuf = takeText(SIZE_HINT.chars);
   /** text offset of outBuf[0] (a re-run writes only its region) */
   private bufBase = 0;
   private outLen = 0;
   private oCount = 0;
-  private oStarts = new Int32Array(SIZE_HINT.tokens);
-  private oFiles = new Int32Array(SIZE_HINT.tokens);
-  private oLines = new Int32Array(SIZE_HINT.tokens);
-  private oCols = new Int32Array(SIZE_HINT.tokens);
-  private oExps = new Int32Array(SIZE_HINT.tokens);
+  private oStarts: Int32Array;
+  private oFiles: Int32Array;
+  private oLines: Int32Array;
+  private oCols: Int32Array;
+  private oExps: Int32Array;
   private curFile = -1;
   private curLine = -1;
   private splitter = new DeclarationSplitter();
@@ -548,6 +583,7 @@ export class Preprocessor {
 
   constructor(opts: PreprocessOptions, private readonly mainFile = '<command line>') {
     this.opts = opts;
+    [this.oStarts, this.oFiles, this.oLines, this.oCols, this.oExps] = takeOrigins(SIZE_HINT.tokens);
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.memo = opts.headerMemo;
     // which files keep their bodies is an input of each chunk (it differs from unit to unit), not of the memo
@@ -699,6 +735,8 @@ export class Preprocessor {
 
   /** The result owns copies of what was written; the preprocessor lives on (macros, re-runs) without its buffers. */
   private releaseBuffers(): void {
+    // the result's text is a decoded copy: the buffer can serve the next run
+    if (this.outBuf.length > (spareText?.length ?? 0)) spareText = this.outBuf;
     this.outBuf = new Uint16Array(1024);
     this.oStarts = this.oFiles = this.oLines = this.oCols = this.oExps = NO_ORIGINS;
     this.oCount = 0;

@@ -139,8 +139,7 @@ export class TranslationUnit {
 
   /** Structs and unions defined (maybe) in text that came from `file`, without parsing the unit's other declarations. */
   recordNamesFrom(file: string): string[] {
-    const decls = this.declarationsFrom(file);
-    return this.table.recordNames((d) => decls.has(d));
+    return this.table.recordNamesIn(this.declarationsFrom(file));
   }
 
   private fromFile = new Map<string, Set<number>>();

@@ -101,7 +101,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   const parse = u.declarations.parseMs;
   const ms = { preprocess: u.timings.preprocessMs, parse, index: u.timings.indexMs, check: performance.now() - t0 - parse };
   if (keep) keep(u);
-  else if (!project.owns(u)) u.dispose();
+  else if (!project.owns(u)) { u.dispose(); u.pp.releaseOrigins(); }
   return { main: job.main, files, included: [...included], ms };
 }
 
@@ -137,7 +137,7 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
   const tags: Finding[] = [];
   const text = project.files.read(file);
   if (text !== undefined && text.length <= 2 << 20 && MASKS_A_TAG.test(text)) {
-    const schemes = project.memo(`tags\0${file}`, text, () => findTaggedSchemesInText(file, text, (t) => project.parseText(t)));
+    const schemes = project.taggedSchemes(file, text);
     for (const scheme of schemes) {
       const mv = u.pp.macroValue(scheme.tag);
       tags.push(...checkTagAlignment({

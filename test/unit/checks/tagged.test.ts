@@ -72,7 +72,7 @@ test('from a file\'s text, parsing only the declarations that take part: the sam
   const seen: string[] = [];
   const one = new Parser();
   one.setLanguage(await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm')));
-  const byDecl = findTaggedSchemesInText('netmem.h', HEADER + '\nstatic inline int unrelated(int x)\n{\n\treturn x + 1;\n}\n', (t) => { seen.push(t); return one.parse(t)!; });
+  const byDecl = findTaggedSchemesInText('netmem.h', HEADER + '\nstatic inline int unrelated(int x)\n{\n\treturn x + 1;\n}\n', (t) => { seen.push(t); return one.parse(t)!; }).schemes;
   assert.equal(byDecl.length, 1);
   assert.deepEqual([...byDecl[0].structs.entries()], [...whole[0].structs.entries()]);
   assert.deepEqual(byDecl[0].at, whole[0].at);
@@ -80,4 +80,30 @@ test('from a file\'s text, parsing only the declarations that take part: the sam
   assert.ok(seen.length >= 2, `${seen.length} declarations parsed`);
   assert.ok(!seen.some((t) => t.includes('unrelated')));
   assert.ok(seen.every((t) => t.length < 400), 'declarations, not the file');
+});
+
+test('a re-scan after an edit parses nothing when the declarations it reads are unchanged, and again when they move or change', async () => {
+  const one = new Parser();
+  one.setLanguage(await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm')));
+  let parses = 0;
+  const parse = (t: string) => { parses++; return one.parse(t)!; };
+  const STRUCT = 'struct net_iov {\n\tunsigned long pp_magic;\n};\n';
+  const first = findTaggedSchemesInText('netmem.h', STRUCT + HEADER, parse);
+  assert.ok(parses > 0);
+  // a field typed into the struct: same declarations with tag ops, same carriers' users
+  parses = 0;
+  const edited = findTaggedSchemesInText('netmem.h', STRUCT.replace('\tunsigned', 'void*x;\tunsigned') + HEADER, parse, first);
+  assert.equal(parses, 0);
+  assert.equal(edited.schemes, first.schemes);
+  // a line added above the functions moves every position: parsed again, positions one line down
+  parses = 0;
+  const moved = findTaggedSchemesInText('netmem.h', STRUCT + '\n' + HEADER, parse, first);
+  assert.ok(parses > 0);
+  assert.equal(moved.schemes[0].at.line, first.schemes[0].at.line + 1);
+  // the tag ops edited away: nothing left to parse, no scheme
+  const gone = findTaggedSchemesInText('netmem.h', STRUCT + HEADER.replace('& ~NET_IOV', '').replace('| NET_IOV', ''), parse, moved);
+  assert.equal(gone.schemes.length, 0);
+  // and back: found again, as at first
+  const back = findTaggedSchemesInText('netmem.h', STRUCT + HEADER, parse, gone);
+  assert.deepEqual(back.schemes.map((x) => [x.tag, x.carrier, [...x.structs.keys()]]), first.schemes.map((x) => [x.tag, x.carrier, [...x.structs.keys()]]));
 });
