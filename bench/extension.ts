@@ -1,7 +1,8 @@
 // The extension's speed in real VS Code (code-server) with the Debian 6.12
 // fixture tree open: keystroke-to-diagnostics latency for edits in struct
 // net_iov (include/net/netmem.h) and struct page (include/linux/mm_types.h),
-// first diagnostics after opening netmem.h cold, and extension host memory,
+// first diagnostics after opening netmem.h cold (during VS Code's start, and
+// again from a restarted engine worker once VS Code has long started), and extension host memory,
 // all measured inside the extension host by bench/lib/extension-driver.ts.
 // overlayLens.debounceMs is 0 here, so the latency is the re-check's, not the
 // typing pause's. Reference: the kernel's own compile of the same header.
@@ -91,6 +92,9 @@ async function main() {
   rows.push(['  … → onDidChangeDiagnostics', ms(cold.eventMs), '', `goal ${verdict(cold.eventMs, goal)}; ${(cold.eventMs / compileMs).toFixed(2)}× compile`]);
   rows.push(['  of which the engine\'s check (worker)', ms(cold.engineMs), '', 'one run: the first open is cold once']);
   rows.push(['the engine worker alone: start, open the tree, check netmem.h', ms(al.median), ms(al.p95), `goal ≤ ${COLD_GOAL}× compile: ${verdict(al.median, goal)}; ${(al.median / compileMs).toFixed(2)}× compile (a fresh process each run, no VS Code)`]);
+  const again = step<{ publishMs: number; eventMs: number; engineMs: number; readyMs: number }>('cold-restarted');
+  rows.push(['cold after start-up: Restart command → netmem.h diagnostics set', ms(again.publishMs), '', `goal ≤ ${COLD_GOAL}× compile: ${verdict(again.publishMs, goal)}; ${(again.publishMs / compileMs).toFixed(2)}× compile (a fresh worker: start, open the tree, check; VS Code started long before)`]);
+  rows.push(['  of which the tree open (worker start, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the worker`]);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
     const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number }>(phase);

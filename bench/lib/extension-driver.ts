@@ -9,6 +9,8 @@
 //     struct page (mm_types.h), each until (a) Overlay Lens has set the
 //     re-checked diagnostics of that document version (its onDidPublish) and
 //     (b) vscode.languages.onDidChangeDiagnostics reports the file after that;
+//   - cold again after the edits: the Restart command's fresh engine worker
+//     opening the tree and checking netmem.h, with VS Code long started;
 //   - memory: this process (the extension host, worker thread included) and
 //     the engine worker's own V8 heap.
 // Results go to the report as steps; bench/extension.ts prints them.
@@ -148,5 +150,19 @@ export const run: DriverScript = async (vscode, step) => {
   const mm = await open('include/linux/mm_types.h', 'first-mm');
   await edits('include/linux/mm_types.h', mm.doc, mm.editor, mm.file, 'page', /^\tunsigned long flags;/, 'edits-mm');
   step('memory-end', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+  // Cold again, long after VS Code's start: the Restart command's fresh worker (no unit, token or compiled
+  // grammar) opens the tree and checks netmem.h, the active editor's file (checked first). The same work
+  // as "the engine worker alone", inside VS Code.
+  const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(netmem.file)), { preview: false });
+  await until('netmem.h checked after it was shown again', () => api.diagnostics.results.has(netmem.file), 120000, 5);
+  await quiet();
+  published.length = 0; changed.length = 0;
+  const t0 = performance.now();
+  await vscode.commands.executeCommand('overlayLens.restart');
+  const readyMs = performance.now() - t0;
+  const again = await diagnosticsAfter(netmem.file, 0, t0, 600000);
+  step('cold-restarted', { ...again, readyMs, engineMs: api.diagnostics.results.get(netmem.file)?.ms, findings: vscode.languages.getDiagnostics(shown.document.uri).map((d) => d.code) });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 };

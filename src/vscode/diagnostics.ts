@@ -55,9 +55,16 @@ export class OverlayDiagnostics implements vscode.Disposable {
         this.collection.delete(d.uri);
         this.results.delete(d.uri.fsPath);
       }),
-      ctx.onDidOpenTree(() => { for (const d of vscode.workspace.textDocuments) this.schedule(d, 0); }),
+      ctx.onDidOpenTree(() => this.scheduleAll()),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    this.scheduleAll();
+  }
+
+  /** Every open document, those in a visible editor first: the one worker answers in request order. */
+  private scheduleAll(): void {
+    const visible = new Set(vscode.window.visibleTextEditors.map((e) => e.document));
+    const docs = vscode.workspace.textDocuments;
+    for (const d of [...docs.filter((x) => visible.has(x)), ...docs.filter((x) => !visible.has(x))]) this.schedule(d, 0);
   }
 
   private dependsOn(file: string, edited: string): boolean {

@@ -24,6 +24,8 @@ export class EngineClient implements vscode.Disposable {
     w.on('error', (e) => this.log(`engine worker error: ${e.stack ?? e}`));
     w.on('exit', (code) => {
       this.log(`engine worker exited (${code})`);
+      // a worker stopped by restart(): its requests were failed then, and the next worker's are not its own
+      if (this.worker !== w) return;
       this.worker = undefined;
       for (const p of this.pending.values()) p.reject(new Error('the engine worker stopped'));
       this.pending.clear();
@@ -39,6 +41,16 @@ export class EngineClient implements vscode.Disposable {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       w.postMessage({ id, method, params });
     });
+  }
+
+  /** Stops the worker, failing its requests; the next request starts a fresh one (every cache gone: a cold engine). */
+  async restart(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new Error('the engine worker was restarted'));
+    this.pending.clear();
+    await w.terminate();
   }
 
   dispose(): void {

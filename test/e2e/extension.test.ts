@@ -97,6 +97,14 @@ test('breaking the mirror through the editor API shows an error within 2 s; undo
   console.log(`API: edit → error ${broken.ms} ms; undo → clear ${fixed.ms} ms`);
 });
 
+test('Restart the Engine: a fresh worker re-checks the open header from its unsaved text', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const x = step(r, 'restarted');
+  assert.ok(Number(x.failingAfterRestart) > 0, 'the unsaved broken mirror is still an error after the restart');
+  assert.equal(x.restored, true, 'undo restored the text');
+  console.log(`restart → netmem.h re-checked ${x.ms} ms`);
+});
+
 test('typing a field into struct net_iov: the broken mirror is in the Problems panel within 2 s of the last keystroke; Ctrl+Z clears it within 2 s', { skip: noGcc, timeout: 120000 }, async () => {
   await driverReport(s, 'done', 90000);
   await quickOpen(s.page, NETMEM);

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { CodeLens, Hover } from 'vscode';
 import { DriverScript, hoverText, until } from '../../support/driver-api';
+import type { OverlayLensApi } from '../../../src/vscode/extension';
 
 export const run: DriverScript = async (vscode, step) => {
   const ext = vscode.extensions.getExtension('overlay-lens.overlay-lens');
@@ -44,6 +45,25 @@ export const run: DriverScript = async (vscode, step) => {
   await vscode.commands.executeCommand('undo');
   await until('the error to go away', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
   step('fixed', { ms: Date.now() - t1, dirty: doc.isDirty, restored: doc.getText() === lines.join('\n') });
+
+  // Restart the engine with the mirror broken again, unsaved: the fresh worker re-checks netmem.h from the
+  // editor's text (not the disk's, where the mirror holds), so the error is published again by it.
+  const api = ext.exports as OverlayLensApi;
+  await editor.edit((e) => {
+    e.replace(new vscode.Range(a, 0, a, lines[a].length), lines[b]);
+    e.replace(new vscode.Range(b, 0, b, lines[b].length), lines[a]);
+  });
+  await until('the assert-fails error before the restart', () => vscode.languages.getDiagnostics(netmem).some((d) => d.code === 'overlay/assert-fails'), 20000);
+  const republished: number[] = [];
+  const sub = api.diagnostics.onDidPublish((p) => { if (p.file === netmem.fsPath) republished.push(Date.now()); });
+  const t2 = Date.now();
+  await vscode.commands.executeCommand('overlayLens.restart');
+  await until('netmem.h checked by the restarted engine', () => republished.length > 0, 60000);
+  sub.dispose();
+  const afterRestart = vscode.languages.getDiagnostics(netmem).filter((d) => d.code === 'overlay/assert-fails').length;
+  await vscode.commands.executeCommand('undo');
+  await until('the error to go away after the restart', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
+  step('restarted', { ms: republished[0] - t2, failingAfterRestart: afterRestart, restored: doc.getText() === lines.join('\n') });
 
   const pp = vscode.Uri.file(path.join(root, 'include/net/page_pool/types.h'));
   const ppDoc = await vscode.workspace.openTextDocument(pp);
