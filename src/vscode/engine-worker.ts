@@ -2,6 +2,7 @@
 // worker, fed with unsaved buffers, answering the requests in protocol.ts.
 import { parentPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -131,6 +132,28 @@ function afterReply(): void {
   idleTimer = setTimeout(() => { idleTimer = undefined; if (pending === 0) minorGc(); }, IDLE_GC_MS);
 }
 
+/**
+ * OVERLAY_LENS_CPU_PROFILE=DIR: a CPU profile of this worker from its start
+ * to its first check's answer (the cold path), written to DIR (a developer's
+ * switch: where the time of a cold open inside VS Code goes).
+ */
+const profileDir = process.env.OVERLAY_LENS_CPU_PROFILE;
+let profiling: Promise<inspector.Session | undefined> | undefined;
+if (profileDir) {
+  const session = new inspector.Session();
+  session.connect();
+  profiling = new Promise((resolve) => session.post('Profiler.enable', () => session.post('Profiler.start', () => resolve(session))));
+}
+
+function stopProfile(): void {
+  const p = profiling;
+  profiling = undefined;
+  void p?.then((session) => session?.post('Profiler.stop', (err, r) => {
+    if (!err) fs.writeFileSync(path.join(profileDir!, `engine-cold-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(r.profile));
+    session.disconnect();
+  }));
+}
+
 parentPort?.on('message', async (msg: RequestMessage) => {
   let reply: ResponseMessage;
   pending++;
@@ -145,5 +168,6 @@ parentPort?.on('message', async (msg: RequestMessage) => {
   }
   pending--;
   parentPort!.postMessage(reply);
+  if (profiling && msg.method === 'check') stopProfile();
   afterReply();
 });

@@ -48,7 +48,6 @@ export class UnitScopes {
   private readonly functions = new Map<number, FunctionScope | null>();
   private readonly fileVars = new Map<string, VarInfo | null>();
 
-  private joined: string | undefined;
 
   constructor(readonly text: TextSource, readonly syntax: UnitSyntax, readonly table: TypeTable) {}
 
@@ -240,11 +239,10 @@ export class UnitScopes {
     const { starts, ends, kinds: ts } = this.syntax.topLevel();
     const out: Array<[number, number, DeclKind]> = [];
     const seen = new Set<number>();
-    const word = /[\w$]/;
-    // a search of the whole text: joined once (it is in pieces after an edit)
-    const text = (this.joined ??= String(this.text));
+    // searched where the text lies: in pieces after an edit or a replay, never joined for this
+    const text = this.text;
     for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-      if (word.test(text[i - 1] ?? '') || word.test(text[i + name.length] ?? '')) continue;
+      if (isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + name.length))) continue;
       let lo = 0, hi = starts.length - 1, k = -1;
       while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= i) { k = mid; lo = mid + 1; } else hi = mid - 1; }
       if (k < 0 || i >= ends[k] || seen.has(k) || !types.includes(ts[k])) continue;
@@ -312,4 +310,9 @@ export class UnitScopes {
     }
     return found;
   }
+}
+
+/** [A-Za-z0-9_$] (NaN, past either end of the text: no) */
+function isWordChar(c: number): boolean {
+  return c === 36 || c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }

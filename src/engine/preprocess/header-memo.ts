@@ -37,7 +37,8 @@ export interface RecordedExpansion {
 export interface Chunk {
   readonly kind: 'chunk';
   // output: copied out of the preprocessor's buffers, offsets relative to the chunk's start
-  text: Uint16Array;
+  /** the chunk's text (a piece of every unit that replays it) */
+  text: string;
   starts: Int32Array;
   files: Int32Array;
   lines: Int32Array;

@@ -8,6 +8,8 @@
 export interface TextSource {
   readonly length: number;
   slice(start: number, end: number): string;
+  indexOf(needle: string, from?: number): number;
+  charCodeAt(i: number): number;
 }
 
 interface Piece {
@@ -53,20 +55,66 @@ export class PieceText implements TextSource {
     return out.length > MAX_PIECES ? t.toString() : t;
   }
 
+  /** The strings joined, without joining them (a replayed unit's text: its chunks' strings, shared with other units). */
+  static of(strings: string[]): PieceText {
+    const ps: Piece[] = [];
+    let at = 0;
+    for (const s of strings) {
+      if (!s.length) continue;
+      ps.push({ at, s, off: 0, len: s.length });
+      at += s.length;
+    }
+    return new PieceText(ps, at);
+  }
+
+  /** The first `needle` at or after `from` (a match may straddle pieces), or -1. */
+  indexOf(needle: string, from = 0): number {
+    if (this.joined !== undefined) return this.joined.indexOf(needle, from);
+    const L = needle.length;
+    const ps = this.pieces;
+    let k = this.pieceAt(Math.max(0, from));
+    for (; k < ps.length; k++) {
+      const p = ps[k];
+      const local = Math.max(0, from - p.at);
+      const i = p.s.indexOf(needle, p.off + local);
+      if (i >= 0 && i - p.off + L <= p.len) return p.at + i - p.off;
+      // one that starts in this piece and ends in a later one
+      if (L > 1 && k + 1 < ps.length) {
+        const w0 = Math.max(from, p.at + p.len - (L - 1));
+        const j = this.slice(w0, p.at + p.len + L - 1).indexOf(needle);
+        if (j >= 0 && w0 + j < p.at + p.len) return w0 + j;
+      }
+    }
+    return -1;
+  }
+
+  /** The UTF-16 code unit at `i`, or NaN. */
+  charCodeAt(i: number): number {
+    if (this.joined !== undefined) return this.joined.charCodeAt(i);
+    if (i < 0 || i >= this.length) return NaN;
+    const p = this.pieces[this.pieceAt(i)];
+    return p.s.charCodeAt(p.off + i - p.at);
+  }
+
+  private pieceAt(offset: number): number {
+    const ps = this.pieces;
+    let lo = 0, hi = ps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ps[mid].at <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   slice(start: number, end: number): string {
     start = Math.max(0, start);
     end = Math.min(this.length, end);
     if (end <= start) return '';
     if (this.joined !== undefined) return this.joined.slice(start, end);
     const ps = this.pieces;
-    let lo = 0, hi = ps.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ps[mid].at <= start) lo = mid;
-      else hi = mid - 1;
-    }
     let out = '';
-    for (let k = lo; k < ps.length && ps[k].at < end; k++) {
+    for (let k = this.pieceAt(start); k < ps.length && ps[k].at < end; k++) {
       const p = ps[k];
       const a = Math.max(start, p.at) - p.at, b = Math.min(end, p.at + p.len) - p.at;
       out += p.s.slice(p.off + a, p.off + b);

@@ -575,6 +575,8 @@ export class Preprocessor {
   private curFile = -1;
   private curLine = -1;
   private splitter = new DeclarationSplitter();
+  /** a run with replays: its text so far as strings (replayed chunks' own, live stretches between them), up to bufBase */
+  private pieces: string[] | undefined;
   // function-body elision
   private depth = 0;
   private recent: Token[] = [];
@@ -722,7 +724,7 @@ export class Preprocessor {
     (this.opts as { fileSystem: FileSystem }).fileSystem = fsys;
     const n = this.oCount;
     const result = new PreprocessResult(
-      this.writtenText(), this.oStarts.subarray(0, n), this.oFiles.subarray(0, n), this.oLines.subarray(0, n),
+      this.finalText(), this.oStarts.subarray(0, n), this.oFiles.subarray(0, n), this.oLines.subarray(0, n),
       this.oCols.subarray(0, n), this.oExps.subarray(0, n), this.fileNames, this.expansions, this.diagnostics,
       this.includedFiles, this.includes, this.macros, this, this.packChanges, this.splitter.finish(),
       this.memo ? undefined : { checkpoints: this.checkpoints, fileTexts: this.fileTexts, instances: this.instances },
@@ -850,6 +852,8 @@ export class Preprocessor {
   private closeChunk(r: Recorder): void {
     if (r.poisoned) return;
     const m = r.marks;
+    // a chunk holds only text written live since it opened; a replay inside it would have moved bufBase past it
+    if (m.outLen < this.bufBase) { r.poisoned = true; return; }
     const end = this.marks();
     const n = end.oCount - m.oCount;
     const starts = this.oStarts.slice(m.oCount, end.oCount);
@@ -869,7 +873,7 @@ export class Preprocessor {
     for (let k = 0; k < nameDecls.length; k++) nameDecls[k] -= m.decls;
     r.items.push({
       kind: 'chunk',
-      text: this.outBuf.slice(m.outLen - this.bufBase, end.outLen - this.bufBase),
+      text: this.liveText(m.outLen - this.bufBase, end.outLen - this.bufBase),
       starts, files: this.oFiles.slice(m.oCount, end.oCount), lines: this.oLines.slice(m.oCount, end.oCount), cols: this.oCols.slice(m.oCount, end.oCount), exps,
       expansions: end.exps > m.exps ? this.expansions.slice(m.exps, end.exps) : [],
       declStarts, declEnds, declKinds: l.declKinds.slice(m.decls, end.decls),
@@ -1031,11 +1035,14 @@ export class Preprocessor {
     const skip = want === 0 && c.firstSep !== 0 ? 1 : 0;
     const from = this.outLen;
     const len = c.text.length - skip + insert;
-    const at = from - this.bufBase;
-    if (at + len + 1 > this.outBuf.length) this.growText(len);
-    this.outBuf.set(skip ? c.text.subarray(1) : c.text, at + insert);
-    if (want !== c.firstSep && want !== 0) this.outBuf[at] = want;
+    // The chunk's own string becomes a piece of the unit's text (not copied into a new 2-5 MB string per unit,
+    // whose fresh pages cost more than the rest of a replay here); the live text before it is one piece too.
+    let piece = skip ? c.text.slice(1) : c.text;
+    if (want !== c.firstSep && want !== 0) piece = String.fromCharCode(want) + (insert ? piece : piece.slice(1));
+    this.flushLive();
+    this.pieces!.push(piece);
     this.outLen += len;
+    this.bufBase = this.outLen;
     const base = from + insert - skip;
     const k0 = this.oCount;
     while (k0 + n > this.oStarts.length) this.growOrigins();
@@ -1988,10 +1995,28 @@ export class Preprocessor {
     this.outLen += text.length;
   }
 
-  /** The text written since bufBase. */
+  /** outBuf[from, to) as a string. */
+  private liveText(from: number, to: number): string {
+    return Buffer.from(this.outBuf.buffer, this.outBuf.byteOffset + from * 2, (to - from) * 2).toString('utf16le');
+  }
+
+  /** Replays only: the live text since bufBase as a piece of the unit's text, and outBuf empty again. */
+  private flushLive(): void {
+    this.pieces ??= [];
+    if (this.outLen > this.bufBase) this.pieces.push(this.liveText(0, this.outLen - this.bufBase));
+    this.bufBase = this.outLen;
+  }
+
+  /** The text written since bufBase (a run with replays: all of it, as pieces). */
   private writtenText(): string {
-    const n = this.outLen - this.bufBase;
-    return Buffer.from(this.outBuf.buffer, this.outBuf.byteOffset, n * 2).toString('utf16le');
+    return this.liveText(0, this.outLen - this.bufBase);
+  }
+
+  /** The unit's text at the end of a run. */
+  private finalText(): string | PieceText {
+    if (!this.pieces) return this.writtenText();
+    this.flushLive();
+    return PieceText.of(this.pieces);
   }
 }
 

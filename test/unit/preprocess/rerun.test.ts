@@ -142,3 +142,16 @@ test('PieceText: slices of a text spliced again and again are those of the same 
   }
   assert.equal(String(p), s);
 });
+
+test('PieceText.of: slices, indexOf and charCodeAt as the joined string answers them, matches straddling pieces included', () => {
+  const strings = ['struct a', '', ' { int x; };', 's', 'truct b { long y; }', ';\nint z;'];
+  const t = PieceText.of(strings);
+  const joined = strings.join('');
+  assert.equal(t.length, joined.length);
+  for (let i = -1; i <= joined.length; i++) assert.equal(String(t.charCodeAt(i)), String(joined.charCodeAt(i)), `charCodeAt(${i})`);
+  for (const needle of ['struct', 'a {', 'x; };s', '; };struct', 'y', ';\nint', 'nope', 's']) {
+    for (let from = 0; from <= joined.length; from += 3) assert.equal(t.indexOf(needle, from), joined.indexOf(needle, from), `indexOf(${JSON.stringify(needle)}, ${from})`);
+  }
+  for (let a = 0; a < joined.length; a += 4) for (let b = a; b <= joined.length; b += 5) assert.equal(t.slice(a, b), joined.slice(a, b));
+  assert.equal(String(t), joined);
+});
