@@ -92,7 +92,10 @@ export const SPELLS_ASSERT = /\b(static_assert|_Static_assert|BUILD_BUG_ON|BUILD
 
 export class OverlayProject {
   readonly files = new ProjectFiles();
-  private readonly units = new Map<string, TranslationUnit>();
+  private readonly units = new UnitCache((u, file) => {
+    const now = this.files.read(file);
+    return now === undefined ? undefined : u.update(file, now, this.parses);
+  });
   /** declaration parses shared by every unit of the project (and kept across edits) */
   private readonly parses: DeclarationParses;
   private readonly index: StructIndex;
@@ -148,21 +151,16 @@ export class OverlayProject {
    * the changed declarations when they can, else dropped (rebuilt when next
    * asked for). Returns the keys of the dropped units.
    */
-  setFileText(file: string, text: string | undefined): string[] {
+  /** How many units edits could not update in place so far (they are rebuilt in full when next needed). */
+  get unitsDropped(): number {
+    return this.units.dropped;
+  }
+
+  setFileText(file: string, text: string | undefined): void {
     const abs = path.resolve(file);
     const was = this.files.read(abs);
     this.files.set(abs, text);
-    const now = this.files.read(abs);
-    if (now === was) return [];
-    const dropped: string[] = [];
-    for (const [key, unit] of this.units) {
-      if (!unit.pp.includedFiles.includes(abs)) continue;
-      const next = now === undefined ? undefined : unit.update(abs, now, this.parses);
-      if (next !== unit) unit.dispose();
-      if (next) this.units.set(key, next);
-      else { this.units.delete(key); dropped.push(key); }
-    }
-    return dropped;
+    if (this.files.read(abs) !== was) this.units.touched(abs);
   }
 
   /** The translation unit of a header (a probe that includes it) or of a .c file. */
@@ -192,7 +190,8 @@ export class OverlayProject {
   /** The files a (cached) unit of `file` read; empty when it has not been built. */
   includedBy(file: string): string[] {
     const abs = path.resolve(this.config.srcDir, file);
-    for (const [key, u] of this.units) if (key.startsWith(abs + '\0')) return u.pp.includedFiles;
+    // as last brought up to date: an incremental update leaves the files a unit read as they were
+    for (const [key, u] of this.units.asIs()) if (key.startsWith(abs + '\0')) return u.pp.includedFiles;
     return this.checkIncludes.get(abs) ?? [];
   }
 
@@ -374,8 +373,7 @@ export class OverlayProject {
 
   /** True for a unit the project keeps (and disposes) itself. */
   owns(u: TranslationUnit): boolean {
-    for (const x of this.units.values()) if (x === u) return true;
-    return false;
+    return this.units.holds(u);
   }
 
   /**
@@ -558,4 +556,77 @@ export class OverlayProject {
     return [...new Set(out)];
   }
 
+}
+
+/**
+ * The project's units by key, brought up to date lazily: an edit marks the
+ * units that read the file, and each is updated (incrementally, or dropped
+ * to be rebuilt) when next asked for. A keystroke in mm_types.h then costs
+ * the update of the unit being checked, not also of every open header's
+ * unit that includes it (those follow with their own re-checks).
+ */
+class UnitCache {
+  private readonly map = new Map<string, TranslationUnit>();
+  /** unit key → files changed since the unit was last brought up to date */
+  private readonly stale = new Map<string, Set<string>>();
+  /** units an edit could not update in place (dropped, rebuilt when next asked for) */
+  dropped = 0;
+
+  constructor(private readonly update: (u: TranslationUnit, file: string) => TranslationUnit | undefined) {}
+
+  /** `file` changed: every unit that read it is out of date. */
+  touched(file: string): void {
+    for (const [key, u] of this.map) {
+      if (!u.pp.includedFiles.includes(file)) continue;
+      let files = this.stale.get(key);
+      if (!files) this.stale.set(key, (files = new Set()));
+      files.add(file);
+    }
+  }
+
+  get(key: string): TranslationUnit | undefined {
+    this.refresh(key);
+    return this.map.get(key);
+  }
+
+  has(key: string): boolean {
+    this.refresh(key);
+    return this.map.has(key);
+  }
+
+  set(key: string, u: TranslationUnit): void {
+    this.stale.delete(key);
+    this.map.set(key, u);
+  }
+
+  delete(key: string): void {
+    this.stale.delete(key);
+    this.map.delete(key);
+  }
+
+  /** Is `u` one of these units (as it stands, brought up to date or not)? */
+  holds(u: TranslationUnit): boolean {
+    for (const x of this.map.values()) if (x === u) return true;
+    return false;
+  }
+
+  /** The units as they stand, without bringing any up to date. */
+  asIs(): IterableIterator<[string, TranslationUnit]> {
+    return this.map.entries();
+  }
+
+  private refresh(key: string): void {
+    const files = this.stale.get(key);
+    if (!files) return;
+    this.stale.delete(key);
+    let u = this.map.get(key);
+    for (const f of files) {
+      if (!u) break;
+      const next = this.update(u, f);
+      if (next !== u) u.dispose();
+      u = next;
+    }
+    if (u) this.map.set(key, u);
+    else { this.map.delete(key); this.dropped++; }
+  }
 }
