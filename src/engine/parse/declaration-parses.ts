@@ -227,7 +227,8 @@ export class UnitDeclarations implements DeclarationSource {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of this.parsed) if (p) this.releaseParse(p);
+    // the parses made, not the sparse array of 20 000 declarations they sit in
+    for (const i of this.owners.values()) this.releaseParse(this.parsed[i]!);
     for (const p of this.previous.values()) this.releaseParse(p);
     this.previous.clear();
     this.parsed.length = 0;
