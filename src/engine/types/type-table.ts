@@ -78,10 +78,17 @@ const SIGNED_NAMES: Record<string, string> = {
 
 /** Candidate declarations per name and kind (struct and union tags share a namespace). */
 interface NameIndex {
-  records: Map<string, number[]>;
-  enums: Map<string, number[]>;
-  enumerators: Map<string, number[]>;
-  typedefs: Map<string, number[]>;
+  records: Map<string, Candidates>;
+  enums: Map<string, Candidates>;
+  enumerators: Map<string, Candidates>;
+  typedefs: Map<string, Candidates>;
+}
+
+/** One declaration (most names have one: no array made for each of a unit's 20 000+ names), or several in order. */
+type Candidates = number | number[];
+
+function listOf(c: Candidates | undefined): number[] | undefined {
+  return typeof c === 'number' ? [c] : c;
 }
 
 interface EditedIndex {
@@ -100,7 +107,7 @@ function emptyIndex(): NameIndex {
 /** An inherited index's candidates for a name: the old ones before the edit, the edit's own, the old ones after it moved. */
 function moved(e: EditedIndex, kind: keyof NameIndex, name: string): number[] | undefined {
   const old = e.base(kind, name);
-  const mine = e.region[kind].get(name);
+  const mine = listOf(e.region[kind].get(name));
   if (!old) return mine;
   const out: number[] = [];
   const shift = e.newEnd - e.oldEnd;
@@ -113,7 +120,9 @@ function moved(e: EditedIndex, kind: keyof NameIndex, name: string): number[] | 
 function addName(b: NameIndex, name: string, kind: NameKind, decl: number): void {
   const m = kind === NameKind.Struct || kind === NameKind.Union ? b.records : kind === NameKind.Enum ? b.enums : kind === NameKind.Enumerator ? b.enumerators : b.typedefs;
   const l = m.get(name);
-  if (l) { if (l[l.length - 1] !== decl) l.push(decl); } else m.set(name, [decl]);
+  if (l === undefined) m.set(name, decl);
+  else if (typeof l === 'number') { if (l !== decl) m.set(name, [l, decl]); }
+  else if (l[l.length - 1] !== decl) l.push(decl);
 }
 
 export function typeName(t: CType): string {
@@ -261,7 +270,7 @@ export class TypeTable {
   /** This table's candidates by kind and name, holding no more of it than the index. */
   private indexLookup(): (kind: keyof NameIndex, name: string) => number[] | undefined {
     const e = this.editedFrom, b = this.byName;
-    return b ? (kind, name) => b[kind].get(name) : (kind, name) => moved(e!, kind, name);
+    return b ? (kind, name) => listOf(b[kind].get(name)) : (kind, name) => moved(e!, kind, name);
   }
 
   /** Candidate declarations per name, from the splitter's list (later ones win, as a redefinition would). */
@@ -277,7 +286,7 @@ export class TypeTable {
   /** The candidates for one name of one kind. */
   private candidatesOf(kind: keyof NameIndex, name: string): number[] | undefined {
     const e = this.editedFrom;
-    return !this.byName && e ? moved(e, kind, name) : this.candidates()[kind].get(name);
+    return !this.byName && e ? moved(e, kind, name) : listOf(this.candidates()[kind].get(name));
   }
 
   /** The last declaration among `decls` whose parse defines `name` in `pick`'s map; noted under `key`. */
