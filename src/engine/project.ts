@@ -145,17 +145,17 @@ export class OverlayProject {
     return p;
   }
 
-  /**
-   * The editor's unsaved text for a file, or undefined to go back to the
-   * disk. Units that read the file are brought up to date by re-running only
-   * the changed declarations when they can, else dropped (rebuilt when next
-   * asked for). Returns the keys of the dropped units.
-   */
   /** How many units edits could not update in place so far (they are rebuilt in full when next needed). */
   get unitsDropped(): number {
     return this.units.dropped;
   }
 
+  /**
+   * The editor's unsaved text for a file, or undefined to go back to the
+   * disk. Units that read the file are brought up to date when next asked
+   * for, by re-running only the changed declarations when they can, else
+   * dropped and rebuilt (counted in unitsDropped).
+   */
   setFileText(file: string, text: string | undefined): void {
     const abs = path.resolve(file);
     const was = this.files.read(abs);

@@ -45,6 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
       status.show(`$(layers) ${r.arch} · ${path.basename(r.configFile ?? 'no config')}`, `Overlay Lens\ntree: ${cfg.srcDir}\nbuild: ${cfg.buildDir ?? '(in tree)'}\n${r.label}${r.assumptions.length ? `\nassuming: ${r.assumptions.join('; ')}` : ''}\nclick to change the architecture`);
       log(`opened ${cfg.srcDir}: ${r.label} in ${Date.now() - t0} ms`);
       for (const a of r.assumptions) log(`assuming: ${a}`);
+      // unsaved edits reach a fresh worker (a restart) before any check reads the files they change
+      for (const d of vscode.workspace.textDocuments) if (d.isDirty && ctx.inTree(d)) void engine.request('setFileText', { file: d.uri.fsPath, text: d.getText() });
       opened.fire();
     }, (e: Error) => {
       status.show('$(error) Overlay Lens', `Cannot open the tree: ${e.message}`);

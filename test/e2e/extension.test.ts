@@ -7,7 +7,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackedTest, activeEditorText, answerInput, breakByTyping, driverReport, goToLine, hoverWord, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitProblem, webviewText } from './harness';
+import { trackedTest, answerInput, breakByTyping, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitProblem, webviewText } from './harness';
 import { Report } from '../support/driver-api';
 import { gccLayout } from '../support/gcc-layout';
 
@@ -149,8 +149,7 @@ test('Run Page Pool Simulation from the palette: the steady-rx webview renders i
 test('from the palette, Show Struct Layout on net_iov opens its pahole-style layout, offsets as gcc lays them out', { skip: noGcc, timeout: 60000 }, async () => {
   await runCommand(s.page, 'Overlay Lens: Show Struct Layout');
   await answerInput(s.page, 'net_iov');
-  await s.page.locator('.editor-group-container.active .view-lines', { hasText: 'struct net_iov' }).first().waitFor({ timeout: 20000 });
-  const text = await activeEditorText(s.page);
+  const text = await layoutEditorText(s.page, 20000);
   for (const m of netIovMembers) {
     const x = gcc().iov(m);
     assert.match(text, new RegExp(`\\b${m};\\s*/\\*\\s*${x.offset}\\s+${x.size}\\s*\\*/`), m);

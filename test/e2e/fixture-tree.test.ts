@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackedTest, activeEditorText, answerInput, breakByTyping, driverReport, goToLine, hoverWord, openProblems, problemRows, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitProblem, webviewText } from './harness';
+import { trackedTest, answerInput, breakByTyping, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, problemRows, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitProblem, webviewText } from './harness';
 import { fixturePaths, loadBtfLayouts } from '../support/fixture';
 
 const F = fixturePaths();
@@ -131,8 +131,7 @@ test('Show Overlay Map from the palette opens a webview with net_iov\'s mirror m
 test('Show Struct Layout from the palette: struct net_iov as pahole prints it, every offset and the size BTF\'s', { skip, timeout: 120000 }, async () => {
   await runCommand(s.page, 'Overlay Lens: Show Struct Layout');
   await answerInput(s.page, 'net_iov');
-  await s.page.locator('.editor-group-container.active .view-lines', { hasText: 'struct net_iov' }).first().waitFor({ timeout: 30000 });
-  const text = await activeEditorText(s.page);
+  const text = await layoutEditorText(s.page, 30000);
   for (const m of loadBtfLayouts().net_iov.members.filter((x) => !x.path.includes('.'))) {
     assert.match(text, new RegExp(`\\b${m.path};\\s*/\\*\\s*${m.offset_bits / 8}\\s+${m.size}\\s*\\*/`), m.path);
   }

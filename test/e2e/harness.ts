@@ -86,6 +86,17 @@ export async function goToLine(page: Page, line: number): Promise<void> {
 }
 
 /** The visible text of the active editor (Monaco renders only the visible lines). */
+/**
+ * The text of an opened pahole-style layout document (its size comment tells it from the header
+ * beside it), wherever focus went after it opened: a webview finishing its render can take the
+ * active group back.
+ */
+export async function layoutEditorText(page: Page, timeout: number): Promise<string> {
+  const layout = page.locator('.editor-group-container .view-lines', { hasText: '/* size:' }).first();
+  await layout.waitFor({ timeout });
+  return (await layout.innerText()).replace(/[\u00a0\u2000-\u200b]/g, ' ');
+}
+
 export async function activeEditorText(page: Page): Promise<string> {
   const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
   // the editor draws spaces and tabs as no-break spaces

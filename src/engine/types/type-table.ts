@@ -313,7 +313,7 @@ export class TypeTable {
     return this.source.ownerOf(n.tree)?.parsed;
   }
 
-  /** Every struct/union tag the unit's declarations may define, in text order (only in declarations `inDecl` accepts, when given). */
+  /** Every struct/union tag the unit's declarations may define, in text order. */
   recordNames(): string[] {
     return [...this.candidates().records.keys()];
   }
