@@ -10,7 +10,6 @@ import { OverlayProject, LayoutAnswer } from '../engine/project';
 import { flatten, pahole } from '../engine/layout/presenters';
 import { LaidMember } from '../engine/layout/record-layout';
 import { typeName } from '../engine/types/type-table';
-import { mirrorTable } from '../engine/checks/report';
 import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
 import { runTrace, validateTrace } from '../engine/simulator/trace';
 import { CheckResult, RequestMessage, Requests, ResponseMessage, WireMember, WireStruct } from './protocol';
@@ -68,7 +67,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     const result: CheckResult = {
       findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
       asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
-      mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })), table: mirrorTable(m) })),
+      mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })) })),
       notes: r.notes,
       files,
       includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],

@@ -80,7 +80,6 @@ export interface WireMirror {
   bSize: number;
   regions: Array<{ start: number; end: number; label: string }>;
   rows: WireMirrorRow[];
-  table: string;
 }
 
 export interface CheckResult {
