@@ -151,13 +151,15 @@ export function findTaggedSchemesInText(file: string, text: string, parse: (text
     const fns: FunctionShape[] = [];
     for (const k of firstDecls) fns.push(...shapesOf(k));
     let word: RegExp | undefined;
+    const moreKeys: string[] = [];
     const schemes = schemesIn(file, fns, (carriers) => {
       const more: FunctionShape[] = [];
       word = new RegExp(`\\b(${carriers.map((c) => c.replace(/[^\w]/g, '')).filter(Boolean).join('|')})\\b`);
-      for (let k = 0; k < list.starts.length; k++) if (!parsed.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) more.push(...shapesOf(k));
+      // the declarations moreKey() finds with this word next time (only those with tag ops are parsed yet)
+      for (let k = 0; k < list.starts.length; k++) if (!parsed.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) { moreKeys.push(keyOf(k)); more.push(...shapesOf(k)); }
       return more;
     });
-    return { first, word, more: moreKey(word, new Set(firstDecls)), schemes };
+    return { first, word, more: moreKeys.join('\u0001'), schemes };
   } finally {
     for (const t of trees) t.delete();
   }

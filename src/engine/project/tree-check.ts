@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { AssertResult } from '../checks/asserts';
 import { Finding } from '../checks/findings';
 import { pairsFromUnions, TagUse, tagUses } from '../checks/overlay-pairs';
-import { checkTagAlignment, findTaggedSchemesInText } from '../checks/tagged-pointers';
+import { checkTagAlignment } from '../checks/tagged-pointers';
 import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
 import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
@@ -222,7 +222,8 @@ class Plan {
     const jobs = new Map<string, UnitJob>();
     for (const h of this.headers.filter((x) => !this.byFile.has(x))) {
       const main = this.includerOf(h) ?? h;
-      const job = jobs.get(main) ?? (main === h ? { main, also: [], keepBodiesIn: this.phased ? [] : this.headers } : { main, also: [], keepBodiesIn: this.phased ? [] : this.headers, checkMain: !this.phased });
+      // a private header's includer is read for it only, in a phased run (its own asserts were read in phase one)
+      const job = jobs.get(main) ?? { main, also: [], keepBodiesIn: this.phased ? [] : this.headers, checkMain: main === h || !this.phased };
       if (main !== h) { job.also.push(h); if (this.phased) job.keepBodiesIn.push(h); }
       jobs.set(main, job);
     }
@@ -263,7 +264,6 @@ class Plan {
     return jobs.map((j) => runUnitJob(this.project, j, this.kbuild, this.opts.keepUnits ? (u) => this.opts.keepUnits!.push(u) : undefined, this.opts.cacheUnits, this.headerMemo));
   }
 
-  /** The phases in turn: .c units, the first readers of headers, probes; `run` builds and reads a phase's units. */
   /** The phases' jobs in turn: .c units, the first readers of headers, probes; each phase is made from the results of those before. */
   *phases(): Generator<UnitJob[], void, UnitResult[]> {
     const cJobs = this.cJobs();
