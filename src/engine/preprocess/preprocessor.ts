@@ -130,7 +130,7 @@ let spareOrigins: Int32Array[] | undefined;
 function takeOrigins(tokens: number): Int32Array[] {
   const o = spareOrigins;
   spareOrigins = undefined;
-  if (o && o.every((a) => a.length >= tokens && a.byteOffset === 0)) return o;
+  if (o && o[0].length >= tokens) return o;
   return [0, 1, 2, 3, 4].map(() => new Int32Array(tokens));
 }
 
@@ -425,10 +425,9 @@ export class PreprocessResult {
   }
 
   /**
-   * Gives the origin buffers to the next run in this thread, for a unit that
-   * is read once and dropped (a whole-tree check's): this result answers no
-   * position afterwards. Never for a unit that may be updated (an update's
-   * result shares these arrays).
+   * Gives the origin buffers to the next run in this thread, once the unit is
+   * dropped: this result answers no position afterwards. A no-op for a unit
+   * that may be updated (an update's result shares these arrays).
    */
   releaseOrigins(): void {
     if (this.state) return;

@@ -115,13 +115,18 @@ export class TranslationUnit {
   private snippets: Tree[] = [];
   private disposed = false;
 
-  /** Frees the parse trees (web-tree-sitter keeps them in wasm memory until deleted). */
+  /**
+   * Frees the parse trees (web-tree-sitter keeps them in wasm memory until
+   * deleted), and a replayed unit's origin buffers go to the next unit of the
+   * thread (a unit that can be updated keeps them: its update shares them).
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.declarations.dispose();
     for (const t of this.snippets) t.delete();
     this.snippets = [];
+    this.pp.releaseOrigins();
   }
 
   /** Where the text at `offset` was written (arguments at their own line, macro bodies at the invocation). */

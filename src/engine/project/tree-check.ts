@@ -101,7 +101,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
   const parse = u.declarations.parseMs;
   const ms = { preprocess: u.timings.preprocessMs, parse, index: u.timings.indexMs, check: performance.now() - t0 - parse };
   if (keep) keep(u);
-  else if (!project.owns(u)) { u.dispose(); u.pp.releaseOrigins(); }
+  else if (!project.owns(u)) u.dispose();
   return { main: job.main, files, included: [...included], ms };
 }
 
