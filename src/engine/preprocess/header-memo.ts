@@ -22,6 +22,7 @@
 // Only runs that are never updated in place use a memo (the whole-tree
 // check): a replayed header leaves no checkpoints for PreprocessResult.update().
 import type { Token } from './lexer';
+import type { MacroTable } from './macro-table';
 import type { Diagnostic, IncludeEdge, Macro } from './preprocessor';
 
 /** A macro invocation of the output (the preprocessor's expansion table entry). */
@@ -66,6 +67,8 @@ export interface Chunk {
   // inputs
   /** macro names read before the chunk defined them, and what they were (undefined: not a macro) */
   readNames: string[];
+  /** the same names' numbers (macro-table.ts) */
+  readIds: Int32Array;
   readDefs: Array<Macro | undefined>;
   onceNames: string[];
   onceValues: boolean[];
@@ -81,6 +84,7 @@ export interface Chunk {
   pack?: { start: number[]; end: number[] };
   // effects
   setNames: string[];
+  setIds: Int32Array;
   setDefs: Array<Macro | undefined>;
   onces: string[];
   /** include guards learnt from files read inline (an #include not at a declaration boundary) */
@@ -245,13 +249,16 @@ export class Recorder {
 export class Speculation {
   // the journal in parallel arrays (millions of entries in a whole-tree run: no tuple per entry)
   private readonly kinds: number[] = [];
+  /** a guard's or #pragma once file ('' for a macro) */
   private readonly keys: string[] = [];
+  /** a macro's number (-1 for a file) */
+  private readonly ids: number[] = [];
   private readonly prevs: Array<Macro | string | undefined> = [];
   counter: number;
   pack: number[];
 
   constructor(
-    private readonly macros: Map<string, Macro>,
+    private readonly macros: MacroTable,
     private readonly guards: Map<string, string>,
     private readonly onces: Set<string>,
     counter: number,
@@ -267,12 +274,15 @@ export class Speculation {
     return this.macros.get(name);
   }
 
-  set(name: string, m: Macro | undefined): void {
-    const prev = this.macros.get(name);
+  byId(id: number): Macro | undefined {
+    return this.macros.byId(id);
+  }
+
+  setId(id: number, m: Macro | undefined): void {
+    const prev = this.macros.byId(id);
     if (prev === m) return;
-    this.kinds.push(0); this.keys.push(name); this.prevs.push(prev);
-    if (m) this.macros.set(name, m);
-    else this.macros.delete(name);
+    this.kinds.push(0); this.keys.push(''); this.ids.push(id); this.prevs.push(prev);
+    this.macros.setId(id, m);
   }
 
   guardOf(file: string): string | undefined {
@@ -280,7 +290,7 @@ export class Speculation {
   }
 
   setGuard(file: string, guard: string): void {
-    this.kinds.push(1); this.keys.push(file); this.prevs.push(this.guards.get(file));
+    this.kinds.push(1); this.keys.push(file); this.ids.push(-1); this.prevs.push(this.guards.get(file));
     this.guards.set(file, guard);
   }
 
@@ -290,14 +300,14 @@ export class Speculation {
 
   addOnce(file: string): void {
     if (this.onces.has(file)) return;
-    this.kinds.push(2); this.keys.push(file); this.prevs.push(undefined);
+    this.kinds.push(2); this.keys.push(file); this.ids.push(-1); this.prevs.push(undefined);
     this.onces.add(file);
   }
 
-  /** Whether `name` was (or may have been: a long journal is not searched) defined or undefined since journal position `from`. */
-  wroteSince(from: number, name: string): boolean {
+  /** Whether the macro numbered `id` was (or may have been: a long journal is not searched) defined or undefined since journal position `from`. */
+  wroteSince(from: number, id: number): boolean {
     if (this.kinds.length - from > 4096) return true;
-    for (let k = from; k < this.kinds.length; k++) if (this.kinds[k] === 0 && this.keys[k] === name) return true;
+    for (let k = from; k < this.kinds.length; k++) if (this.ids[k] === id) return true;
     return false;
   }
 
@@ -306,14 +316,14 @@ export class Speculation {
   }
 
   rollback(m: { j: number; counter: number; pack: number[] }): void {
-    const { kinds, keys, prevs } = this;
+    const { kinds, keys, ids, prevs } = this;
     for (let k = kinds.length - 1; k >= m.j; k--) {
       const key = keys[k], prev = prevs[k];
-      if (kinds[k] === 0) { if (prev) this.macros.set(key, prev as Macro); else this.macros.delete(key); }
+      if (kinds[k] === 0) this.macros.setId(ids[k], prev as Macro | undefined);
       else if (kinds[k] === 1) { if (prev === undefined) this.guards.delete(key); else this.guards.set(key, prev as string); }
       else this.onces.delete(key);
     }
-    kinds.length = keys.length = prevs.length = m.j;
+    kinds.length = keys.length = ids.length = prevs.length = m.j;
     this.counter = m.counter;
     this.pack = m.pack;
   }

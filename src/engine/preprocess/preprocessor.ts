@@ -16,6 +16,7 @@ import { copyToken, lex, LexProblem, Lexer, makeToken, retoken, spell, Token, To
 import { DeclarationList, DeclarationSplitter, firstNameOf } from '../parse/declarations';
 import { Chunk, Decision, HeaderEntry, HeaderMemo, Marks, Recorder, sameMacro, Speculation } from './header-memo';
 import { PieceText } from './piece-text';
+import { MacroTable, macroId } from './macro-table';
 
 export interface FileSystem {
   /** file contents, or undefined when there is no such file */
@@ -124,7 +125,7 @@ function takeText(chars: number): Uint16Array {
   return new Uint16Array(chars);
 }
 
-/** The same for the five origin arrays, handed back by PreprocessResult.releaseOrigins(). */
+/** The same for the five origin arrays, handed back by PreprocessResult.releaseBuffers(). */
 let spareOrigins: Int32Array[] | undefined;
 
 function takeOrigins(tokens: number): Int32Array[] {
@@ -392,7 +393,7 @@ export class PreprocessResult {
     readonly includedFiles: string[],
     readonly includes: IncludeEdge[],
     /** the macro table as it stood at the end */
-    readonly macros: Map<string, Macro>,
+    readonly macros: MacroTable,
     private readonly pp: Preprocessor,
     /** #pragma pack changes: from `offset` of the text on, alignment is capped at `value` (0: no cap) */
     readonly packChanges: Array<{ offset: number; value: number }> = [],
@@ -425,12 +426,14 @@ export class PreprocessResult {
   }
 
   /**
-   * Gives the origin buffers to the next run in this thread, once the unit is
-   * dropped: this result answers no position afterwards. A no-op for a unit
-   * that may be updated (an update's result shares these arrays).
+   * Gives the origin buffers and the macro table to the next run in this
+   * thread, once the unit is dropped: this result answers no position or
+   * macro afterwards. A no-op for a unit that may be updated (an update's
+   * result shares these).
    */
-  releaseOrigins(): void {
+  releaseBuffers(): void {
     if (this.state) return;
+    this.macros.release();
     spareOrigins = [this.starts, this.files, this.lines, this.cols, this.exps].map((a) => new Int32Array(a.buffer));
     this.starts = this.files = this.lines = this.cols = this.exps = NO_ORIGINS;
   }
@@ -505,7 +508,7 @@ export class PreprocessResult {
 export class Preprocessor {
   private readonly opts: PreprocessOptions;
   private readonly limits: PreprocessLimits;
-  readonly macros = new Map<string, Macro>();
+  readonly macros = new MacroTable();
   // File indices are process-wide, so tokens lexed by one run serve every later one.
   private readonly fileNames = FILE_NAMES;
   private readonly fileIndex = FILE_INDEX;
@@ -883,11 +886,11 @@ export class Preprocessor {
       firstSep: n > 0 && m.outLen > 0 ? this.outBuf[m.outLen - this.bufBase] : 0,
       firstFile: n > 0 ? this.oFiles[m.oCount] : -1, firstLine: n > 0 ? this.oLines[m.oCount] : -1,
       lastFile: this.curFile, lastLine: this.curLine,
-      readNames: r.readNames, readDefs: r.readDefs, onceNames: r.onceNames, onceValues: r.onceValues, keepNames: r.keepNames, keepValues: r.keepValues,
+      readNames: r.readNames, readIds: Int32Array.from(r.readNames, macroId), readDefs: r.readDefs, onceNames: r.onceNames, onceValues: r.onceValues, keepNames: r.keepNames, keepValues: r.keepValues,
       counterStart: r.counterUsed ? r.counter : undefined, counterEnd: this.counter,
       mainFile: r.baseFileUsed ? this.mainFile : undefined,
       pack: r.packUsed ? { start: r.pack, end: [this.packValue, ...this.packStack] } : undefined,
-      setNames: r.written, setDefs: r.written.map((name) => this.macros.get(name)), onces: r.onces, guards: r.guards,
+      setNames: r.written, setIds: Int32Array.from(r.written, macroId), setDefs: r.written.map((name) => this.macros.get(name)), onces: r.onces, guards: r.guards,
       produced: this.produced - r.produced,
     });
   }
@@ -910,8 +913,8 @@ export class Preprocessor {
    * passed over before its children are gone through again. A hint may
    * pass over a recording that would have held, never take one that fails.
    */
-  private learnHint(e: HeaderEntry, run: Speculation, from: number, name: string, def: Macro | undefined): void {
-    if (e.hints.length >= 4 || run.wroteSince(from, name) || e.hints.some((h) => h[0] === name)) return;
+  private learnHint(e: HeaderEntry, run: Speculation, from: number, name: string, id: number, def: Macro | undefined): void {
+    if (e.hints.length >= 4 || run.wroteSince(from, id) || e.hints.some((h) => h[0] === name)) return;
     e.hints.push([name, def]);
   }
 
@@ -980,13 +983,13 @@ export class Preprocessor {
         if (it.pack && (it.pack.start.length !== run.pack.length || it.pack.start.some((v, k) => v !== run.pack[k]))) return undefined;
         for (let k = 0; k < it.onceNames.length; k++) if (run.isOnce(it.onceNames[k]) !== it.onceValues[k]) return undefined;
         for (let k = 0; k < it.keepNames.length; k++) if (this.keep.has(it.keepNames[k]) !== it.keepValues[k]) return undefined;
-        const names = it.readNames, defs = it.readDefs;
+        const ids = it.readIds, defs = it.readDefs, setIds = it.setIds, setDefs = it.setDefs;
         // a bounded search: variants of variants could otherwise be tried without end
-        if ((run.budget -= names.length + it.setNames.length) < 0) return undefined;
-        for (let k = 0; k < names.length; k++) {
-          if (!sameMacro(run.get(names[k]), defs[k])) { this.learnHint(e, run, from, names[k], defs[k]); return undefined; }
+        if ((run.budget -= ids.length + setIds.length) < 0) return undefined;
+        for (let k = 0; k < ids.length; k++) {
+          if (!sameMacro(run.byId(ids[k]), defs[k])) { this.learnHint(e, run, from, it.readNames[k], ids[k], defs[k]); return undefined; }
         }
-        for (let k = 0; k < it.setNames.length; k++) run.set(it.setNames[k], it.setDefs[k]);
+        for (let k = 0; k < setIds.length; k++) run.setId(setIds[k], setDefs[k]);
         for (const f of it.onces) run.addOnce(f);
         for (const [f, g] of it.guards) run.setGuard(f, g);
         if (it.counterStart !== undefined) run.counter = it.counterEnd;

@@ -117,7 +117,7 @@ export class TranslationUnit {
 
   /**
    * Frees the parse trees (web-tree-sitter keeps them in wasm memory until
-   * deleted), and a replayed unit's origin buffers go to the next unit of the
+   * deleted), and a replayed unit's origin buffers and macro table go to the next unit of the
    * thread (a unit that can be updated keeps them: its update shares them).
    */
   dispose(): void {
@@ -126,7 +126,7 @@ export class TranslationUnit {
     this.declarations.dispose();
     for (const t of this.snippets) t.delete();
     this.snippets = [];
-    this.pp.releaseOrigins();
+    this.pp.releaseBuffers();
   }
 
   /** Where the text at `offset` was written (arguments at their own line, macro bodies at the invocation). */
