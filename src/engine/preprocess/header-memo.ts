@@ -246,14 +246,35 @@ export class Recorder {
  * here until the replay is committed. A read is then one lookup, and the
  * replay that follows writes only output.
  */
-export class Speculation {
-  // the journal in parallel arrays (millions of entries in a whole-tree run: no tuple per entry)
-  private readonly kinds: number[] = [];
-  /** a guard's or #pragma once file ('' for a macro) */
-  private readonly keys: string[] = [];
+/**
+ * The journal, one per thread and reused by every dry run (one runs at a
+ * time, inside findRecording): ~24 k entries a unit, whose arrays grown
+ * anew for each top-level #include were a tenth of a whole-tree check's
+ * garbage. Parallel arrays, no tuple per entry.
+ */
+const journal = {
+  n: 0,
+  kinds: new Int32Array(4096),
   /** a macro's number (-1 for a file) */
-  private readonly ids: number[] = [];
-  private readonly prevs: Array<Macro | string | undefined> = [];
+  ids: new Int32Array(4096),
+  /** a guard's or #pragma once file ('' for a macro) */
+  keys: [] as string[],
+  prevs: [] as Array<Macro | string | undefined>,
+};
+
+function journalPush(kind: number, id: number, key: string, prev: Macro | string | undefined): void {
+  const j = journal, n = j.n;
+  if (n === j.kinds.length) {
+    const kinds = new Int32Array(n * 2), ids = new Int32Array(n * 2);
+    kinds.set(j.kinds); ids.set(j.ids);
+    j.kinds = kinds; j.ids = ids;
+  }
+  j.kinds[n] = kind; j.ids[n] = id;
+  if (n < j.keys.length) { j.keys[n] = key; j.prevs[n] = prev; } else { j.keys.push(key); j.prevs.push(prev); }
+  j.n = n + 1;
+}
+
+export class Speculation {
   counter: number;
   pack: number[];
 
@@ -268,6 +289,8 @@ export class Speculation {
   ) {
     this.counter = counter;
     this.pack = pack;
+    // a new dry run: the last one was committed or rolled back
+    journal.n = 0;
   }
 
   get(name: string): Macro | undefined {
@@ -281,7 +304,7 @@ export class Speculation {
   setId(id: number, m: Macro | undefined): void {
     const prev = this.macros.byId(id);
     if (prev === m) return;
-    this.kinds.push(0); this.keys.push(''); this.ids.push(id); this.prevs.push(prev);
+    journalPush(0, id, '', prev);
     this.macros.setId(id, m);
   }
 
@@ -290,7 +313,7 @@ export class Speculation {
   }
 
   setGuard(file: string, guard: string): void {
-    this.kinds.push(1); this.keys.push(file); this.ids.push(-1); this.prevs.push(this.guards.get(file));
+    journalPush(1, -1, file, this.guards.get(file));
     this.guards.set(file, guard);
   }
 
@@ -300,30 +323,31 @@ export class Speculation {
 
   addOnce(file: string): void {
     if (this.onces.has(file)) return;
-    this.kinds.push(2); this.keys.push(file); this.ids.push(-1); this.prevs.push(undefined);
+    journalPush(2, -1, file, undefined);
     this.onces.add(file);
   }
 
   /** Whether the macro numbered `id` was (or may have been: a long journal is not searched) defined or undefined since journal position `from`. */
   wroteSince(from: number, id: number): boolean {
-    if (this.kinds.length - from > 4096) return true;
-    for (let k = from; k < this.kinds.length; k++) if (this.ids[k] === id) return true;
+    const { n, ids } = journal;
+    if (n - from > 4096) return true;
+    for (let k = from; k < n; k++) if (ids[k] === id) return true;
     return false;
   }
 
   mark(): { j: number; counter: number; pack: number[] } {
-    return { j: this.kinds.length, counter: this.counter, pack: this.pack };
+    return { j: journal.n, counter: this.counter, pack: this.pack };
   }
 
   rollback(m: { j: number; counter: number; pack: number[] }): void {
-    const { kinds, keys, ids, prevs } = this;
-    for (let k = kinds.length - 1; k >= m.j; k--) {
+    const { kinds, keys, ids, prevs } = journal;
+    for (let k = journal.n - 1; k >= m.j; k--) {
       const key = keys[k], prev = prevs[k];
       if (kinds[k] === 0) this.macros.setId(ids[k], prev as Macro | undefined);
       else if (kinds[k] === 1) { if (prev === undefined) this.guards.delete(key); else this.guards.set(key, prev as string); }
       else this.onces.delete(key);
     }
-    kinds.length = keys.length = ids.length = prevs.length = m.j;
+    journal.n = m.j;
     this.counter = m.counter;
     this.pack = m.pack;
   }
