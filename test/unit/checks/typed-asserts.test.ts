@@ -84,12 +84,19 @@ const BUG_CASES = [
   'if (0) BUILD_BUG_ON(sizeof(struct inner) == 12);',
   'if (n > 3) BUILD_BUG_ON(sizeof(struct inner) == 12);',
   'BUILD_BUG_ON(n > 3);',
+  // names the function does not declare, and the same names declared by it (a local shadows a typedef and a file-scope array)
+  'BUILD_BUG_ON(sizeof(wide_t) != 8);',
+  'BUILD_BUG_ON(sizeof(global_buf) != 5);',
+  '{ char wide_t = 0; (void)wide_t; BUILD_BUG_ON(sizeof(wide_t) != 1); }',
+  '{ short global_buf = 0; (void)global_buf; BUILD_BUG_ON(sizeof(global_buf) != 5); }',
 ];
 const BUGS = `#include <linux/types.h>
 ${MACROS}
 struct inner { int a; char b[6]; };
 struct outer { long x; struct inner in[3]; union { int u; char c[12]; }; };
 static struct outer global;
+typedef long wide_t;
+static char global_buf[5];
 ${BUG_CASES.map((c, i) => `void f${i}(struct outer *o, int n) { int local[7]; struct inner *p = &o->in[1]; (void)local; (void)p; (void)n; ${c} }`).join('\n')}
 `;
 
@@ -163,6 +170,8 @@ test('BUILD_BUG_ON: decided ones agree with gcc -O2; a false one on a path gcc m
   assert.match(guarded[1][0].reason!, /guarded by 'n > 3'/);
   assert.deepEqual(at('BUILD_BUG_ON(n > 3)').map((a) => [a.status, a.class]), [['unknown', 'runtime']]);
   assert.match(at('BUILD_BUG_ON(n > 3)')[0].reason!, /'n' is a parameter/);
+  decided(at, ['(wide_t) != 8', 'BUILD_BUG_ON(sizeof(global_buf) != 5);', '(wide_t) != 1', 'short global_buf']);
+  assert.deepEqual(['(wide_t) != 8', 'BUILD_BUG_ON(sizeof(global_buf) != 5);', '(wide_t) != 1', 'short global_buf'].map((t) => at(t).map((a) => a.status)), [['pass'], ['pass'], ['pass'], ['fail']]);
 });
 
 test('bad input: half-typed, unknown struct, a macro expanding to nothing: unknown with a reason, never fail', async () => {
