@@ -89,7 +89,7 @@ export const run: DriverScript = async (vscode, step) => {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const r = await diagnosticsAfter(file, 0, t0, 600000);
-    step(phase, { file: rel, ...r, engineMs: api.diagnostics.results.get(file)?.ms, findings: vscode.languages.getDiagnostics(doc.uri).map((d) => d.code) });
+    step(phase, { file: rel, ...r, engineMs: api.diagnostics.results.get(file)?.ms, engineCpuMs: api.diagnostics.results.get(file)?.cpuMs, findings: vscode.languages.getDiagnostics(doc.uri).map((d) => d.code) });
     return { doc, editor, file };
   }
 
@@ -100,7 +100,7 @@ export const run: DriverScript = async (vscode, step) => {
     const line = lines.findIndex((l, i) => i > start && lineRe.test(l));
     if (start < 0 || line < 0 || lines.slice(start, line).some((l) => /^\};/.test(l))) throw new Error(`no line matching ${lineRe} in struct ${struct} of ${rel}`);
     if (failing(doc).length) throw new Error(`${rel} already fails an assert before the edits`);
-    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; dependants: number; others: string[] }> = [];
+    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs: number; dependants: number; others: string[] }> = [];
     for (let i = 0; i < WARMUP + EDITS; i++) {
       const insert = i % 2 === 0;
       await quiet();
@@ -122,6 +122,7 @@ export const run: DriverScript = async (vscode, step) => {
       const fails = failing(doc).length > 0;
       if (fails !== insert) throw new Error(`edit ${i} of ${rel}: ${insert ? 'inserted a field but no assert fails' : 'removed the field but an assert still fails'}`);
       const engineMs = api.diagnostics.results.get(file)?.ms ?? NaN;
+      const engineCpuMs = api.diagnostics.results.get(file)?.cpuMs ?? NaN;
       // the dependants' re-checks are not timed, but must have run before the next edit
       for (const d of dependants) await until(`the re-check of ${path.basename(d)}`, () => published.some((p) => p.file === d && p.at >= t0), 120000, 1);
       // requests the worker answered ahead of this edit's check (it serves them one at a time, in order)
@@ -129,7 +130,7 @@ export const run: DriverScript = async (vscode, step) => {
       const mine = (q: { method: string; file: string; sent: number }) => q.file === own && q.sent >= t0 && (q.method === 'check' || q.method === 'setFileText');
       const checkDone = requests.find((q) => mine(q) && q.method === 'check')?.done ?? t0 + r.publishMs;
       const others = requests.filter((q) => q.done > t0 && q.done < checkDone && !mine(q));
-      if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
+      if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, engineCpuMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
     }
     if (doc.getText().includes(INSERT)) throw new Error(`${rel} still holds the inserted field`);
     step(phase, { file: rel, struct, line: line + 1, edit: INSERT, warmup: WARMUP, quietMs: QUIET_MS, rows });
@@ -163,6 +164,6 @@ export const run: DriverScript = async (vscode, step) => {
   await vscode.commands.executeCommand('overlayLens.restart');
   const readyMs = performance.now() - t0;
   const again = await diagnosticsAfter(netmem.file, 0, t0, 600000);
-  step('cold-restarted', { ...again, readyMs, engineMs: api.diagnostics.results.get(netmem.file)?.ms, findings: vscode.languages.getDiagnostics(shown.document.uri).map((d) => d.code) });
+  step('cold-restarted', { ...again, readyMs, engineMs: api.diagnostics.results.get(netmem.file)?.ms, engineCpuMs: api.diagnostics.results.get(netmem.file)?.cpuMs, findings: vscode.languages.getDiagnostics(shown.document.uri).map((d) => d.code) });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 };

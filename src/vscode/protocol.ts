@@ -91,6 +91,8 @@ export interface CheckResult {
   /** every file the checked units read (to re-check dependants of an edit) */
   includes: string[];
   ms: number;
+  /** CPU time the worker thread itself had during the check (Linux: /proc/thread-self), to tell a slow check from a starved one */
+  cpuMs?: number;
 }
 
 export interface Requests {
