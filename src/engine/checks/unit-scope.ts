@@ -63,8 +63,8 @@ export class UnitScopes {
     let fn: FunctionScope | undefined | null = null;
     const inFn = () => (fn === null ? (fn = this.functionAt(offset)) : fn);
     // A name the function does not spell before `offset` is not one it declares there (a declaration comes
-    // before its use): the function is parsed only for a name it spells (~40% of a whole-tree check's time
-    // went to parsing functions for sizeof(u32) and enumerators). Shadowing a typedef name reads the whole function.
+    // before its use): the function is parsed only for a name it spells, not for sizeof(u32) or an enumerator
+    // (a whole-tree check still parses ~1900, 9.5 MB of text). Shadowing a typedef name reads the whole function.
     const declaring = (name: string, to: number) => (this.functionSpells(offset, name, to) ? inFn() : undefined);
     return {
       lookup: (name) => this.lookup(name, offset, declaring(name, offset)),

@@ -240,13 +240,6 @@ export class Recorder {
 }
 
 /**
- * A dry run's changes, made to the preprocessor's own tables as it goes
- * (definitions, include guards, the #pragma once set) with a journal to undo
- * them when a recording does not hold; the counter and pack state are kept
- * here until the replay is committed. A read is then one lookup, and the
- * replay that follows writes only output.
- */
-/**
  * The journal, one per thread and reused by every dry run (one runs at a
  * time, inside findRecording): ~24 k entries a unit, whose arrays grown
  * anew for each top-level #include were a tenth of a whole-tree check's
@@ -274,6 +267,13 @@ function journalPush(kind: number, id: number, key: string, prev: Macro | string
   j.n = n + 1;
 }
 
+/**
+ * A dry run's changes, made to the preprocessor's own tables as it goes
+ * (definitions, include guards, the #pragma once set) with a journal to undo
+ * them when a recording does not hold; the counter and pack state are kept
+ * here until the replay is committed. A read is then one lookup, and the
+ * replay that follows writes only output.
+ */
 export class Speculation {
   counter: number;
   pack: number[];
