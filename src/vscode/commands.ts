@@ -13,7 +13,8 @@ async function pahole(ctx: Ctx, name: string, kind?: 'struct' | 'union'): Promis
   return s.error ? `/* ${s.kind} ${s.name}: unknown, because ${s.error} */\n` : s.pahole ?? '';
 }
 
-const askName = () => vscode.window.showInputBox({ prompt: 'struct name (page, net_iov, union foo)', placeHolder: 'page' });
+// ignoreFocusOut: a webview that finishes loading just after (the Overlay Map) takes focus, which would close the prompt
+const askName = () => vscode.window.showInputBox({ prompt: 'struct name (page, net_iov, union foo)', placeHolder: 'page', ignoreFocusOut: true });
 
 export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, diags: OverlayDiagnostics, reopen: () => Promise<void>): void {
   context.subscriptions.push(
@@ -52,7 +53,7 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
       });
     }),
     vscode.commands.registerCommand('overlayLens.selectArch', async () => {
-      const arch = await vscode.window.showQuickPick(['(from the config)', 'x86_64', 'i386', 'arm64', 'arm', 'riscv64'], { title: 'Overlay Lens: lay out for which architecture?' });
+      const arch = await vscode.window.showQuickPick(['(from the config)', 'x86_64', 'i386', 'arm64', 'arm', 'riscv64'], { title: 'Overlay Lens: lay out for which architecture?', ignoreFocusOut: true });
       if (!arch) return;
       await vscode.workspace.getConfiguration('overlayLens').update('arch', arch.startsWith('(') ? undefined : arch, vscode.ConfigurationTarget.Workspace);
     }),

@@ -26,7 +26,7 @@ export function activateSimulator(context: vscode.ExtensionContext, ctx: Ctx): v
       const pick = await vscode.window.showQuickPick([
         ...SCENARIOS.map((s) => ({ label: s.name, detail: s.summary })),
         { label: '$(file) Trace file…', detail: 'a JSON trace (schemas/page-pool-trace.schema.json)' },
-      ], { title: 'Run Page Pool Simulation' });
+      ], { title: 'Run Page Pool Simulation', ignoreFocusOut: true });
       if (!pick) return;
       if (pick.label.startsWith('$(file)')) {
         const f = await vscode.window.showOpenDialog({ filters: { 'page_pool trace': ['json'] }, canSelectMany: false });
