@@ -130,13 +130,14 @@ export function findTaggedSchemesInText(file: string, text: string, parse: (text
   const firstDecls: number[] = [];
   for (let k = 0; k < list.starts.length; k++) if (TAG_OP.test(text.slice(list.starts[k], list.ends[k]))) firstDecls.push(k);
   const first = firstDecls.map(keyOf).join('\u0001');
-  const moreKey = (word: RegExp | undefined, skip: Set<number>): string => {
-    if (!word) return '';
-    const keys: string[] = [];
-    for (let k = 0; k < list.starts.length; k++) if (!skip.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) keys.push(keyOf(k));
-    return keys.join('\u0001');
+  /** The declarations not in `skip` that name a carrier (`word`): the second round of a scan. */
+  const naming = (word: RegExp, skip: Set<number>): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < list.starts.length; k++) if (!skip.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) out.push(k);
+    return out;
   };
-  if (last && last.first === first && last.more === moreKey(last.word, new Set(firstDecls))) return last;
+  const moreKey = (word: RegExp | undefined): string => (word ? naming(word, new Set(firstDecls)).map(keyOf).join('\u0001') : '');
+  if (last && last.first === first && last.more === moreKey(last.word)) return last;
   const shapesOf = (k: number): FunctionShape[] => {
     if (parsed.has(k)) return [];
     parsed.add(k);
@@ -156,7 +157,7 @@ export function findTaggedSchemesInText(file: string, text: string, parse: (text
       const more: FunctionShape[] = [];
       word = new RegExp(`\\b(${carriers.map((c) => c.replace(/[^\w]/g, '')).filter(Boolean).join('|')})\\b`);
       // the declarations moreKey() finds with this word next time (only those with tag ops are parsed yet)
-      for (let k = 0; k < list.starts.length; k++) if (!parsed.has(k) && word.test(text.slice(list.starts[k], list.ends[k]))) { moreKeys.push(keyOf(k)); more.push(...shapesOf(k)); }
+      for (const k of naming(word, parsed)) { moreKeys.push(keyOf(k)); more.push(...shapesOf(k)); }
       return more;
     });
     return { first, word, more: moreKeys.join('\u0001'), schemes };

@@ -83,18 +83,22 @@ export class UnitScopes {
     let text = this.functionTexts.get(start);
     if (text === undefined) this.functionTexts.set(start, (text = this.text.slice(start, this.syntax.topLevel().ends[k])));
     const end = Math.min(text.length, to - start);
-    for (let i = text.indexOf(name); i >= 0 && i < end; i = text.indexOf(name, i + name.length)) {
-      if (!isWordChar(text.charCodeAt(i - 1)) && !isWordChar(text.charCodeAt(i + name.length))) return true;
-    }
+    for (let i = text.indexOf(name); i >= 0 && i < end; i = text.indexOf(name, i + name.length)) if (isWordAt(text, i, name.length)) return true;
     return false;
+  }
+
+  /** The index of the top-level declaration holding `offset`, or -1. */
+  private declarationAt(offset: number): number {
+    const { starts, ends } = this.syntax.topLevel();
+    let lo = 0, hi = starts.length - 1, k = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= offset) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+    return k < 0 || offset >= ends[k] ? -1 : k;
   }
 
   /** The index of the top-level function definition holding `offset`, or -1. */
   private functionIndexAt(offset: number): number {
-    const { starts, ends, kinds } = this.syntax.topLevel();
-    let lo = 0, hi = starts.length - 1, k = -1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= offset) { k = mid; lo = mid + 1; } else hi = mid - 1; }
-    return k < 0 || offset >= ends[k] || kinds[k] !== DeclKind.Function ? -1 : k;
+    const k = this.declarationAt(offset);
+    return k >= 0 && this.syntax.topLevel().kinds[k] === DeclKind.Function ? k : -1;
   }
 
   private localAt(name: string, offset: number, fn: FunctionScope): (LocalDecl & { item: DeclItem }) | undefined {
@@ -269,10 +273,9 @@ export class UnitScopes {
     // searched where the text lies: in pieces after an edit or a replay, never joined for this
     const text = this.text;
     for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-      if (isWordChar(text.charCodeAt(i - 1)) || isWordChar(text.charCodeAt(i + name.length))) continue;
-      let lo = 0, hi = starts.length - 1, k = -1;
-      while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= i) { k = mid; lo = mid + 1; } else hi = mid - 1; }
-      if (k < 0 || i >= ends[k] || seen.has(k) || !types.includes(ts[k])) continue;
+      if (!isWordAt(text, i, name.length)) continue;
+      const k = this.declarationAt(i);
+      if (k < 0 || seen.has(k) || !types.includes(ts[k])) continue;
       seen.add(k);
       out.push([starts[k], ends[k], ts[k]]);
     }
@@ -342,4 +345,9 @@ export class UnitScopes {
 /** [A-Za-z0-9_$] (NaN, past either end of the text: no) */
 function isWordChar(c: number): boolean {
   return c === 36 || c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The `len` characters at `i` are a whole word: no word character touches either end. */
+function isWordAt(text: { charCodeAt(i: number): number }, i: number, len: number): boolean {
+  return !isWordChar(text.charCodeAt(i - 1)) && !isWordChar(text.charCodeAt(i + len));
 }
