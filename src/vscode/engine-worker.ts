@@ -47,16 +47,15 @@ function wireStruct(a: LayoutAnswer): WireStruct {
 }
 
 /**
- * This thread's CPU time in ms (utime + stime of /proc/thread-self/stat, 10 ms ticks), or
- * undefined off Linux. Beside a check's wall time it says whether the check was slow or
- * waited for a core (inside VS Code the workbench and extension host share the machine).
+ * This thread's time on a CPU and waiting in the run queue for one, in ms, from
+ * /proc/thread-self/schedstat (nanoseconds), or undefined off Linux. Beside a check's wall
+ * time they say whether the check was slow, waited for a core (inside VS Code the workbench,
+ * server and extension host share the machine) or slept (blocked on something else).
  */
-function threadCpuMs(): number | undefined {
+function threadSched(): { runMs: number; queuedMs: number } | undefined {
   try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    // the fields after the command name, which is in parentheses and may hold spaces
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
+    const [run, queued] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return Number.isFinite(run) && Number.isFinite(queued) ? { runMs: run / 1e6, queuedMs: queued / 1e6 } : undefined;
   } catch {
     return undefined;
   }
@@ -75,7 +74,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   async check(p) {
     const pr = need();
     const t0 = performance.now();
-    const cpu0 = threadCpuMs();
+    const sched0 = threadSched();
     if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
     pr.prepareCheck(files);
@@ -90,8 +89,11 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
       includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],
       ms: performance.now() - t0,
     };
-    const cpu1 = threadCpuMs();
-    if (cpu0 !== undefined && cpu1 !== undefined) result.cpuMs = cpu1 - cpu0;
+    const sched1 = threadSched();
+    if (sched0 && sched1) {
+      result.cpuMs = sched1.runMs - sched0.runMs;
+      result.queuedMs = sched1.queuedMs - sched0.queuedMs;
+    }
     return result;
   },
   structsInFile(p) {

@@ -91,8 +91,10 @@ export interface CheckResult {
   /** every file the checked units read (to re-check dependants of an edit) */
   includes: string[];
   ms: number;
-  /** CPU time the worker thread itself had during the check (Linux: /proc/thread-self), to tell a slow check from a starved one */
+  /** time the worker thread itself ran on a CPU during the check (Linux: /proc/thread-self/schedstat), to tell a slow check from a starved one */
   cpuMs?: number;
+  /** time the worker thread was runnable but waited for a CPU during the check (same source) */
+  queuedMs?: number;
 }
 
 export interface Requests {
