@@ -99,6 +99,10 @@ export class OverlayProject {
   /** declaration parses shared by every unit of the project (and kept across edits) */
   private readonly parses: DeclarationParses;
   private readonly index: StructIndex;
+  /** tagsSpelledIn's answers by file */
+  private readonly spelledTags = new Map<string, { text: string; tags: string; found: Set<string> }>();
+  /** twoParamDefine's answers by file and macro */
+  private readonly defines = new Map<string, { text: string; def: RegExpExecArray | null }>();
   /** the files each checked file's unit read, from the last check that built it */
   private readonly checkIncludes = new Map<string, string[]>();
 
@@ -490,15 +494,8 @@ export class OverlayProject {
     for (const a of bases) {
       // only tags A's own header spells (struct_group_tagged(TAG, ...) names it there): no unit is built for nothing
       const home = this.locate(a)[0];
-      const text = home ? this.files.read(home) ?? '' : '';
-      // each tag searched once per header (a struct page check has hundreds of uses of a few dozen tags)
-      const spelled = new Map<string, boolean>();
-      const spells = (tag: string) => {
-        let v = spelled.get(tag);
-        if (v === undefined) spelled.set(tag, (v = text.includes(tag) && new RegExp(`\\b${tag}\\b`).test(text)));
-        return v;
-      };
-      const mine = uses.filter((x) => x.b !== a && spells(x.tag));
+      const spelled = home ? this.tagsSpelledIn(home, uses) : new Set<string>();
+      const mine = uses.filter((x) => x.b !== a && spelled.has(x.tag));
       if (!mine.length) continue;
       const u = units.find((x) => x.table.record(a)) ?? (home ? this.unit(home) : undefined);
       const l = u?.layout(a);
@@ -506,6 +503,21 @@ export class OverlayProject {
       out.push(...pairsFromGroups(structView(l, (n) => u.positionOf(n)), mine));
     }
     return out;
+  }
+
+  /**
+   * Which of the uses' tags `file` spells as words: one pass over its text for all of them (a struct
+   * page check has hundreds of uses of a few dozen tags), kept while the text and the tags stay.
+   */
+  private tagsSpelledIn(file: string, uses: TagUse[]): Set<string> {
+    const text = this.files.read(file) ?? '';
+    const tags = [...new Set(uses.map((x) => x.tag))].filter((t) => /^\w+$/.test(t)).sort().join('|');
+    const have = this.spelledTags.get(file);
+    if (have && have.tags === tags && have.text === text) return have.found;
+    const found = new Set<string>();
+    if (tags) for (const m of text.matchAll(new RegExp(`\\b(?:${tags})\\b`, 'g'))) found.add(m[0]);
+    this.spelledTags.set(file, { text, tags, found });
+    return found;
   }
 
   private unitHolding(pair: OverlayPair, units: TranslationUnit[]): TranslationUnit | undefined {
@@ -523,8 +535,7 @@ export class OverlayProject {
     const macro = last.macro?.name;
     let text = `static_assert(offsetof(struct ${pair.a}, ${aPath}) == offsetof(struct ${pair.b}, ${bPath}));`;
     if (macro) {
-      const src = this.files.read(last.at.file) ?? '';
-      const def = new RegExp(`#\\s*define\\s+${macro}\\s*\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(src);
+      const def = this.twoParamDefine(last.at.file, macro);
       if (def) {
         const body = def[3];
         const aParamFirst = new RegExp(`offsetof\\s*\\(\\s*struct\\s+${pair.a}\\s*,\\s*${def[1]}\\s*\\)`).test(body);
@@ -533,6 +544,17 @@ export class OverlayProject {
       }
     }
     return { description: `assert that ${pair.b}.${bPath} mirrors ${pair.a}.${aPath}`, file: last.at.file, insertBeforeLine: last.at.line + 1, text };
+  }
+
+  /** `#define MACRO(x, y) body` in `file`: [, x, y, body], kept while the text stays (fixFor asks per unasserted field). */
+  private twoParamDefine(file: string, macro: string): RegExpExecArray | null {
+    const text = this.files.read(file) ?? '';
+    const key = `${file}\0${macro}`;
+    const have = this.defines.get(key);
+    if (have && have.text === text) return have.def;
+    const def = new RegExp(`#\\s*define\\s+${macro}\\s*\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(text);
+    this.defines.set(key, { text, def });
+    return def;
   }
 
   private expandPaths(paths: string[]): string[] {

@@ -34,9 +34,10 @@ export function scanDefinitions(file: string, text: string): StructLocation[] {
   const out: StructLocation[] = [];
   DEF.lastIndex = 0;
   let m: RegExpExecArray | null;
+  // lines counted on from the last match, not from the top for each
+  let line = 1, counted = 0;
   while ((m = DEF.exec(text))) {
-    let line = 1;
-    for (let i = text.indexOf('\n'); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) { line++; counted = i + 1; }
     out.push({ file, line, kind: m[1] as 'struct' | 'union' });
     (out[out.length - 1] as StructLocation & { name?: string }).name = m[2];
   }
@@ -46,6 +47,8 @@ export function scanDefinitions(file: string, text: string): StructLocation[] {
 export class StructIndex {
   private byName = new Map<string, StructLocation[]>();
   private scanned = false;
+  /** a well-known home's definitions, while its size and mtime stay (a check asks for each base on every keystroke) */
+  private readonly homes = new Map<string, { size: number; mtimeMs: number; defs: StructLocation[] }>();
 
   constructor(private readonly srcDir: string, private readonly dirs: string[], private readonly maxFileBytes = 4 << 20) {}
 
@@ -90,7 +93,10 @@ export class StructIndex {
     if (home && kind === 'struct') {
       const abs = path.join(this.srcDir, home);
       try {
-        const hits = scanDefinitions(abs, fs.readFileSync(abs, 'latin1')).filter((l) => (l as StructLocation & { name?: string }).name === name);
+        const st = fs.statSync(abs);
+        let h = this.homes.get(abs);
+        if (!h || h.size !== st.size || h.mtimeMs !== st.mtimeMs) this.homes.set(abs, (h = { size: st.size, mtimeMs: st.mtimeMs, defs: scanDefinitions(abs, fs.readFileSync(abs, 'latin1')) }));
+        const hits = h.defs.filter((l) => (l as StructLocation & { name?: string }).name === name);
         if (hits.length) return hits.map(({ file, line, kind }) => ({ file, line, kind }));
       } catch { /* fall through to the scan */ }
     }
