@@ -68,6 +68,8 @@ const EXPR: Wrap = { prefix: 'int _=(', suffix: ');', pick: (r) => { const v = i
 const TYPE: Wrap = { prefix: 'int _=(', suffix: ')0;', pick: (r) => { const v = initValue(r); return v?.type === 'cast_expression' ? v.childForFieldName('type') : undefined; } };
 /** A type or an expression, as sizeof's operand. */
 const OPERAND: Wrap = { prefix: 'int _=sizeof(', suffix: ');', pick: (r) => { const v = initValue(r); return v?.type === 'sizeof_expression' ? v : undefined; } };
+/** A function definition, the first in the snippet. */
+const FUNCTION: Wrap = { prefix: '', suffix: '', pick: (root) => kids(root).find((k) => k.type === 'function_definition') };
 /** The snippet as it stands: one top-level declaration or function definition. */
 const WHOLE: Wrap = { prefix: '', suffix: '', pick: (r) => { const k = kids(r); return k.length === 1 ? k[0] : undefined; } };
 
@@ -887,29 +889,38 @@ function problem(n: Node): Node | undefined {
 /**
  * Readings by text, each with the typedef-name answers it depended on: the
  * same condition or declaration text in another unit (or scope) is read
- * again only where those answers differ.
+ * again only where those answers differ. Function definitions have a memo
+ * of their own, small: a whole-tree check reads ~1 900 of them once each
+ * (9.5 MB, kept they would only age into the old generation), an editor
+ * re-checks the same few after every keystroke.
  */
-const remembered = new Map<string, Array<{ asked: Map<string, boolean>; value: unknown }>>();
-let rememberedChars = 0;
-const REMEMBER_CHARS = 4 << 20;
+class Readings {
+  private readonly byText = new Map<string, Array<{ asked: Map<string, boolean>; value: unknown }>>();
+  private chars = 0;
+  constructor(private readonly maxChars: number) {}
 
-function read<T>(kind: string, text: string, names: TypeNames, make: (r: Reader) => T): T {
-  const key = kind + text;
-  const have = remembered.get(key);
-  if (have) {
-    for (const m of have) {
-      let same = true;
-      for (const [name, v] of m.asked) if (names.isTypeName(name) !== v) { same = false; break; }
-      if (same) return m.value as T;
+  read<T>(kind: string, text: string, names: TypeNames, make: (r: Reader) => T): T {
+    const key = kind + text;
+    const have = this.byText.get(key);
+    if (have) {
+      for (const m of have) {
+        let same = true;
+        for (const [name, v] of m.asked) if (names.isTypeName(name) !== v) { same = false; break; }
+        if (same) return m.value as T;
+      }
     }
+    const r = new Reader(text, names);
+    const value = make(r);
+    if (this.chars > this.maxChars) { this.byText.clear(); this.chars = 0; }
+    if (have && this.byText.has(key)) have.push({ asked: r.asked, value });
+    else { this.byText.set(key, [{ asked: r.asked, value }]); this.chars += key.length; }
+    return value;
   }
-  const r = new Reader(text, names);
-  const value = make(r);
-  if (rememberedChars > REMEMBER_CHARS) { remembered.clear(); rememberedChars = 0; }
-  if (have) have.push({ asked: r.asked, value });
-  else { remembered.set(key, [{ asked: r.asked, value }]); rememberedChars += key.length; }
-  return value;
 }
+
+const snippets = new Readings(4 << 20);
+const functions = new Readings(256 << 10);
+const read = <T>(kind: string, text: string, names: TypeNames, make: (r: Reader) => T): T => snippets.read(kind, text, names, make);
 
 const readError = <T>(e: unknown, f: (reason: string) => T): T => {
   if (e instanceof ReadError) return f(e.message);
@@ -952,11 +963,11 @@ export function parseDeclaration(text: string, names: TypeNames): Declaration | 
 
 /** The parameters, block-scope declarations and changed names of the function definition `text`. */
 export function readFunction(text: string, names: TypeNames): FunctionSyntax | undefined {
-  const r = new Reader(text, names);
-  try {
-    const pick: Wrap = { prefix: '', suffix: '', pick: (root) => kids(root).find((k) => k.type === 'function_definition') };
-    return r.parse(0, text.length, pick, (n) => r.functionSyntax(n), false);
-  } catch (e) {
-    return readError(e, () => undefined);
-  }
+  return functions.read('f:', text, names, (r) => {
+    try {
+      return r.parse(0, text.length, FUNCTION, (n) => r.functionSyntax(n), false);
+    } catch (e) {
+      return readError(e, () => undefined);
+    }
+  });
 }

@@ -197,3 +197,13 @@ test('a function: parameters, locals with their blocks, and the names it changes
   assert.equal(text.slice(f.locals[0].at, f.locals[0].at + 2), '*q');
   assert.deepEqual([...f.modified].sort(), ['k', 'm', 'n', 'v']);
 });
+
+test('readFunction: a function read again (the next keystroke\'s check) is the reading before only where the typedef names agree', () => {
+  const text = 'void f(void)\n{\n\tT * x;\n\tBUILD_BUG_ON(sizeof(x) != 8);\n}';
+  const asType = readFunction(text, { isTypeName: (n) => n === 'T' })!;
+  assert.deepEqual(asType.locals.map((l) => l.name), ['x']);
+  // the same text where T names no type: `T * x;` is a multiplication, no local is declared
+  const asProduct = readFunction(text, { isTypeName: () => false })!;
+  assert.deepEqual(asProduct.locals.map((l) => l.name), []);
+  assert.equal(readFunction(text, { isTypeName: (n) => n === 'T' }), asType);
+});
