@@ -139,6 +139,9 @@ export class UnitScopes {
         return p.info;
       }
     }
+    // an enumerator is an ordinary identifier of file scope: no file-scope object or function shares its
+    // name, so the unit's text is not searched for one (580 of a whole-tree run's 800 searches, 1.7 GB)
+    if (this.table.hasEnumerator(name)) return undefined;
     return this.fileScope(name);
   }
 
@@ -233,7 +236,10 @@ export class UnitScopes {
     if (have !== undefined) return have ?? undefined;
     this.typedefs.set(name, null);
     let found: { item: DeclItem; storage: string[] } | undefined;
-    for (const [start, end] of this.topLevelMentioning(name, [DeclKind.Typedef])) {
+    // the declarations the name index says may define it, not those whose text mentions it
+    const { starts, ends } = this.syntax.topLevel();
+    for (const k of this.table.typedefCandidates(name)) {
+      const start = starts[k], end = ends[k];
       const decl = parseDeclaration(this.text.slice(start, end), { isTypeName: (x) => this.table.hasTypedef(x) });
       const item = decl?.items.find((it) => it.name === name);
       if (decl && item) found = { item: { ...item, at: item.at + start }, storage: decl.storage };

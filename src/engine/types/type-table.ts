@@ -393,6 +393,16 @@ export class TypeTable {
     return this.typedefNode(name) !== undefined;
   }
 
+  /** Whether a file-scope enum declares the enumerator `name`. */
+  hasEnumerator(name: string): boolean {
+    return this.enumeratorOf(name) !== undefined;
+  }
+
+  /** The declarations that may define the typedef `name`, in text order: the name index's candidates. */
+  typedefCandidates(name: string): number[] {
+    return [...(this.candidatesOf('typedefs', name) ?? [])].sort((a, b) => a - b);
+  }
+
   // ------------------------------------------------------------- attributes
 
   /** Attribute groups whose start lies in [from, to) of the declaration `at` belongs to. */
