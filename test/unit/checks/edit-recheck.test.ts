@@ -60,3 +60,23 @@ test('an edit of a header two checked units read: each unit is brought up to dat
   assert.deepEqual(summary(p.check([netmem])), summary(netmemBefore));
   assert.equal(p.unitsDropped, 0, 'every unit was updated in place');
 });
+
+test('after an edit, the declarations holding text of each file are those a fresh unit of the edited text finds', async () => {
+  const mm = path.join(tree, 'include/linux/mm_types.h');
+  const text = fs.readFileSync(mm, 'utf8');
+  const p = await OverlayProject.open({ srcDir: tree });
+  const files = [netmem, mm, path.join(tree, 'include/linux/types.h')];
+  const before = p.unit(netmem);
+  for (const f of files) assert.ok(before.declarationsFrom(f).size > 0, `${path.basename(f)} has declarations in netmem.h's unit`);
+  // a declaration more in mm_types.h (the ones after it move by one), and a field more in struct page
+  const edited = text.replace('\tunsigned long flags;', '\tunsigned long flags; long one;').replace('struct page {', 'struct added { int x; };\nstruct page {');
+  assert.notEqual(edited, text);
+  p.setFileText(mm, edited);
+  const after = p.unit(netmem);
+  assert.notEqual(after, before, 'the unit was updated');
+  assert.equal(p.unitsDropped, 0, 'in place, not rebuilt');
+  const fresh = await OverlayProject.open({ srcDir: tree });
+  fresh.setFileText(mm, edited);
+  const other = fresh.unit(netmem);
+  for (const f of files) assert.deepEqual([...after.declarationsFrom(f)], [...other.declarationsFrom(f)], path.basename(f));
+});
