@@ -109,7 +109,7 @@ async function main() {
   rows.push(['  of which the tree open (worker start, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the worker; ${cpuNote(again.engineCpuMs, again.engineQueuedMs, again.engineMs)}`]);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
-    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number }>(phase);
+    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number; threads?: Array<{ thread: string; msPerEdit: number }> }>(phase);
     const deps = Math.max(...e.rows.map((r) => r.dependants));
     const pub = summarize(e.rows.map((r) => r.publishMs));
     const chg = summarize(e.rows.map((r) => r.changeMs));
@@ -130,6 +130,8 @@ async function main() {
     for (const r of e.rows) for (const o of new Set(r.others)) seen.set(o, (seen.get(o) ?? 0) + 1);
     const busy = [...seen].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([o, n]) => `${o} in ${Math.round((100 * n) / e.rows.length)}%`).join(', ');
     rows.push(['  of which waiting for the worker, messaging', ms(wait.median), ms(wait.p95), busy ? `other requests in the way: ${busy} of edits` : 'no other request in the way']);
+    // Who had the cores: every thread's CPU over the phase (quiet waits included), per edit.
+    if (e.threads?.length) rows.push(['  CPU per edit, by thread (the whole edit cycle)', '', '', e.threads.slice(0, 6).map((t) => `${t.thread} ${t.msPerEdit.toFixed(1)} ms`).join('; ')]);
     rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from a worker quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
   }
   const first = step<{ publishMs: number }>('first-mm');

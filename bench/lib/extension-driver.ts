@@ -32,6 +32,47 @@ function hostMemory() {
   return { rss: m.rss, peakRss: kb('VmHWM'), heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
+/**
+ * Every thread's time on a CPU (ns, from schedstat), by process role and thread name: the
+ * edit phases report who ran while they went (read before and after, never during a timing).
+ */
+function threadTimes(): Map<string, { label: string; ns: number }> {
+  const out = new Map<string, { label: string; ns: number }>();
+  for (const pid of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    let role: string;
+    try {
+      // Chromium rewrites its children's command lines into one space-separated string
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
+      role = Number(pid) === process.pid ? 'extension host' : type ? `chromium ${type}` : /chrom/.test(cmd[0]) || cmd.some((a) => /chromium$/.test(a)) ? 'chromium browser' : cmd.some((a) => /code-server/.test(a)) ? 'code-server' : path.basename(cmd[0] || '?');
+    } catch { continue; }
+    let tasks: string[];
+    try { tasks = fs.readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tasks) {
+      try {
+        const ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        const label = `${role}: ${tid === pid ? 'main' : comm}${tid === String(engineTid ?? '') ? ' (engine worker)' : ''}`;
+        out.set(`${pid}/${tid}`, { label, ns });
+      } catch { /* the thread ended */ }
+    }
+  }
+  return out;
+}
+
+/** The engine worker's thread id, from its memory answer (Linux), to name it among the threads. */
+let engineTid: number | undefined;
+
+/** CPU ms per edit by thread between two threadTimes(), the busiest first. */
+function busiest(before: Map<string, { label: string; ns: number }>, after: Map<string, { label: string; ns: number }>, edits: number, top = 8): Array<{ thread: string; msPerEdit: number }> {
+  const rows: Array<{ thread: string; msPerEdit: number }> = [];
+  for (const [k, a] of after) {
+    const d = a.ns - (before.get(k)?.ns ?? 0);
+    if (d > 0) rows.push({ thread: a.label, msPerEdit: d / 1e6 / edits });
+  }
+  return rows.sort((x, y) => y.msPerEdit - x.msPerEdit).slice(0, top);
+}
+
 export const run: DriverScript = async (vscode, step) => {
   const ext = vscode.extensions.getExtension<OverlayLensApi>('overlay-lens.overlay-lens');
   if (!ext) throw new Error('Overlay Lens is not installed');
@@ -39,7 +80,9 @@ export const run: DriverScript = async (vscode, step) => {
   await api.ctx.ready();
   const debounceMs = api.ctx.settings().debounceMs;
   if (debounceMs !== 0) throw new Error(`overlayLens.debounceMs is ${debounceMs}; the bench sets it to 0`);
-  step('ready', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}), openDocs: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath) });
+  const workerMemory = await api.ctx.engine.request('memory', {});
+  engineTid = workerMemory.tid;
+  step('ready', { memory: hostMemory(), worker: workerMemory, openDocs: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath) });
 
   // Listeners only stamp the time and wake the one wait in progress (nothing polls: a timer every
   // millisecond on this thread would take a share of the two cores the engine worker needs).
@@ -114,6 +157,7 @@ export const run: DriverScript = async (vscode, step) => {
     const line = lines.findIndex((l, i) => i > start && lineRe.test(l));
     if (start < 0 || line < 0 || lines.slice(start, line).some((l) => /^\};/.test(l))) throw new Error(`no line matching ${lineRe} in struct ${struct} of ${rel}`);
     if (failing(doc).length) throw new Error(`${rel} already fails an assert before the edits`);
+    const threadsBefore = threadTimes();
     const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs: number; engineQueuedMs: number; dependants: number; others: string[] }> = [];
     for (let i = 0; i < WARMUP + EDITS; i++) {
       const insert = i % 2 === 0;
@@ -147,8 +191,9 @@ export const run: DriverScript = async (vscode, step) => {
       const others = requests.filter((q) => q.done > t0 && q.done < checkDone && !mine(q));
       if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, engineCpuMs, engineQueuedMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
     }
+    const threads = busiest(threadsBefore, threadTimes(), WARMUP + EDITS);
     if (doc.getText().includes(INSERT)) throw new Error(`${rel} still holds the inserted field`);
-    step(phase, { file: rel, struct, line: line + 1, edit: INSERT, warmup: WARMUP, quietMs: QUIET_MS, rows });
+    step(phase, { file: rel, struct, line: line + 1, edit: INSERT, warmup: WARMUP, quietMs: QUIET_MS, rows, threads });
   }
 
   // Nothing is open yet: netmem.h's first check builds its unit from nothing.

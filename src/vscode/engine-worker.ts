@@ -61,6 +61,15 @@ function threadSched(): { runMs: number; queuedMs: number } | undefined {
   }
 }
 
+/** This thread's id (Linux: /proc/thread-self is PID/task/TID), to find it among the process's threads. */
+function threadId(): number | undefined {
+  try {
+    return Number(/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'))?.[1]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> | Requests[M]['result'] } = {
   open(p) {
     // The grammar's wasm compiles while the first requests preprocess their headers (see check).
@@ -108,7 +117,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   },
   memory() {
     const h = v8.getHeapStatistics();
-    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory };
+    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory, tid: threadId() };
   },
   simulate(p) {
     const base = project ? project.simParams().params : undefined;

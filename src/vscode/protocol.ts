@@ -107,7 +107,7 @@ export interface Requests {
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
   simParams: { params: Record<string, never>; result: { params: Record<string, number | boolean>; fromTree: string[]; defaulted: string[] } };
   /** the worker's own V8 heap (a worker thread shares the process's RSS, so that says nothing of it alone) */
-  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number } };
+  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; tid?: number } };
 }
 
 export type Method = keyof Requests;
