@@ -103,6 +103,14 @@ export interface IncludeEdge {
   line: number;
 }
 
+/**
+ * `t` with leading whitespace `space`: the token itself when it already has it (tokens are shared and never
+ * changed; a copy per macro argument was the most of what substitution allocated).
+ */
+function spaced(t: Token, space: boolean): Token {
+  return t.space === space ? t : copyToken(t, t.exp, space, t.body);
+}
+
 const FILE_NAMES: string[] = [];
 const FILE_INDEX = new Map<string, number>();
 
@@ -1800,6 +1808,8 @@ export class Preprocessor {
     const vaEmpty = vaIdx >= 0 && (rawArgs[vaIdx]?.length ?? 0) === 0;
     const out: Token[] = [];
     let hasPaste = false;
+    // placemarkers pushed here (an empty argument beside ##, an empty __VA_OPT__): only then is the result filtered
+    let placemarkers = false;
     for (let k = 0; k < body.length; k++) {
       const b = body[k];
       const prevPaste = k > 0 && body[k - 1].text === '##';
@@ -1820,7 +1830,7 @@ export class Preprocessor {
         if (!vaEmpty) {
           const inner = this.substitute({ ...m, body: body.slice(k + 2, e) }, rawArgs, call, exp);
           out.push(...inner);
-        } else out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false));
+        } else { out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false)); placemarkers = true; }
         k = e;
         continue;
       }
@@ -1835,15 +1845,15 @@ export class Preprocessor {
           }
           out.pop(); // the ## does not paste here: comma, then the arguments
           const toks = argTokens(pi, true);
-          if (toks.length) out.push(copyToken(toks[0], toks[0].exp, b.space, toks[0].body), ...toks.slice(1));
+          if (toks.length) out.push(spaced(toks[0], b.space), ...toks.slice(1));
           continue;
         }
         const toks = argTokens(pi, !(prevPaste || nextPaste));
         if (toks.length === 0) {
-          if (prevPaste || nextPaste) out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false));
+          if (prevPaste || nextPaste) { out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false)); placemarkers = true; }
           continue;
         }
-        out.push(copyToken(toks[0], toks[0].exp, b.space, toks[0].body));
+        out.push(spaced(toks[0], b.space));
         for (let x = 1; x < toks.length; x++) out.push(toks[x]);
         continue;
       }
@@ -1851,8 +1861,8 @@ export class Preprocessor {
       out.push(b);
     }
     const pasted = hasPaste ? this.paste(out) : out;
-    const result = pasted.filter((x) => x.text !== PLACEMARKER || x.kind !== TokKind.Other);
-    if (result.length) result[0] = copyToken(result[0], result[0].exp, call.space, result[0].body);
+    const result = placemarkers ? pasted.filter((x) => x.text !== PLACEMARKER || x.kind !== TokKind.Other) : pasted;
+    if (result.length) result[0] = spaced(result[0], call.space);
     return result;
   }
 
