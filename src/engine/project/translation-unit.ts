@@ -163,9 +163,9 @@ export class TranslationUnit {
 
   /** Adds to `set` the declarations among [from, to) holding a token of file number `fid`, in order. */
   private addDeclarationsFrom(set: Set<number>, fid: number, from: number, to: number): void {
+    if (from >= to) return;
     const { starts: tokStarts, files } = this.pp.arrays();
     const { starts, ends } = this.pp.declarations;
-    if (from >= to) return;
     // the first token at or after the range's start
     let lo = 0, hi = tokStarts.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (tokStarts[mid] < starts[from]) lo = mid + 1; else hi = mid; }
