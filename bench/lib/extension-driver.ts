@@ -172,7 +172,7 @@ export const run: DriverScript = async (vscode, step) => {
       const applyMs = performance.now() - t0;
       if (!ok || doc.version === before) throw new Error(`edit ${i} of ${rel} was not applied`);
       // open headers that include this one are re-checked too (the dependants rule): which ones, before they are
-      const dependants = vscode.workspace.textDocuments.filter((d) => d !== doc && api.diagnostics.results.get(d.uri.fsPath)?.includes.includes(file)).map((d) => d.uri.fsPath);
+      const dependants = vscode.workspace.textDocuments.filter((d) => d !== doc && api.diagnostics.results.get(d.uri.fsPath)?.includes?.includes(file)).map((d) => d.uri.fsPath);
       const r = await diagnosticsAfter(file, doc.version, t0, 120000);
       const change = textChanges.find((c) => c.file === file && c.version === doc.version);
       const changeMs = change ? r.publishMs - (change.at - t0) : NaN;

@@ -102,7 +102,11 @@ export class OverlayDiagnostics implements vscode.Disposable {
     const file = doc.uri.fsPath;
     const version = doc.version;
     try {
-      const r = await this.ctx.engine.request('check', { files: [file], text: { file, text: doc.isDirty ? doc.getText() : undefined } });
+      const haveIncludes = this.results.get(file)?.includes !== undefined;
+      const r = await this.ctx.engine.request('check', { files: [file], text: { file, text: doc.isDirty ? doc.getText() : undefined }, haveIncludes });
+      // An answer leaves out an includes list the worker sent for this file before: the one held now (answers
+      // come in request order). None held (the file was closed meanwhile): the next request asks for it again.
+      r.includes ??= this.results.get(file)?.includes;
       this.results.set(file, r);
       const byFile = new Map<string, vscode.Diagnostic[]>();
       const docOf = (f: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f);

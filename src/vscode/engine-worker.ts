@@ -70,6 +70,17 @@ function threadId(): number | undefined {
   }
 }
 
+/** The includes list last answered per checked files: a keystroke's answer leaves an unchanged one out. */
+const lastIncludes = new Map<string, string[]>();
+
+function includesToSend(files: string[], includes: string[], theyHaveIt: boolean): string[] | undefined {
+  const key = files.join('\0');
+  const last = lastIncludes.get(key);
+  if (theyHaveIt && last && last.length === includes.length && last.every((f, k) => f === includes[k])) return undefined;
+  lastIncludes.set(key, includes);
+  return includes;
+}
+
 const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> | Requests[M]['result'] } = {
   open(p) {
     // The grammar's wasm compiles while the first requests preprocess their headers (see check).
@@ -95,7 +106,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
       mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })) })),
       notes: r.notes,
       files,
-      includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],
+      includes: includesToSend(files, [...new Set(files.flatMap((f) => pr.includedBy(f)))], p.haveIncludes === true),
       ms: performance.now() - t0,
     };
     const sched1 = threadSched();

@@ -88,8 +88,12 @@ export interface CheckResult {
   mirrors: WireMirror[];
   notes: string[];
   files: string[];
-  /** every file the checked units read (to re-check dependants of an edit) */
-  includes: string[];
+  /**
+   * every file the checked units read (to re-check dependants of an edit); left out when the request said
+   * haveIncludes and it is the list of this worker's last answer for the same files (it is most of an
+   * answer's bytes: ~400 paths for netmem.h)
+   */
+  includes?: string[];
   ms: number;
   /** time the worker thread itself ran on a CPU during the check (Linux: /proc/thread-self/schedstat), to tell a slow check from a starved one */
   cpuMs?: number;
@@ -101,7 +105,8 @@ export interface Requests {
   open: { params: EngineConfig; result: { label: string; assumptions: string[]; arch: string; configFile?: string } };
   setFileText: { params: { file: string; text: string | undefined }; result: null };
   /** `text`: the checked file's buffer (undefined: back to the disk), applied first, so an edit is one round trip */
-  check: { params: { files: string[]; text?: { file: string; text: string | undefined } }; result: CheckResult };
+  /** haveIncludes: the caller holds this worker's last answer for these files, so an unchanged includes list may be left out */
+  check: { params: { files: string[]; text?: { file: string; text: string | undefined }; haveIncludes?: boolean }; result: CheckResult };
   structsInFile: { params: { file: string }; result: WireStruct[] };
   layout: { params: { name: string; kind?: 'struct' | 'union' }; result: WireStruct };
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };

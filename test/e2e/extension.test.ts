@@ -105,6 +105,15 @@ test('Restart the Engine: a fresh worker re-checks the open header from its unsa
   console.log(`restart → netmem.h re-checked ${x.ms} ms`);
 });
 
+test('an edit of mm_types.h re-checks the open netmem.h that includes it, and again on the next edit', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const d = step(r, 'dependant');
+  assert.equal((d.ms as number[]).length, 2, 'both rounds saw netmem.h fail and recover');
+  assert.equal(d.restored, true, 'undo restored mm_types.h');
+  assert.ok(Number(d.includes) > 1, `netmem.h's check still knows the files its unit read (${d.includes})`);
+  console.log(`mm_types.h edit → netmem.h re-checked: ${(d.ms as number[]).join(', ')} ms`);
+});
+
 test('typing a field into struct net_iov: the broken mirror is in the Problems panel within 2 s of the last keystroke; Ctrl+Z clears it within 2 s', { skip: noGcc, timeout: 120000 }, async () => {
   await driverReport(s, 'done', 90000);
   await quickOpen(s.page, NETMEM);

@@ -65,6 +65,28 @@ export const run: DriverScript = async (vscode, step) => {
   await until('the error to go away after the restart', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
   step('restarted', { ms: republished[0] - t2, failingAfterRestart: afterRestart, restored: doc.getText() === lines.join('\n') });
 
+  // The dependants rule: with netmem.h open, an edit of mm_types.h (which netmem.h includes) re-checks netmem.h.
+  // Twice: from the second check on, an answer leaves out an unchanged includes list, and the rule must still hold.
+  const mm = vscode.Uri.file(path.join(root, 'include/linux/mm_types.h'));
+  const mmDoc = await vscode.workspace.openTextDocument(mm);
+  const mmEditor = await vscode.window.showTextDocument(mmDoc, { preview: false });
+  await until('mm_types.h checked', () => api.diagnostics.results.has(mm.fsPath), 30000);
+  const mmLines = mmDoc.getText().split('\n');
+  const magic = mmLines.findIndex((l) => /^\t\t\tunsigned long pp_magic;/.test(l));
+  if (magic < 0) throw new Error('no pp_magic line in struct page of the sample mm_types.h');
+  const failingIn = (u: typeof netmem) => vscode.languages.getDiagnostics(u).some((d) => d.code === 'overlay/assert-fails');
+  const dependant: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    const t = Date.now();
+    await mmEditor.edit((e) => e.insert(new vscode.Position(magic, 0), '\t\t\tunsigned long inserted;\n'));
+    await until(`netmem.h's mirror failing after mm_types.h grew (round ${round + 1})`, () => failingIn(netmem), 20000);
+    dependant.push(Date.now() - t);
+    await vscode.commands.executeCommand('undo');
+    await until(`netmem.h clean again after the undo (round ${round + 1})`, () => !failingIn(netmem), 20000);
+  }
+  step('dependant', { ms: dependant, restored: mmDoc.getText() === mmLines.join('\n'), includes: api.diagnostics.results.get(netmem.fsPath)?.includes?.length ?? 0 });
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
   const pp = vscode.Uri.file(path.join(root, 'include/net/page_pool/types.h'));
   const ppDoc = await vscode.workspace.openTextDocument(pp);
   await vscode.window.showTextDocument(ppDoc);
