@@ -91,7 +91,7 @@ export interface CheckResult {
   /**
    * every file the checked units read (to re-check dependants of an edit); left out when the request said
    * haveIncludes and it is the list of this worker's last answer for the same files (it is most of an
-   * answer's bytes: ~400 paths for netmem.h)
+   * answer's bytes: ~500 paths for netmem.h)
    */
   includes?: string[];
   ms: number;
