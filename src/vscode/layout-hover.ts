@@ -78,8 +78,19 @@ export class StructLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  /** per checked file, what its last check said that lenses show (the mirrors' statuses) */
+  private readonly shown = new Map<string, string>();
+
   constructor(private readonly ctx: Ctx, private readonly structs: StructCache, private readonly diags: OverlayDiagnostics) {
-    diags.onDidCheck(() => this.changed.fire());
+    // VS Code asks for lenses again after every edit by itself (with the structs' new sizes); a check
+    // refreshes them only when a mirror's status moved, not on every keystroke
+    diags.onDidCheck((file) => {
+      const mirrors = diags.results.get(file)?.mirrors ?? [];
+      const now = mirrors.map((m) => `${m.a}<${m.b}:${m.rows.map((r) => r.status).join(',')}`).join(';');
+      if (this.shown.get(file) === now) return;
+      this.shown.set(file, now);
+      this.changed.fire();
+    });
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {

@@ -7,7 +7,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackedTest, answerInput, breakByTyping, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitProblem, webviewText } from './harness';
+import { trackedTest, answerInput, breakByTyping, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitLens, waitProblem, webviewText } from './harness';
 import { Report } from '../support/driver-api';
 import { gccLayout } from '../support/gcc-layout';
 
@@ -118,10 +118,15 @@ test('typing a field into struct net_iov: the broken mirror is in the Problems p
   await driverReport(s, 'done', 90000);
   await quickOpen(s.page, NETMEM);
   // one word, no spaces: the editor undoes it in one step; a pointer is 8 bytes on x86_64
+  // the struct's code lens follows the check: it counts the failing mirrors while the field is there
+  let lensBroken: string[] = [];
   const r = await breakByTyping(s.page, {
     line: lineOf(/unsigned long pp_magic;/), text: 'void*x;',
     broken: new RegExp(`^NET_IOV_ASSERT_OFFSET\\(pp_magic, pp_magic\\): .* is false \\(${gcc().page('pp_magic').offset} == ${gcc().iov('pp_magic').offset + 8}\\)`),
+    whileBroken: async () => { lensBroken = await waitLens(s.page, /struct net_iov: .* failing/, true, 5000); },
+    afterFix: async () => { await waitLens(s.page, /struct net_iov: .* failing/, false, 5000); },
   });
+  assert.ok(lensBroken.some((t) => /over struct page: \d+ mirrors ok · \d+ unasserted · \d+ failing/.test(t)), lensBroken.join(' | '));
   assert.match(r.typed, /^void\*x;\s+unsigned long pp_magic;$/m);
   assert.doesNotMatch(r.undone, /void\*x;/, 'Ctrl+Z took the typed field out');
   console.log(`sample, in the UI: last keystroke → Problems entry ${r.brokenMs.toFixed(0)} ms; Ctrl+Z → gone ${r.fixedMs.toFixed(0)} ms (the 300 ms debounce included)`);

@@ -235,7 +235,7 @@ export async function screenshot(page: Page, name: string, o: { keepMouse?: bool
  * Ctrl+Z and waits until no row matches `cleared` (any failing assert). Times (browser clock) from the last
  * keystroke to the row appearing and from Ctrl+Z to it going.
  */
-export async function breakByTyping(page: Page, o: { line: number; text: string; broken: RegExp; cleared?: RegExp; shot?: string; ms?: number }): Promise<{ brokenMs: number; fixedMs: number; brokenRows: string[]; typed: string; undone: string }> {
+export async function breakByTyping(page: Page, o: { line: number; text: string; broken: RegExp; cleared?: RegExp; shot?: string; ms?: number; whileBroken?: () => Promise<void>; afterFix?: () => Promise<void> }): Promise<{ brokenMs: number; fixedMs: number; brokenRows: string[]; typed: string; undone: string }> {
   const { line, text, broken, cleared = /is false \(/, ms = 20000 } = o;
   await openProblems(page);
   await goToLine(page, line);
@@ -244,7 +244,20 @@ export async function breakByTyping(page: Page, o: { line: number; text: string;
   const b = await waitProblem(page, broken, true, ms);
   const typed = await activeEditorText(page);
   if (o.shot) await screenshot(page, o.shot);
+  await o.whileBroken?.();
   await page.keyboard.press('Control+Z');
   const f = await waitProblem(page, cleared, false, ms);
+  await o.afterFix?.();
   return { brokenMs: b.ms, fixedMs: f.ms, brokenRows: b.rows, typed, undone: await activeEditorText(page) };
+}
+
+/** Until a code lens in the editor says (or no longer says) `re`; its texts then. */
+export async function waitLens(page: Page, re: RegExp, present: boolean, ms: number): Promise<string[]> {
+  const t0 = Date.now();
+  for (;;) {
+    const texts = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
+    if (texts.some((t) => re.test(t)) === present) return texts;
+    if (Date.now() - t0 > ms) throw new Error(`no code lens ${present ? 'saying' : 'without'} ${re} after ${ms} ms: ${texts.join(' | ')}`);
+    await page.waitForTimeout(100);
+  }
 }
