@@ -8,7 +8,10 @@ import { WireMember, WireStruct } from './protocol';
 export class StructCache {
   private readonly cache = new Map<string, { version: number; structs: Promise<WireStruct[]> }>();
   /** `before`: what to let finish first (the document's pending diagnostics check) */
-  constructor(private readonly ctx: Ctx, private readonly before: (doc: vscode.TextDocument) => Promise<void> = async () => {}) {}
+  constructor(private readonly ctx: Ctx, private readonly before: (doc: vscode.TextDocument) => Promise<void> = async () => {}) {
+    // another config or arch (or a restarted engine): the same document version has other layouts
+    ctx.onDidOpenTree(() => this.cache.clear());
+  }
 
   structs(doc: vscode.TextDocument): Promise<WireStruct[]> {
     const key = doc.uri.fsPath;
@@ -84,6 +87,7 @@ export class StructLens implements vscode.CodeLensProvider {
   constructor(private readonly ctx: Ctx, private readonly structs: StructCache, private readonly diags: OverlayDiagnostics) {
     // VS Code asks for lenses again after every edit by itself (with the structs' new sizes); a check
     // refreshes them only when a mirror's status moved, not on every keystroke
+    ctx.onDidOpenTree(() => { this.shown.clear(); this.changed.fire(); });
     diags.onDidCheck((file) => {
       const mirrors = diags.results.get(file)?.mirrors ?? [];
       const now = mirrors.map((m) => `${m.a}<${m.b}:${m.rows.map((r) => r.status).join(',')}`).join(';');

@@ -114,6 +114,16 @@ test('an edit of mm_types.h re-checks the open netmem.h that includes it, and ag
   console.log(`mm_types.h edit → netmem.h re-checked: ${(d.ms as number[]).join(', ')} ms`);
 });
 
+test('choosing another architecture reopens the tree: the code lens gives i386\'s size of struct net_iov, then x86_64\'s again', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const l = step(r, 'arch-lens');
+  const size = (t: unknown) => Number(/^struct net_iov: (\d+) bytes/.exec(String(t))?.[1]);
+  assert.ok(size(l.x86_64) > 0 && size(l.i386) > 0, `${l.x86_64} / ${l.i386}`);
+  // pointers and longs are half as wide: the descriptor shrinks
+  assert.ok(size(l.i386) < size(l.x86_64), `i386 ${size(l.i386)} B, x86_64 ${size(l.x86_64)} B`);
+  if (!noGcc) assert.equal(size(l.x86_64), gcc().iovSize, 'x86_64 size as gcc lays it out');
+});
+
 test('typing a field into struct net_iov: the broken mirror is in the Problems panel within 2 s of the last keystroke; Ctrl+Z clears it within 2 s', { skip: noGcc, timeout: 120000 }, async () => {
   await driverReport(s, 'done', 90000);
   await quickOpen(s.page, NETMEM);

@@ -97,6 +97,16 @@ export const run: DriverScript = async (vscode, step) => {
     return /page_pool preview/.test(t) ? t : undefined;
   }, 30000);
   step('sim-hover', { text: simHover.value, macroLine: ppLines[macroLine] });
+  // Another architecture: the tree reopens and the lens over struct net_iov gives that target's size (layouts
+  // kept by document version alone would still say x86_64's), then back.
+  const cfg = vscode.workspace.getConfiguration('overlayLens');
+  const iovLens = async () => ((await vscode.commands.executeCommand<CodeLens[]>('vscode.executeCodeLensProvider', netmem, 10)) ?? []).map((l) => l.command?.title ?? '').find((t) => t.startsWith('struct net_iov:'));
+  const x86_64 = await iovLens();
+  await cfg.update('arch', 'i386', vscode.ConfigurationTarget.Workspace);
+  const i386 = await until('the net_iov lens under i386', async () => { const t = await iovLens(); return t && t !== x86_64 ? t : undefined; }, 60000, 200);
+  await cfg.update('arch', undefined, vscode.ConfigurationTarget.Workspace);
+  await until('the net_iov lens back on x86_64', async () => ((await iovLens()) === x86_64 ? true : undefined), 60000, 200);
+  step('arch-lens', { x86_64, i386: i386.value });
   // leave netmem.h in front for the UI tests
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 };
