@@ -201,6 +201,20 @@ export class DeclarationSplitter {
   }
 }
 
+/**
+ * Declaration numbers of a list after an edit replaced its declarations [decl, oldEnd) by [decl, newEnd):
+ * the old ones before the edit, the edit's own (`replaced`, numbered in the new list), the old ones after it
+ * moved by the change in count. In order when both inputs are.
+ */
+export function renumbered(old: Iterable<number>, decl: number, oldEnd: number, newEnd: number, replaced: Iterable<number>): number[] {
+  const out: number[] = [];
+  for (const d of old) if (d < decl) out.push(d);
+  for (const d of replaced) out.push(d);
+  const shift = newEnd - oldEnd;
+  for (const d of old) if (d >= oldEnd) out.push(d + shift);
+  return out;
+}
+
 /** Splits C text that did not come from our preprocessor (gcc -E output, a snippet). */
 export function splitDeclarations(text: string): DeclarationList {
   const s = new DeclarationSplitter();

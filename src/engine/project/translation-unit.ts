@@ -12,6 +12,7 @@ import { isEnabled } from '../config/kconfig';
 import { TreeConfig } from '../config/tree-config';
 import { CParser } from '../parse/c-parser';
 import { DeclarationParses, UnitDeclarations } from '../parse/declaration-parses';
+import { renumbered } from '../parse/declarations';
 import { HeaderMemo } from '../preprocess/header-memo';
 import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/preprocessor';
 import { layoutLookups, layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
@@ -185,15 +186,12 @@ export class TranslationUnit {
    * tokens scanned (the scan of a whole unit's tokens was ~0.4 ms of every keystroke's check).
    */
   private inheritDeclarationsFrom(old: TranslationUnit, rep: { decl: number; oldDeclEnd: number; newDeclEnd: number }): void {
-    const moved = rep.newDeclEnd - rep.oldDeclEnd;
     for (const [file, before] of old.fromFile) {
       const fid = this.pp.fileIndexOf(file);
       if (fid === undefined) continue;
-      const set = new Set<number>();
-      for (const d of before) if (d < rep.decl) set.add(d);
-      this.addDeclarationsFrom(set, fid, rep.decl, rep.newDeclEnd);
-      for (const d of before) if (d >= rep.oldDeclEnd) set.add(d + moved);
-      this.fromFile.set(file, set);
+      const mine = new Set<number>();
+      this.addDeclarationsFrom(mine, fid, rep.decl, rep.newDeclEnd);
+      this.fromFile.set(file, new Set(renumbered(before, rep.decl, rep.oldDeclEnd, rep.newDeclEnd, mine)));
     }
   }
 

@@ -10,7 +10,7 @@ import { evaluate, EvalContext } from '../eval/evaluate';
 import { exprFromSyntax } from '../eval/from-syntax';
 import { AttributeGroup } from '../parse/gnu-extensions';
 import { DeclarationSource, declaratorName, definitionsOf, ParsedDeclaration } from '../parse/declaration-parses';
-import { firstNameOf, NameKind } from '../parse/declarations';
+import { firstNameOf, NameKind, renumbered } from '../parse/declarations';
 
 export type CType =
   | { k: 'void' }
@@ -109,11 +109,7 @@ function moved(e: EditedIndex, kind: keyof NameIndex, name: string): number[] | 
   const old = e.base(kind, name);
   const mine = listOf(e.region[kind].get(name));
   if (!old) return mine;
-  const out: number[] = [];
-  const shift = e.newEnd - e.oldEnd;
-  for (const d of old) if (d < e.decl) out.push(d);
-  if (mine) out.push(...mine);
-  for (const d of old) if (d >= e.oldEnd) out.push(d + shift);
+  const out = renumbered(old, e.decl, e.oldEnd, e.newEnd, mine ?? []);
   return out.length ? out : undefined;
 }
 
@@ -399,8 +395,8 @@ export class TypeTable {
   }
 
   /** The declarations that may define the typedef `name`, in text order: the name index's candidates. */
-  typedefCandidates(name: string): number[] {
-    return [...(this.candidatesOf('typedefs', name) ?? [])].sort((a, b) => a - b);
+  typedefCandidates(name: string): readonly number[] {
+    return this.candidatesOf('typedefs', name) ?? [];
   }
 
   // ------------------------------------------------------------- attributes
