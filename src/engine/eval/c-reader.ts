@@ -920,7 +920,6 @@ class Readings {
 
 const snippets = new Readings(4 << 20);
 const functions = new Readings(256 << 10);
-const read = <T>(kind: string, text: string, names: TypeNames, make: (r: Reader) => T): T => snippets.read(kind, text, names, make);
 
 const readError = <T>(e: unknown, f: (reason: string) => T): T => {
   if (e instanceof ReadError) return f(e.message);
@@ -930,7 +929,7 @@ const readError = <T>(e: unknown, f: (reason: string) => T): T => {
 /** An expression; every node's at/end are offsets into `text`. */
 export function parseExpression(text: string, names: TypeNames): CExpr {
   if (!text.trim()) return { k: 'bad', reason: 'the expression is empty', at: 0, end: text.length };
-  return read('e:', text, names, (r) => {
+  return snippets.read('e:', text, names, (r) => {
     try {
       return r.parse(0, text.length, EXPR, (n) => r.expr(n));
     } catch (e) {
@@ -941,7 +940,7 @@ export function parseExpression(text: string, names: TypeNames): CExpr {
 
 /** A type name (`struct foo *`, `typeof(x)[4]`), or undefined. */
 export function parseTypeName(text: string, names: TypeNames): TypeName | undefined {
-  return read('t:', text, names, (r) => {
+  return snippets.read('t:', text, names, (r) => {
     try {
       return r.parse(0, text.length, TYPE, (n) => r.typeDescriptor(n));
     } catch (e) {
@@ -952,7 +951,7 @@ export function parseTypeName(text: string, names: TypeNames): TypeName | undefi
 
 /** One declaration (`static const struct foo bar[] = {...};`, a typedef), or undefined when the text is not one. */
 export function parseDeclaration(text: string, names: TypeNames): Declaration | undefined {
-  return read('d:', text, names, (r) => {
+  return snippets.read('d:', text, names, (r) => {
     try {
       return r.parse(0, text.length, WHOLE, (n) => r.knownDeclaration(n));
     } catch (e) {
