@@ -77,6 +77,12 @@ const USER_SETTINGS = {
   'workbench.tips.enabled': false, 'workbench.enableExperiments': false,
 };
 
+// No port auto-forwarding: in a remote window (code-server's is one) VS Code's extension
+// host looks for new listening ports every 2 s or more by running `ls -l /proc/[0-9]*/fd/[0-9]*`
+// in a shell over every process on the machine, bursts of CPU a desktop VS Code never spends
+// and that the tests and benches do not use. Machine-scoped: read from the remote's settings.
+const MACHINE_SETTINGS = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
+
 let packaged = false;
 /** `npm run package` (production bundles + vsce), once per process. */
 export function packageExtension(): string {
@@ -114,7 +120,9 @@ export async function startSession(o: SessionOptions): Promise<Session> {
   const extDir = path.join(tmp, 'extensions');
   const userDir = path.join(tmp, 'user');
   fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...o.userSettings }, null, 1));
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...MACHINE_SETTINGS, ...o.userSettings }, null, 1));
+  fs.mkdirSync(path.join(userDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'Machine/settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 1));
   execFileSync(bin, ['--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'ignore' });
   // The driver goes in as a .vsix too: code-server only loads what extensions.json lists.
   const driverVsix = path.join(tmp, 'driver.vsix');
