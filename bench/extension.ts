@@ -77,8 +77,17 @@ async function main() {
   let failed = true;
   let outside: ReturnType<typeof processMemory>;
   let report: { steps: ReportStep[] };
+  // BENCH_PROFILE_DIR=DIR (a developer's switch): the workbench renderer's main thread profiled over the whole session too
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const cdp = profileDir ? await s.page.context().newCDPSession(s.page) : undefined;
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
   try {
     report = await driverReport(s, 'done', 45 * 60000);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(profileDir!, { recursive: true });
+      fs.writeFileSync(path.join(profileDir!, 'renderer.cpuprofile'), JSON.stringify(profile));
+    }
     const pid = s.extensionHostPid();
     outside = pid ? processMemory(pid) : undefined;
     failed = false;
@@ -109,7 +118,7 @@ async function main() {
   rows.push(['  of which the tree open (worker start, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the worker; ${cpuNote(again.engineCpuMs, again.engineQueuedMs, again.engineMs)}`]);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
-    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; dependants: number; others: string[] }>; line: number; edit: string; warmup: number; quietMs: number; threads?: Array<{ thread: string; msPerEdit: number }> }>(phase);
+    const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; dependants: number; others: string[]; sendMs?: number; transitMs?: number; handleMs?: number }>; line: number; edit: string; warmup: number; quietMs: number; threads?: Array<{ thread: string; msPerEdit: number }> }>(phase);
     const deps = Math.max(...e.rows.map((r) => r.dependants));
     const pub = summarize(e.rows.map((r) => r.publishMs));
     const chg = summarize(e.rows.map((r) => r.changeMs));
@@ -130,6 +139,10 @@ async function main() {
     for (const r of e.rows) for (const o of new Set(r.others)) seen.set(o, (seen.get(o) ?? 0) + 1);
     const busy = [...seen].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([o, n]) => `${o} in ${Math.round((100 * n) / e.rows.length)}%`).join(', ');
     rows.push(['  of which waiting for the worker, messaging', ms(wait.median), ms(wait.p95), busy ? `other requests in the way: ${busy} of edits` : 'no other request in the way']);
+    for (const [k, what, note] of [['sendMs', 'change event → check request sent', 'the extension host thread: the change event reaches Overlay Lens, the text goes out'], ['transitMs', 'the request\'s and the answer\'s trips', 'postMessage both ways, the worker picking the request up'], ['handleMs', 'answer → diagnostics set', 'the extension host thread: the answer read into Problems entries']] as const) {
+      const x = summarize(e.rows.map((r) => r[k] ?? NaN));
+      if (!Number.isNaN(x.median)) rows.push([`    ${what}`, ms(x.median), ms(x.p95), note]);
+    }
     // Who had the cores: every thread's CPU over the phase (quiet waits included), per edit.
     if (e.threads?.length) rows.push(['  CPU per edit, by thread (the whole edit cycle)', '', '', e.threads.slice(0, 6).map((t) => `${t.thread} ${t.msPerEdit.toFixed(1)} ms`).join('; ')]);
     rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from a worker quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);

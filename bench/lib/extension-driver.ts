@@ -15,6 +15,7 @@
 //     the engine worker's own V8 heap.
 // Results go to the report as steps; bench/extension.ts prints them.
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import type { TextDocument, TextEditor } from 'vscode';
 import type { OverlayLensApi } from '../../src/vscode/extension';
@@ -58,6 +59,28 @@ function threadTimes(): Map<string, { label: string; ns: number }> {
     }
   }
   return out;
+}
+
+/**
+ * BENCH_PROFILE_DIR=DIR: a CPU profile of this (the extension host's main) thread over each edit
+ * phase, written to DIR (a developer's switch: what the host does for a keystroke besides ours).
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  const post = (m: string, p?: object) => new Promise<any>((res, rej) => session.post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `exthost-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 /** The engine worker's thread id, from its memory answer (Linux), to name it among the threads. */
@@ -158,7 +181,7 @@ export const run: DriverScript = async (vscode, step) => {
     if (start < 0 || line < 0 || lines.slice(start, line).some((l) => /^\};/.test(l))) throw new Error(`no line matching ${lineRe} in struct ${struct} of ${rel}`);
     if (failing(doc).length) throw new Error(`${rel} already fails an assert before the edits`);
     const threadsBefore = threadTimes();
-    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs: number; engineQueuedMs: number; dependants: number; others: string[] }> = [];
+    const rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs: number; engineQueuedMs: number; dependants: number; others: string[]; sendMs: number; transitMs: number; handleMs: number }> = [];
     for (let i = 0; i < WARMUP + EDITS; i++) {
       const insert = i % 2 === 0;
       await quiet();
@@ -187,9 +210,14 @@ export const run: DriverScript = async (vscode, step) => {
       // requests the worker answered ahead of this edit's check (it serves them one at a time, in order)
       const own = path.basename(file);
       const mine = (q: { method: string; file: string; sent: number }) => q.file === own && q.sent >= t0 && (q.method === 'check' || q.method === 'setFileText');
-      const checkDone = requests.find((q) => mine(q) && q.method === 'check')?.done ?? t0 + r.publishMs;
+      const checkReq = requests.find((q) => mine(q) && q.method === 'check');
+      const checkDone = checkReq?.done ?? t0 + r.publishMs;
       const others = requests.filter((q) => q.done > t0 && q.done < checkDone && !mine(q));
-      if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, engineCpuMs, engineQueuedMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`) });
+      // the extension's own part around the worker's: change event → request sent, the two messages' trips, answer → diagnostics set
+      const sendMs = checkReq && change ? checkReq.sent - change.at : NaN;
+      const transitMs = checkReq ? checkReq.done - checkReq.sent - engineMs : NaN;
+      const handleMs = checkReq ? t0 + r.publishMs - checkReq.done : NaN;
+      if (i >= WARMUP) rows.push({ ...r, applyMs, changeMs, engineMs, engineCpuMs, engineQueuedMs, dependants: dependants.length, others: others.map((q) => `${q.method}:${q.file}`), sendMs, transitMs, handleMs });
     }
     const threads = busiest(threadsBefore, threadTimes(), WARMUP + EDITS);
     if (doc.getText().includes(INSERT)) throw new Error(`${rel} still holds the inserted field`);
@@ -199,7 +227,7 @@ export const run: DriverScript = async (vscode, step) => {
   // Nothing is open yet: netmem.h's first check builds its unit from nothing.
   const netmem = await open('include/net/netmem.h', 'cold-netmem');
   step('memory-after-cold', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
-  await edits('include/net/netmem.h', netmem.doc, netmem.editor, netmem.file, 'net_iov', /^\tunsigned long pp_magic;/, 'edits-netmem');
+  await profiled('edits-netmem', () => edits('include/net/netmem.h', netmem.doc, netmem.editor, netmem.file, 'net_iov', /^\tunsigned long pp_magic;/, 'edits-netmem'));
 
   // netmem.h includes mm_types.h: left open, each mm_types.h edit would re-check it too (the dependants rule).
   await vscode.window.showTextDocument(netmem.doc);
@@ -209,7 +237,7 @@ export const run: DriverScript = async (vscode, step) => {
   step('closed-netmem', { closed: gone, ms: Date.now() - t1 });
 
   const mm = await open('include/linux/mm_types.h', 'first-mm');
-  await edits('include/linux/mm_types.h', mm.doc, mm.editor, mm.file, 'page', /^\tunsigned long flags;/, 'edits-mm');
+  await profiled('edits-mm', () => edits('include/linux/mm_types.h', mm.doc, mm.editor, mm.file, 'page', /^\tunsigned long flags;/, 'edits-mm'));
   step('memory-end', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
