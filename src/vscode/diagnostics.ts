@@ -22,13 +22,23 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
   return d;
 }
 
+/** Runs fn after `ms`; with 0, once the current event's other listeners have run (a timer's floor is 1 ms). Returns a cancel. */
+function later(ms: number, fn: () => void): () => void {
+  if (ms <= 0) { const h = setImmediate(fn); return () => clearImmediate(h); }
+  const h = setTimeout(fn, ms);
+  return () => clearTimeout(h);
+}
+
 export class OverlayDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('overlay-lens');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** the scheduled check per file: cancels it */
+  private readonly timers = new Map<string, () => void>();
   // From the edit that schedules a file's check until that check has published: layout requests (code lens,
   // hover) wait for it, so the one engine worker answers the diagnostics first. Without this the code lens,
   // asked for at about the time the debounce ends, often went first and the check queued behind it.
   private readonly due = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  /** edited file → open files that include it, to re-check once the edited file's own check is done */
+  private readonly afterCheckOf = new Map<string, Set<vscode.TextDocument>>();
   private readonly disposables: vscode.Disposable[] = [];
   /** the last result per checked file, for quick fixes and the overlay view */
   readonly results = new Map<string, CheckResult>();
@@ -43,14 +53,23 @@ export class OverlayDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         this.schedule(e.document, ctx.settings().debounceMs);
-        // Open headers that include the edited one see the edit too (their units are rebuilt).
-        for (const d of vscode.workspace.textDocuments) if (d !== e.document && this.results.get(d.uri.fsPath)?.files.length && this.dependsOn(d.uri.fsPath, e.document.uri.fsPath)) this.schedule(d, ctx.settings().debounceMs * 2);
+        // Open headers that include the edited one see the edit too (their units are rebuilt), once the
+        // edited file's own diagnostics are up: its check does not share the worker or the cores with theirs.
+        const edited = e.document.uri.fsPath;
+        if (!ctx.inTree(e.document)) return;
+        for (const d of vscode.workspace.textDocuments) {
+          if (d === e.document || !this.results.get(d.uri.fsPath)?.files.length || !this.dependsOn(d.uri.fsPath, edited)) continue;
+          this.markDue(d.uri.fsPath);
+          if (!this.afterCheckOf.has(edited)) this.afterCheckOf.set(edited, new Set());
+          this.afterCheckOf.get(edited)!.add(d);
+        }
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (!ctx.inTree(d)) return;
-        clearTimeout(this.timers.get(d.uri.fsPath));
+        this.timers.get(d.uri.fsPath)?.();
         this.timers.delete(d.uri.fsPath);
         this.settle(d.uri.fsPath);
+        this.checkDependants(d.uri.fsPath);
         void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined });
         this.collection.delete(d.uri);
         this.results.delete(d.uri.fsPath);
@@ -81,20 +100,35 @@ export class OverlayDiagnostics implements vscode.Disposable {
     this.due.delete(key);
   }
 
+  /** From now until its next check has published, layout requests for this file wait (see `due`). */
+  private markDue(key: string): void {
+    if (this.due.has(key)) return;
+    let resolve = () => {};
+    const done = new Promise<void>((r) => { resolve = r; });
+    this.due.set(key, { done, resolve });
+  }
+
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!this.ctx.inTree(doc)) return;
     const key = doc.uri.fsPath;
-    clearTimeout(this.timers.get(key));
-    if (!this.due.has(key)) {
-      let resolve = () => {};
-      const done = new Promise<void>((r) => { resolve = r; });
-      this.due.set(key, { done, resolve });
-    }
-    this.timers.set(key, setTimeout(() => {
+    this.timers.get(key)?.();
+    this.markDue(key);
+    this.timers.set(key, later(delay, () => {
       this.timers.delete(key);
       // a keystroke during the check scheduled another: the file stays due until that one is done
-      void this.check(doc).catch(() => undefined).finally(() => { if (!this.timers.has(key)) this.settle(key); });
-    }, delay));
+      void this.check(doc).catch(() => undefined).finally(() => {
+        if (this.timers.has(key)) return;
+        this.settle(key);
+        this.checkDependants(key);
+      });
+    }));
+  }
+
+  /** The open files that include `edited` and saw an edit of it: re-checked now that its own check is done. */
+  private checkDependants(edited: string): void {
+    const ds = this.afterCheckOf.get(edited);
+    this.afterCheckOf.delete(edited);
+    for (const d of ds ?? []) if (!d.isClosed) this.schedule(d, this.ctx.settings().debounceMs);
   }
 
   async check(doc: vscode.TextDocument): Promise<void> {
@@ -134,7 +168,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     for (const key of [...this.due.keys()]) this.settle(key);
     this.collection.dispose();
     this.changed.dispose();
