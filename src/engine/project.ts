@@ -413,14 +413,12 @@ export class OverlayProject {
     return this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
   }
 
-  private readonly schemeScans = new Map<string, { text: string; scan: SchemeScan }>();
+  private readonly schemeScans = new Map<string, SchemeScan>();
 
   /** The tagged-pointer schemes `file`'s own code spells; a re-scan after an edit parses only what the edit touched. */
   taggedSchemes(file: string, text: string): TaggedScheme[] {
-    const last = this.schemeScans.get(file);
-    if (last?.text === text) return last.scan.schemes;
-    const scan = findTaggedSchemesInText(file, text, (t) => this.parseText(t), last?.scan);
-    this.schemeScans.set(file, { text, scan });
+    const scan = findTaggedSchemesInText(file, text, (t) => this.parseText(t), this.schemeScans.get(file));
+    this.schemeScans.set(file, scan);
     return scan.schemes;
   }
 

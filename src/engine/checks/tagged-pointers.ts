@@ -107,6 +107,42 @@ export interface SchemeScan {
   readonly word?: RegExp;
   readonly more: string;
   readonly schemes: TaggedScheme[];
+  /** the text scanned and its top-level declarations, for the next scan of an edit of it */
+  readonly text: string;
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
+/**
+ * The last scan, still true of `text`, without splitting it again: when the
+ * edit lies inside one declaration that neither had nor has a tag op or a
+ * carrier's name, stays one declaration, and moves no line or column of any
+ * other (a keystroke in a struct body). Undefined when any of that is not so.
+ */
+function unchangedScan(last: SchemeScan, text: string): SchemeScan | undefined {
+  const old = last.text;
+  const nO = old.length, nN = text.length;
+  let pc = 0;
+  while (pc < nO && pc < nN && old.charCodeAt(pc) === text.charCodeAt(pc)) pc++;
+  let sc = 0;
+  while (sc < nO - pc && sc < nN - pc && old.charCodeAt(nO - 1 - sc) === text.charCodeAt(nN - 1 - sc)) sc++;
+  const oldEnd = nO - sc, newEnd = nN - sc, delta = nN - nO;
+  // the one declaration holding the change strictly inside it (its first and last tokens untouched)
+  const { starts, ends } = last;
+  let lo = 0, hi = starts.length - 1, k = -1;
+  while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] < pc) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+  if (k < 0 || oldEnd >= ends[k]) return undefined;
+  const newlines = (t: string, from: number, to: number) => { let n = 0; for (let i = t.indexOf('\n', from); i >= 0 && i < to; i = t.indexOf('\n', i + 1)) n++; return n; };
+  if (newlines(old, pc, oldEnd) !== newlines(text, pc, newEnd)) return undefined;
+  // a declaration after it on the same line would move sideways
+  if (k + 1 < starts.length && newlines(old, ends[k], starts[k + 1]) === 0) return undefined;
+  const before = old.slice(starts[k], ends[k]), after = text.slice(starts[k], ends[k] + delta);
+  const takesPart = (d: string) => TAG_OP.test(d) || (last.word !== undefined && last.word.test(d));
+  if (takesPart(before) || takesPart(after)) return undefined;
+  const alone = splitDeclarations(after);
+  if (alone.starts.length !== 1 || alone.starts[0] !== 0 || alone.ends[0] !== after.length) return undefined;
+  const move = (xs: number[], from: number) => xs.map((x, i) => (i >= from ? x + delta : x));
+  return { ...last, text, starts: move(starts, k + 1), ends: move(ends, k) };
 }
 
 /**
@@ -115,7 +151,11 @@ export interface SchemeScan {
  * carrier type found there (a .c file of 10 000 lines has a handful).
  */
 export function findTaggedSchemesInText(file: string, text: string, parse: (text: string) => Tree, last?: SchemeScan): SchemeScan {
+  if (last?.text === text) return last;
+  const kept = last && unchangedScan(last, text);
+  if (kept) return kept;
   const list = splitDeclarations(text);
+  const scanned = { text, starts: list.starts, ends: list.ends };
   const trees: Tree[] = [];
   const parsed = new Set<number>();
   const lineStarts = [0];
@@ -137,7 +177,7 @@ export function findTaggedSchemesInText(file: string, text: string, parse: (text
     return out;
   };
   const moreKey = (word: RegExp | undefined): string => (word ? naming(word, new Set(firstDecls)).map(keyOf).join('\u0001') : '');
-  if (last && last.first === first && last.more === moreKey(last.word)) return last;
+  if (last && last.first === first && last.more === moreKey(last.word)) return { ...last, ...scanned };
   const shapesOf = (k: number): FunctionShape[] => {
     if (parsed.has(k)) return [];
     parsed.add(k);
@@ -160,7 +200,7 @@ export function findTaggedSchemesInText(file: string, text: string, parse: (text
       for (const k of naming(word, parsed)) { moreKeys.push(keyOf(k)); more.push(...shapesOf(k)); }
       return more;
     });
-    return { first, word, more: moreKeys.join('\u0001'), schemes };
+    return { first, word, more: moreKeys.join('\u0001'), schemes, ...scanned };
   } finally {
     for (const t of trees) t.delete();
   }

@@ -107,3 +107,34 @@ test('a re-scan after an edit parses nothing when the declarations it reads are 
   const back = findTaggedSchemesInText('netmem.h', STRUCT + HEADER, parse, gone);
   assert.deepEqual(back.schemes.map((x) => [x.tag, x.carrier, [...x.structs.keys()]]), first.schemes.map((x) => [x.tag, x.carrier, [...x.structs.keys()]]));
 });
+
+test('a scan carried across edits answers as a fresh scan of the edited text, whatever the edit', async () => {
+  const one = new Parser();
+  one.setLanguage(await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm')));
+  const parse = (t: string) => one.parse(t)!;
+  const STRUCT = 'struct net_iov {\n\tunsigned long pp_magic;\n\tstruct page_pool *pp;\n};\n';
+  const base = STRUCT + HEADER;
+  const edits: Array<[string, (t: string) => string]> = [
+    ['a field typed in a struct', (t) => t.replace('\tunsigned long pp_magic', 'void*x;\tunsigned long pp_magic')],
+    ['a character deleted in a struct', (t) => t.replace('pp_magic', 'pp_magi')],
+    ['a struct split in two', (t) => t.replace('\tstruct page_pool *pp;', '}; struct two {\tstruct page_pool *pp;')],
+    ['a comment opened in a struct', (t) => t.replace('\tstruct page_pool *pp;', '/*\tstruct page_pool *pp;')],
+    ['a declaration after the struct on its line', (t) => t.replace('};\n', '}; int after;\n')],
+    ['a line added in a struct', (t) => t.replace('\tstruct page_pool *pp;', '\n\tstruct page_pool *pp;')],
+    ['a tag op typed in a struct', (t) => t.replace('\tstruct page_pool *pp;', '\tint y[4 & ~NET_IOV];\n\tstruct page_pool *pp;')],
+    ['a carrier named in a struct', (t) => t.replace('\tstruct page_pool *pp;', '\tnetmem_ref ref;\n\tstruct page_pool *pp;')],
+    ['the tag op edited in its function', (t) => t.replace('& ~NET_IOV', '& ~NET_IOV ')],
+  ];
+  const view = (s: ReturnType<typeof findTaggedSchemesInText>) => ({
+    schemes: s.schemes.map((x) => [x.tag, x.carrier, x.at, [...x.structs.entries()]]), starts: s.starts, ends: s.ends, first: s.first, more: s.more,
+  });
+  for (const [what, edit] of edits) {
+    const last = findTaggedSchemesInText('netmem.h', base, parse);
+    const text = edit(base);
+    assert.notEqual(text, base, what);
+    assert.deepEqual(view(findTaggedSchemesInText('netmem.h', text, parse, last)), view(findTaggedSchemesInText('netmem.h', text, parse)), what);
+    // and back again, from the carried scan
+    const carried = findTaggedSchemesInText('netmem.h', text, parse, last);
+    assert.deepEqual(view(findTaggedSchemesInText('netmem.h', base, parse, carried)), view(last), `${what}, undone`);
+  }
+});
