@@ -24,6 +24,7 @@ import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
 import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
 import { structView } from '../layout/presenters';
+import type { RecordLayout } from '../layout/record-layout';
 import { HeaderMemo } from '../preprocess/header-memo';
 import type { OverlayProject, ProjectOptions } from '../project';
 import type { TranslationUnit } from './translation-unit';
@@ -113,6 +114,21 @@ export function newHeaderMemo(): HeaderMemo | undefined {
 /** Files that may hold a tagged-pointer scheme: a pointer masked with ~TAG (netmem_to_net_iov's `netmem & ~NET_IOV`). */
 const MASKS_A_TAG = /&\s*~\s*\(?\s*[A-Z_][A-Z0-9_]*\b/;
 
+/**
+ * What a record's layout says about overlays (unions holding a whole struct, members typed by a struct's tag),
+ * kept per layout: an edited unit reuses the layouts of the records the edit did not touch, and so these.
+ */
+const hintsOf = new WeakMap<RecordLayout, { unions: Array<{ a: string; b: string }>; uses: TagUse[] }>();
+function overlayHints(l: RecordLayout): { unions: Array<{ a: string; b: string }>; uses: TagUse[] } {
+  let d = hintsOf.get(l);
+  if (!d) {
+    const view = structView(l);
+    d = { unions: pairsFromUnions(view, ANY).map((p) => ({ a: p.a, b: p.b })), uses: tagUses(view) };
+    hintsOf.set(l, d);
+  }
+  return d;
+}
+
 function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: UnitAsserts, records: string[], file: string, via: string, obj: KbuildObject | undefined): FileCheck {
   const src = project.config.srcDir;
   const notes: string[] = [];
@@ -130,9 +146,9 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
     const rec = u.table.record(name)!;
     const l = u.layout(name, rec.kind);
     if ('reason' in l) continue;
-    const view = structView(l);
-    for (const p of pairsFromUnions(view, ANY)) unions.push({ a: p.a, b: p.b });
-    uses.push(...tagUses(view));
+    const d = overlayHints(l);
+    unions.push(...d.unions);
+    uses.push(...d.uses);
   }
   const tags: Finding[] = [];
   const text = project.files.read(file);
