@@ -692,7 +692,9 @@ export class TypeTable {
       const base = this.specifierType(typeNode);
       // _Alignas(N) is a qualifier child of the declaration
       const fattrs: Attributes = {};
-      for (const q of fd.namedChildren) {
+      // one marshalling of the declaration's children (each call of the getter makes new Node objects)
+      const kids = fd.namedChildren;
+      for (const q of kids) {
         if (q?.type === 'type_qualifier') {
           const al = q.namedChildren.find((c) => c?.type === 'alignas_qualifier');
           if (al) {
@@ -710,7 +712,7 @@ export class TypeTable {
       }
       const declarators = fd.childrenForFieldName('declarator').filter((x): x is Node => !!x);
       // `__u8 cloned:1, nohdr:1, fclone:2;` — each declarator has its own width clause after it
-      const clauses = fd.namedChildren.filter((c): c is Node => c?.type === 'bitfield_clause');
+      const clauses = kids.filter((c): c is Node => c?.type === 'bitfield_clause');
       const widthFor = (from: number, to: number): FieldDecl['bitWidth'] => {
         const clause = clauses.find((c) => c.startIndex >= from && c.startIndex < to);
         if (!clause) return undefined;
