@@ -55,8 +55,8 @@ export class OverlayDiagnostics implements vscode.Disposable {
         this.schedule(e.document, ctx.settings().debounceMs);
         // Open headers that include the edited one see the edit too (their units are rebuilt), once the
         // edited file's own diagnostics are up: its check does not share the worker or the cores with theirs.
-        const edited = e.document.uri.fsPath;
         if (!ctx.inTree(e.document)) return;
+        const edited = e.document.uri.fsPath;
         for (const d of vscode.workspace.textDocuments) {
           if (d === e.document || !this.results.get(d.uri.fsPath)?.files.length || !this.dependsOn(d.uri.fsPath, edited)) continue;
           this.markDue(d.uri.fsPath);
