@@ -9,6 +9,7 @@
 //   CARRIER f(struct Y *p) { return (CARRIER)p; }
 import type { Node, Tree } from 'web-tree-sitter';
 import { splitDeclarations } from '../parse/declarations';
+import { changedRange } from '../preprocess';
 import { Finding, RULES } from './findings';
 import { SourcePosition } from './layout-view';
 
@@ -121,12 +122,10 @@ export interface SchemeScan {
  */
 function unchangedScan(last: SchemeScan, text: string): SchemeScan | undefined {
   const old = last.text;
-  const nO = old.length, nN = text.length;
-  let pc = 0;
-  while (pc < nO && pc < nN && old.charCodeAt(pc) === text.charCodeAt(pc)) pc++;
-  let sc = 0;
-  while (sc < nO - pc && sc < nN - pc && old.charCodeAt(nO - 1 - sc) === text.charCodeAt(nN - 1 - sc)) sc++;
-  const oldEnd = nO - sc, newEnd = nN - sc, delta = nN - nO;
+  const [edit] = changedRange(old, text);
+  if (!edit) return last;
+  const { oldStart: pc, oldEnd } = edit;
+  const newEnd = pc + edit.newText.length, delta = text.length - old.length;
   // the one declaration holding the change strictly inside it (its first and last tokens untouched)
   const { starts, ends } = last;
   let lo = 0, hi = starts.length - 1, k = -1;
