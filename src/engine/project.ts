@@ -99,10 +99,8 @@ export class OverlayProject {
   /** declaration parses shared by every unit of the project (and kept across edits) */
   private readonly parses: DeclarationParses;
   private readonly index: StructIndex;
-  /** tagsSpelledIn's answers by file */
-  private readonly spelledTags = new Map<string, { text: string; tags: string; found: Set<string> }>();
-  /** twoParamDefine's answers by file and macro */
-  private readonly defines = new Map<string, { text: string; def: RegExpExecArray | null }>();
+  /** answers read from a file's text (tagsSpelledIn, twoParamDefine), by question, kept while that text stays */
+  private readonly fromText = new Map<string, { text: string; question: string; value: unknown }>();
   /** the files each checked file's unit read, from the last check that built it */
   private readonly checkIncludes = new Map<string, string[]>();
 
@@ -508,14 +506,26 @@ export class OverlayProject {
    * page check has hundreds of uses of a few dozen tags), kept while the text and the tags stay.
    */
   private tagsSpelledIn(file: string, uses: TagUse[]): Set<string> {
-    const text = this.files.read(file) ?? '';
     const tags = [...new Set(uses.map((x) => x.tag))].filter((t) => /^\w+$/.test(t)).sort().join('|');
-    const have = this.spelledTags.get(file);
-    if (have && have.tags === tags && have.text === text) return have.found;
-    const found = new Set<string>();
-    if (tags) for (const m of text.matchAll(new RegExp(`\\b(?:${tags})\\b`, 'g'))) found.add(m[0]);
-    this.spelledTags.set(file, { text, tags, found });
-    return found;
+    return this.readFrom(file, 'tags', tags, (text) => {
+      const found = new Set<string>();
+      if (tags) for (const m of text.matchAll(new RegExp(`\\b(?:${tags})\\b`, 'g'))) found.add(m[0]);
+      return found;
+    });
+  }
+
+  /**
+   * `read(text)` of `file`'s text, asked again only when the text or the question changed: one answer
+   * kept per file and kind of reading.
+   */
+  private readFrom<T>(file: string, kind: string, question: string, read: (text: string) => T): T {
+    const text = this.files.read(file) ?? '';
+    const key = `${file}\0${kind}`;
+    const have = this.fromText.get(key);
+    if (have && have.text === text && have.question === question) return have.value as T;
+    const value = read(text);
+    this.fromText.set(key, { text, question, value });
+    return value;
   }
 
   private unitHolding(pair: OverlayPair, units: TranslationUnit[]): TranslationUnit | undefined {
@@ -546,13 +556,7 @@ export class OverlayProject {
 
   /** `#define MACRO(x, y) body` in `file`: [, x, y, body], kept while the text stays (fixFor asks per unasserted field). */
   private twoParamDefine(file: string, macro: string): RegExpExecArray | null {
-    const text = this.files.read(file) ?? '';
-    const key = `${file}\0${macro}`;
-    const have = this.defines.get(key);
-    if (have && have.text === text) return have.def;
-    const def = new RegExp(`#\\s*define\\s+${macro}\\s*\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(text);
-    this.defines.set(key, { text, def });
-    return def;
+    return this.readFrom(file, `define ${macro}`, '', (text) => new RegExp(`#\\s*define\\s+${macro}\\s*\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(text));
   }
 
   private expandPaths(paths: string[]): string[] {
