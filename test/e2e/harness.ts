@@ -189,13 +189,18 @@ export async function armKeyClock(page: Page): Promise<void> {
  * that frame, as the browser's own clock measured it.
  */
 export async function waitProblem(page: Page, re: RegExp, present: boolean, ms: number): Promise<{ ms: number; rows: string[] }> {
-  const h = await page.waitForFunction(([src, flags, want]) => {
+  return waitTexts(page, '.markers-panel .monaco-list-row', re, present, ms);
+}
+
+/** The same for the texts of any elements matching `selector`. */
+async function waitTexts(page: Page, selector: string, re: RegExp, present: boolean, ms: number): Promise<{ ms: number; rows: string[] }> {
+  const h = await page.waitForFunction(([sel, src, flags, want]) => {
     const w = globalThis as unknown as InPage;
     const r = new RegExp(src, flags);
-    const rows = Array.from(w.document.querySelectorAll('.markers-panel .monaco-list-row'), (e) => e.innerText);
+    const rows = Array.from(w.document.querySelectorAll(sel), (e) => e.innerText);
     if (rows.some((t) => r.test(t)) !== want) return false;
     return { ms: w.performance.now() - (w.olLastKey ?? 0), rows };
-  }, [re.source, re.flags, present] as const, { polling: 'raf', timeout: ms });
+  }, [selector, re.source, re.flags, present] as const, { polling: 'raf', timeout: ms });
   return h.jsonValue() as Promise<{ ms: number; rows: string[] }>;
 }
 
@@ -253,11 +258,5 @@ export async function breakByTyping(page: Page, o: { line: number; text: string;
 
 /** Until a code lens in the editor says (or no longer says) `re`; its texts then. */
 export async function waitLens(page: Page, re: RegExp, present: boolean, ms: number): Promise<string[]> {
-  const t0 = Date.now();
-  for (;;) {
-    const texts = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
-    if (texts.some((t) => re.test(t)) === present) return texts;
-    if (Date.now() - t0 > ms) throw new Error(`no code lens ${present ? 'saying' : 'without'} ${re} after ${ms} ms: ${texts.join(' | ')}`);
-    await page.waitForTimeout(100);
-  }
+  return (await waitTexts(page, '.monaco-editor .codelens-decoration', re, present, ms)).rows;
 }
