@@ -120,7 +120,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
   const extDir = path.join(tmp, 'extensions');
   const userDir = path.join(tmp, 'user');
   fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...MACHINE_SETTINGS, ...o.userSettings }, null, 1));
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...o.userSettings }, null, 1));
   fs.mkdirSync(path.join(userDir, 'Machine'), { recursive: true });
   fs.writeFileSync(path.join(userDir, 'Machine/settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 1));
   execFileSync(bin, ['--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'ignore' });
