@@ -141,6 +141,25 @@ export function canonical(t: CType): CType {
   return t;
 }
 
+/** A struct or union specifier's members as fieldsOf reads them (see recordSyntax). */
+interface RecordSyntax {
+  spec: Node;
+  /** the first ERROR or MISSING node of the body */
+  error?: Node;
+  attrs: AttributeGroup[];
+  fields: Array<{
+    node: Node;
+    type: Node;
+    /** _Alignas arguments: type_descriptor or expression nodes */
+    alignas: Node[];
+    attrs: AttributeGroup[];
+    /** a bit-field width without a declarator (`int :3;`): the clause's expression; undefined: no clause */
+    width?: Node | null;
+    declarators: Array<{ node: Node; unnamed: boolean; width?: Node | null }>;
+  }>;
+}
+const recordSyntaxes = new WeakMap<ParsedDeclaration, Map<number, RecordSyntax>>();
+
 export class TypeTable {
   /** resolved tags; null: looked up and not defined */
   private readonly recordTags = new Map<string, RecordDecl | null>();
@@ -664,62 +683,99 @@ export class TypeTable {
     if (rec.fields) return rec.fields;
     if (rec.error) return { reason: rec.error };
     if (!rec.complete) return { reason: `${rec.kind} ${rec.name ?? '(anon)'} is declared but not defined here (incomplete type)` };
-    const spec = rec.node;
-    const body = spec.childForFieldName('body');
-    if (!body) return { reason: `${rec.kind} ${rec.name} has no body` };
-    const err = body.hasError ? findError(body) : undefined;
-    if (err) {
+    const syn = this.recordSyntax(rec.node);
+    if (!syn) return { reason: `${rec.kind} ${rec.name} has no body` };
+    if (syn.error) {
+      const err = syn.error;
       rec.error = `the parser could not read the body of ${rec.kind} ${rec.name ?? '(anon)'}${err.text ? ` near '${err.text.replace(/\s+/g, ' ').slice(0, 50)}'` : ''} (${this.describe(this.offsetOf(err))})`;
       return { reason: rec.error };
     }
+    rec.attrs = this.readAttributes(syn.attrs, {});
+    const fields: FieldDecl[] = [];
+    const width = (clause: Node | null | undefined): FieldDecl['bitWidth'] => {
+      if (clause === undefined) return undefined;
+      const v = evaluate(this.expr(clause), this.evalContext());
+      return v.ok ? Number(v.value) : { reason: v.reason };
+    };
+    for (const f of syn.fields) {
+      const base = this.specifierType(f.type);
+      const fattrs: Attributes = {};
+      for (const arg of f.alignas) {
+        if (arg.type === 'type_descriptor') {
+          const a = alignOf(this.typeDescriptor(arg), this);
+          if (typeof a === 'number') fattrs.aligned = Math.max(fattrs.aligned ?? 0, a);
+        } else {
+          const v = evaluate(this.expr(arg), this.evalContext());
+          if (v.ok) fattrs.aligned = Math.max(fattrs.aligned ?? 0, Number(v.value));
+          else fattrs.problem = `_Alignas: ${v.reason}`;
+        }
+      }
+      this.readAttributes(f.attrs, fattrs);
+      if (f.declarators.length === 0) {
+        // anonymous struct/union member, or an unnamed bit-field
+        fields.push({ name: null, type: base, bitWidth: width(f.width), attrs: fattrs, node: f.node });
+        continue;
+      }
+      for (const d of f.declarators) {
+        const { name: declared, type } = this.applyDeclarator(d.node, base);
+        fields.push({ name: d.unnamed ? null : declared, type, bitWidth: width(d.width), attrs: { ...fattrs }, node: f.node });
+      }
+    }
+    rec.fields = fields;
+    return fields;
+  }
+
+  /**
+   * What fieldsOf reads off a struct or union specifier's tree: its members'
+   * nodes and attribute groups. Kept per parse: after an edit the records of
+   * the declarations it left alone are laid out again (a type they use may
+   * have changed) but their syntax is not read again (each node getter makes
+   * new objects across the wasm boundary).
+   */
+  private recordSyntax(spec: Node): RecordSyntax | undefined {
+    const parsed = this.parsedOf(spec);
+    let byStart = parsed && recordSyntaxes.get(parsed);
+    const have = byStart?.get(spec.startIndex);
+    if (have && have.spec.equals(spec)) return have;
+    const body = spec.childForFieldName('body');
+    if (!body) return undefined;
+    const syn: RecordSyntax = { spec, attrs: [], fields: [] };
+    if (parsed) {
+      if (!byStart) recordSyntaxes.set(parsed, (byStart = new Map()));
+      byStart.set(spec.startIndex, syn);
+    }
+    const err = body.hasError ? findError(body) : undefined;
+    if (err) { syn.error = err; return syn; }
     // Attributes between `struct` and `{`, or after `}` up to the declarator: the record's own.
-    const attrs: Attributes = {};
-    this.readAttributes(this.attributesIn(spec, spec.startIndex, body.startIndex), attrs);
+    syn.attrs.push(...this.attributesIn(spec, spec.startIndex, body.startIndex));
     const parent = spec.parent;
     if (parent) {
       const decl = parent.type === 'translation_unit' ? null : parent.childForFieldName('declarator');
       let stop = decl && decl.startIndex > body.endIndex ? decl.startIndex : parent.type === 'translation_unit' ? body.endIndex + 1 : parent.endIndex;
-      const semi = this.parsedOf(body)?.text.indexOf(';', body.endIndex) ?? -1;
+      const semi = parsed?.text.indexOf(';', body.endIndex) ?? -1;
       if (semi >= 0 && (semi < stop || parent.type === 'translation_unit')) stop = semi;
-      this.readAttributes(this.attributesIn(body, body.endIndex, stop), attrs);
+      syn.attrs.push(...this.attributesIn(body, body.endIndex, stop));
     }
-    rec.attrs = attrs;
-    const fields: FieldDecl[] = [];
     for (const fd of body.namedChildren) {
       if (!fd || fd.type !== 'field_declaration') continue;
       const typeNode = fd.childForFieldName('type');
       if (!typeNode) continue;
-      const base = this.specifierType(typeNode);
-      // _Alignas(N) is a qualifier child of the declaration
-      const fattrs: Attributes = {};
       // one marshalling of the declaration's children (each call of the getter makes new Node objects)
       const kids = fd.namedChildren;
+      // _Alignas(N) is a qualifier child of the declaration
+      const alignas: Node[] = [];
       for (const q of kids) {
-        if (q?.type === 'type_qualifier') {
-          const al = q.namedChildren.find((c) => c?.type === 'alignas_qualifier');
-          if (al) {
-            const arg = al.namedChildren[0];
-            if (arg && arg.type === 'type_descriptor') {
-              const a = alignOf(this.typeDescriptor(arg), this);
-              if (typeof a === 'number') fattrs.aligned = Math.max(fattrs.aligned ?? 0, a);
-            } else if (arg) {
-              const v = evaluate(this.expr(arg), this.evalContext());
-              if (v.ok) fattrs.aligned = Math.max(fattrs.aligned ?? 0, Number(v.value));
-              else fattrs.problem = `_Alignas: ${v.reason}`;
-            }
-          }
-        }
+        if (q?.type !== 'type_qualifier') continue;
+        const arg = q.namedChildren.find((c) => c?.type === 'alignas_qualifier')?.namedChildren[0];
+        if (arg) alignas.push(arg);
       }
       const declarators = fd.childrenForFieldName('declarator').filter((x): x is Node => !!x);
       // `__u8 cloned:1, nohdr:1, fclone:2;` — each declarator has its own width clause after it
       const clauses = kids.filter((c): c is Node => c?.type === 'bitfield_clause');
-      const widthFor = (from: number, to: number): FieldDecl['bitWidth'] => {
+      const widthIn = (from: number, to: number): Node | null | undefined => {
         const clause = clauses.find((c) => c.startIndex >= from && c.startIndex < to);
-        if (!clause) return undefined;
-        const v = evaluate(this.expr(clause.namedChildren[0] ?? null), this.evalContext());
-        return v.ok ? Number(v.value) : { reason: v.reason };
+        return clause ? clause.namedChildren[0] ?? null : undefined;
       };
-      const bitWidth = declarators.length === 0 ? widthFor(fd.startIndex, fd.endIndex) : undefined;
       // Attributes inside the declaration: after the type specifier's own body.
       const typeBody = typeNode.childForFieldName('body');
       const memberAttrs = this.attributesIn(fd, typeBody ? typeBody.endIndex : typeNode.endIndex, fd.endIndex).filter((g) => {
@@ -727,22 +783,14 @@ export class TypeTable {
         if (typeBody && declarators[0] && g.start < declarators[0].startIndex) return false;
         return true;
       });
-      const pre = this.attributesIn(fd, fd.startIndex, typeNode.startIndex);
-      this.readAttributes([...pre, ...memberAttrs], fattrs);
-      if (declarators.length === 0) {
-        // anonymous struct/union member, or an unnamed bit-field
-        fields.push({ name: null, type: base, bitWidth, attrs: fattrs, node: fd });
-        continue;
-      }
-      declarators.forEach((d, k) => {
-        const { name: declared, type } = this.applyDeclarator(d, base);
-        const name = isUnnamedBitfield(d) ? null : declared;
-        const w = widthFor(d.endIndex, declarators[k + 1]?.startIndex ?? fd.endIndex);
-        fields.push({ name, type, bitWidth: w, attrs: { ...fattrs }, node: fd });
+      syn.fields.push({
+        node: fd, type: typeNode, alignas,
+        attrs: [...this.attributesIn(fd, fd.startIndex, typeNode.startIndex), ...memberAttrs],
+        width: declarators.length === 0 ? widthIn(fd.startIndex, fd.endIndex) : undefined,
+        declarators: declarators.map((d, k) => ({ node: d, unnamed: isUnnamedBitfield(d), width: widthIn(d.endIndex, declarators[k + 1]?.startIndex ?? fd.endIndex) })),
       });
     }
-    rec.fields = fields;
-    return fields;
+    return syn;
   }
 
   // ----------------------------------------------------------------- enums
