@@ -5,6 +5,7 @@
 // the garbage collector does not see: units hold references, and trees no
 // unit holds are kept in a small LRU for the next unit, then deleted.
 import type { TextSource } from '../preprocess/piece-text';
+import { changedRange } from '../preprocess/text-edit';
 import type { Edit, Node, Tree } from 'web-tree-sitter';
 import { CParser } from './c-parser';
 import { DeclarationList } from './declarations';
@@ -62,17 +63,14 @@ export function parseDeclaration(parser: CParser, text: string, shared = false, 
 
 /** The one edit (common prefix and suffix trimmed) that turns text a into b, in tree-sitter's terms. */
 function editBetween(a: string, b: string): Edit {
-  let p = 0;
-  const n = Math.min(a.length, b.length);
-  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  const [c] = changedRange(a, b);
+  const p = c?.oldStart ?? a.length, oldEnd = c?.oldEnd ?? a.length, newEnd = c ? p + c.newText.length : b.length;
   const point = (t: string, i: number) => {
-    let row = 0, col = 0;
-    for (let k = 0; k < i; k++) { if (t.charCodeAt(k) === 10) { row++; col = 0; } else col++; }
-    return { row, column: col };
+    let row = 0, lineStart = 0;
+    for (let k = t.indexOf('\n'); k >= 0 && k < i; k = t.indexOf('\n', k + 1)) { row++; lineStart = k + 1; }
+    return { row, column: i - lineStart };
   };
-  return { startIndex: p, oldEndIndex: a.length - s, newEndIndex: b.length - s, startPosition: point(a, p), oldEndPosition: point(a, a.length - s), newEndPosition: point(b, b.length - s) };
+  return { startIndex: p, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: point(a, p), oldEndPosition: point(a, oldEnd), newEndPosition: point(b, newEnd) };
 }
 
 /** The definitions in a parsed declaration, computed once per tree. */

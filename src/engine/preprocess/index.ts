@@ -25,6 +25,10 @@
 // between runs: session.update(path, newText) brings the result up to date
 // and returns it with the changed range of `text` (old start/end, new text).
 import { FileSystem, PreprocessOptions, PreprocessResult, Preprocessor } from './preprocessor';
+import { changedRange, TextEdit } from './text-edit';
+
+export { changedRange };
+export type { TextEdit };
 
 export type {
   Diagnostic, FileSystem, IncludeEdge, Macro, MacroInvocation, Origin, PreprocessLimits, PreprocessOptions, Severity,
@@ -53,19 +57,11 @@ export function dependantsOf(result: PreprocessResult, file: string): string[] {
   return [...seen];
 }
 
-/** One changed range of the expanded text, in the shape tree-sitter's Tree.edit() wants. */
-export interface TextEdit {
-  /** offsets in the old text */
-  oldStart: number;
-  oldEnd: number;
-  /** what replaces old[oldStart, oldEnd) */
-  newText: string;
-}
 
 export interface SessionUpdate {
   result: PreprocessResult;
   /** at most one edit; empty when the expanded text did not change */
-  edits: TextEdit[];
+  edits: readonly TextEdit[];
   /** true when directive lines of the edited file changed (the macro table or include graph may differ) */
   directivesChanged: boolean;
   /** true when only the changed declarations were re-expanded (PreprocessResult.update) */
@@ -134,15 +130,4 @@ function directiveLines(text: string): string {
   const out: string[] = [];
   for (const line of joined.split('\n')) if (/^\s*#/.test(line)) out.push(line.trim());
   return out.join('\n');
-}
-
-/** The smallest single range that turns `a` into `b` (common prefix and suffix trimmed). */
-export function changedRange(a: string, b: string): TextEdit[] {
-  if (a === b) return [];
-  let p = 0;
-  const n = Math.min(a.length, b.length);
-  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return [{ oldStart: p, oldEnd: a.length - s, newText: b.slice(p, b.length - s) }];
 }

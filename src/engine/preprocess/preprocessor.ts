@@ -16,6 +16,7 @@ import { copyToken, lex, LexProblem, Lexer, makeToken, retoken, spell, Token, To
 import { DeclarationList, DeclarationSplitter, firstNameOf } from '../parse/declarations';
 import { Chunk, Decision, HeaderEntry, HeaderMemo, Marks, Recorder, sameMacro, Speculation } from './header-memo';
 import { PieceText } from './piece-text';
+import { changedRange } from './text-edit';
 import { MacroTable, macroId } from './macro-table';
 
 export interface FileSystem {
@@ -1100,11 +1101,9 @@ export class Preprocessor {
     // The changed characters, then the tokens of the lines around them only: both texts are lexed from a line
     // start before the change (a checkpoint's, never inside a comment) until they are back in step after it.
     const nOc = oldText.length, nNc = newText.length;
-    let pc = 0;
-    while (pc < nOc && pc < nNc && oldText.charCodeAt(pc) === newText.charCodeAt(pc)) pc++;
-    if (pc === nOc && pc === nNc) return old;
-    let sc = 0;
-    while (sc < nOc - pc && sc < nNc - pc && oldText.charCodeAt(nOc - 1 - sc) === newText.charCodeAt(nNc - 1 - sc)) sc++;
+    const [change] = changedRange(oldText, newText);
+    if (!change) return old;
+    const pc = change.oldStart, sc = nOc - change.oldEnd;
     let lexFrom = 0, lexLine = 1;
     for (const c of st.checkpoints) if (c.fid === fid && c.pos <= pc && c.pos >= lexFrom) { lexFrom = c.pos; lexLine = c.line; }
     const lo = new Lexer(oldText, fid, lexFrom, lexLine), ln = new Lexer(newText, fid, lexFrom, lexLine);
