@@ -83,7 +83,17 @@ function children(t: CType, base: number, table: TypeTable): { children?: LaidMe
   if (c.k !== 'record') return {};
   const l = layoutRecord(c.rec, table);
   if ('reason' in l) return {};
-  const shift = (ms: LaidMember[]): LaidMember[] => ms.map((m) => ({ ...m, offsetBits: m.offsetBits + base, children: m.children && shift(m.children) }));
+  // built field by field, not spread: a folio copies four struct pages' member trees per layout
+  const shift = (ms: LaidMember[]): LaidMember[] => {
+    const out = new Array<LaidMember>(ms.length);
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i];
+      const c: LaidMember = { name: m.name, type: m.type, offsetBits: m.offsetBits + base, sizeBits: m.sizeBits, bitWidth: m.bitWidth, align: m.align, node: m.node };
+      if (m.children) { c.children = shift(m.children); c.aggregate = m.aggregate; }
+      out[i] = c;
+    }
+    return out;
+  };
   return { children: shift(l.members), aggregate: c.rec.kind };
 }
 
