@@ -94,9 +94,11 @@ async function main() {
   } finally {
     await s.close(failed);
   }
+  type Threads = Array<{ thread: string; msPerEdit: number }>;
+  const threadList = (ts: Threads) => ts.map((t) => `${t.thread} ${t.msPerEdit.toFixed(1)} ms`).join('; ');
   const step = <T>(name: string): T => { const x = report.steps.find((r) => r.name === name); if (!x) throw new Error(`the bench driver reported no ${name}`); return x as unknown as T; };
 
-  const cold = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number }>('cold-netmem');
+  const cold = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; threads?: Threads }>('cold-netmem');
   // The worker thread's own time on a CPU and in the run queue beside its wall time: a check that had a
   // core to itself ran all of it; the rest it either waited for a core or slept (blocked on something else).
   const cpuNote = (cpu: number | undefined, queued: number | undefined, wall: number) => {
@@ -110,12 +112,15 @@ async function main() {
   rows.push(['cold: open netmem.h → its diagnostics set', ms(cold.publishMs), '', `goal ≤ ${COLD_GOAL}× compile = ${ms(goal)}: ${verdict(cold.publishMs, goal)}; ${(cold.publishMs / compileMs).toFixed(2)}× compile`]);
   rows.push(['  … → onDidChangeDiagnostics', ms(cold.eventMs), '', `goal ${verdict(cold.eventMs, goal)}; ${(cold.eventMs / compileMs).toFixed(2)}× compile`]);
   rows.push(['  of which the engine\'s check (worker)', ms(cold.engineMs), '', `one run: the first open is cold once; ${cpuNote(cold.engineCpuMs, cold.engineQueuedMs, cold.engineMs)}`]);
+  // who else had the two cores meanwhile (VS Code starting up)
+  if (cold.threads?.length) rows.push(['  CPU meanwhile, by thread', '', '', threadList(cold.threads)]);
   rows.push(['the engine worker alone: start, open the tree, check netmem.h', ms(al.median), ms(al.p95), `goal ≤ ${COLD_GOAL}× compile: ${verdict(al.median, goal)}; ${(al.median / compileMs).toFixed(2)}× compile (a fresh process each run, no VS Code)`]);
   const mid = [...aloneCheck].sort((a, b) => a.ms - b.ms)[aloneCheck.length >> 1];
   rows.push(['  of which its check (median run)', ms(mid.ms), '', cpuNote(mid.cpu, mid.queued, mid.ms)]);
-  const again = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; readyMs: number }>('cold-restarted');
+  const again = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; readyMs: number; threads?: Threads }>('cold-restarted');
   rows.push(['cold after start-up: Restart command → netmem.h diagnostics set', ms(again.publishMs), '', `goal ≤ ${COLD_GOAL}× compile: ${verdict(again.publishMs, goal)}; ${(again.publishMs / compileMs).toFixed(2)}× compile (a fresh worker: start, open the tree, check; VS Code started long before)`]);
   rows.push(['  of which the tree open (worker start, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the worker; ${cpuNote(again.engineCpuMs, again.engineQueuedMs, again.engineMs)}`]);
+  if (again.threads?.length) rows.push(['  CPU meanwhile, by thread', '', '', threadList(again.threads)]);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
     const e = step<{ rows: Array<{ publishMs: number; eventMs: number; applyMs: number; changeMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; dependants: number; others: string[]; sendMs?: number; transitMs?: number; handleMs?: number }>; line: number; edit: string; warmup: number; quietMs: number; threads?: Array<{ thread: string; msPerEdit: number }> }>(phase);
@@ -144,7 +149,7 @@ async function main() {
       if (!Number.isNaN(x.median)) rows.push([`    ${what}`, ms(x.median), ms(x.p95), note]);
     }
     // Who had the cores: every thread's CPU over the phase (quiet waits included), per edit.
-    if (e.threads?.length) rows.push(['  CPU per edit, by thread (the whole edit cycle)', '', '', e.threads.slice(0, 6).map((t) => `${t.thread} ${t.msPerEdit.toFixed(1)} ms`).join('; ')]);
+    if (e.threads?.length) rows.push(['  CPU per edit, by thread (the whole edit cycle)', '', '', threadList(e.threads.slice(0, 6))]);
     rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from a worker quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
   }
   const first = step<{ publishMs: number }>('first-mm');

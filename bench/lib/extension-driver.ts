@@ -165,11 +165,12 @@ export const run: DriverScript = async (vscode, step) => {
   async function open(rel: string, phase: string) {
     const file = fileOf(rel);
     published.length = 0; changed.length = 0;
+    const threadsBefore = threadTimes();
     const t0 = performance.now();
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const r = await diagnosticsAfter(file, 0, t0, 600000);
-    step(phase, { file: rel, ...r, engineMs: api.diagnostics.results.get(file)?.ms, engineCpuMs: api.diagnostics.results.get(file)?.cpuMs, engineQueuedMs: api.diagnostics.results.get(file)?.queuedMs, findings: vscode.languages.getDiagnostics(doc.uri).map((d) => d.code) });
+    step(phase, { file: rel, ...r, threads: busiest(threadsBefore, threadTimes(), 1, 5), engineMs: api.diagnostics.results.get(file)?.ms, engineCpuMs: api.diagnostics.results.get(file)?.cpuMs, engineQueuedMs: api.diagnostics.results.get(file)?.queuedMs, findings: vscode.languages.getDiagnostics(doc.uri).map((d) => d.code) });
     return { doc, editor, file };
   }
 
@@ -248,10 +249,11 @@ export const run: DriverScript = async (vscode, step) => {
   await when('netmem.h checked after it was shown again', () => api.diagnostics.results.has(netmem.file), 120000);
   await quiet();
   published.length = 0; changed.length = 0;
+  const threadsBefore = threadTimes();
   const t0 = performance.now();
   await vscode.commands.executeCommand('overlayLens.restart');
   const readyMs = performance.now() - t0;
   const again = await diagnosticsAfter(netmem.file, 0, t0, 600000);
-  step('cold-restarted', { ...again, readyMs, engineMs: api.diagnostics.results.get(netmem.file)?.ms, engineCpuMs: api.diagnostics.results.get(netmem.file)?.cpuMs, engineQueuedMs: api.diagnostics.results.get(netmem.file)?.queuedMs, findings: vscode.languages.getDiagnostics(shown.document.uri).map((d) => d.code) });
+  step('cold-restarted', { ...again, readyMs, threads: busiest(threadsBefore, threadTimes(), 1, 5), engineMs: api.diagnostics.results.get(netmem.file)?.ms, engineCpuMs: api.diagnostics.results.get(netmem.file)?.cpuMs, engineQueuedMs: api.diagnostics.results.get(netmem.file)?.queuedMs, findings: vscode.languages.getDiagnostics(shown.document.uri).map((d) => d.code) });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 };
