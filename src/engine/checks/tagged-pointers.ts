@@ -95,7 +95,12 @@ export function findTaggedSchemes(file: string, tree: Tree): TaggedScheme[] {
   return schemesIn(file, functionsOf(tree), () => []);
 }
 
-const TAG_OP = /&\s*~|\|\s*\(?\s*[A-Z_]/;
+/**
+ * A declaration that may hold a tag op the scan reads: a cast whose parenthesized operand ends in `& ~TAG`
+ * or `| TAG` (tagOp's two forms, after casts and parentheses). `flags | GFP_ZERO` in a call or `x & ~MASK`
+ * in a condition is not one: most functions of a .c file have such a mask and need no parse.
+ */
+const TAG_OP = /\)\s*\([^;{}]*?(?:&\s*~[\s(]*[A-Za-z_]\w*[\s)]*|\|\s*[A-Z_][A-Z0-9_]*\s*)\)/;
 
 /**
  * What one scan of a file read: the declarations it parsed, keyed by their
