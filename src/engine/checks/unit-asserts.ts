@@ -41,6 +41,15 @@ export class UnitAsserts {
     this.text = u.pp.source ?? u.pp.text;
     this.scopes = new UnitScopes(this.text, u.syntax, u.table);
     this.raws = files && u.declarationsFrom && u.declarations ? this.rawsIn(files) : findRawAsserts(u.pp.text);
+    // a function's locals are read once for all its asserts' conditions (and their guards)
+    const offsets = this.raws.map((r) => r.offset);
+    this.scopes.placesIn = (from, to) => {
+      let lo = 0, hi = offsets.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (offsets[mid] < from) lo = mid + 1; else hi = mid; }
+      const out: number[] = [];
+      for (let k = lo; k < offsets.length && offsets[k] < to; k++) out.push(offsets[k], this.raws[k].condStart);
+      return out;
+    };
     // array bounds like [sizeof(rfc1042_header)] or IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO: read with types too
     u.table.arraySizeFallback ??= (size) => {
       const at = u.table.offsetOf(size);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { CParser } from '../../../src/engine/parse/c-parser';
 import { CExpr, Stmt, TypeName } from '../../../src/engine/eval/c-expr';
 import { parseDeclaration, parseExpression, parseTypeName, readFunction } from '../../../src/engine/eval/c-reader';
+import { visiblePart } from '../../../src/engine/checks/unit-scope';
 
 before(async () => { await CParser.create(); });
 
@@ -206,4 +207,46 @@ test('readFunction: a function read again (the next keystroke\'s check) is the r
   const asProduct = readFunction(text, { isTypeName: () => false })!;
   assert.deepEqual(asProduct.locals.map((l) => l.name), []);
   assert.equal(readFunction(text, { isTypeName: (n) => n === 'T' }), asType);
+});
+
+test('visiblePart: the part of a function read for lookups at its asserts declares, at each of them and wherever it says it answers, exactly what the whole function does', () => {
+  const text = `static int f(struct s *p, int n)
+{
+	static union { char d[4]; struct { int a; } b; } data;
+	u32 q = 1, r;
+	g(q);
+	if (n) { int early = 2; early++; } else { int other; other = 1; }
+	for (int i = 0; i < n; i++) { q += i; }
+	struct s v = { .a = 1 }, w = 2;
+	T * x;
+	if (n > 1) {
+		int k;
+		{ int closed; closed = 0; }
+		do { int z; if (!(sizeof(p->a) == 8)) h(); } while (0);
+		x = ({ int in = 3; BUILD_BUG_ON(sizeof(in) != 4); in; });
+		{ int later; later = k; }
+	}
+	do { if (!(sizeof(data) == 4)) h(); } while (0);
+	r = ({ int tail = 4; tail; });
+	return q;
+}`;
+  const places = ['sizeof(p->a)', 'BUILD_BUG_ON(sizeof(in)', 'sizeof(data)'].map((s) => text.indexOf(s));
+  const part = visiblePart(text, places, (x) => TYPES.has(x))!;
+  assert.ok(part.text.length < text.length * 0.7, `the part keeps ${part.text.length} of ${text.length} characters`);
+  for (const gone of ['early', 'other', 'closed', 'later', 'tail', 'g(q)', 'q += i']) assert.ok(!part.text.includes(gone), `${gone} is cut`);
+  const whole = readFunction(text, names)!, read = readFunction(part.text, names)!;
+  assert.deepEqual(read.params.map((x) => x.name), whole.params.map((x) => x.name));
+  // the locals visible at an offset as UnitScopes.localAt sees them: after the declarator, before the block's `}`
+  const visible = (f: typeof whole, map: (x: number) => number, at: number) => f.locals.filter((l) => map(l.at) < at && at < map(l.end)).map((l) => [l.name, text.slice(map(l.decl[0]), map(l.decl[1] - 1) + 1)]);
+  const checked = [];
+  for (let at = 0; at < text.length; at++) {
+    if (!part.answers(at)) continue;
+    checked.push(at);
+    assert.deepEqual(visible(read, part.original, at), visible(whole, (x) => x, at), `at ${at}: ${JSON.stringify(text.slice(at, at + 20))}`);
+  }
+  for (const at of places) assert.ok(part.answers(at), `answers at ${JSON.stringify(text.slice(at, at + 16))}`);
+  assert.ok(!part.answers(text.indexOf('closed = 0')) && !part.answers(text.indexOf('tail')), 'an emptied block or the cut tail is not answered for');
+  assert.ok(checked.length > 150, `answers at ${checked.length} offsets`);
+  // no place inside the body: nothing to cut for
+  assert.equal(visiblePart(text, [text.indexOf('int n')], (x) => TYPES.has(x)), undefined);
 });
