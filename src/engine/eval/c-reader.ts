@@ -15,7 +15,7 @@
 //
 // Anything this cannot read throws ReadError, which the entry points turn
 // into a `bad` node (or no declaration) with the reason; nothing is guessed.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { CParser } from '../parse/c-parser';
 import { Hole, prepareSnippet } from '../parse/snippet-holes';
 import { CExpr, DeclItem, DeclOp, Declaration, FieldAst, Init, Stmt, TypeName, TypeNames, TypeSpec } from './c-expr';
@@ -94,7 +94,7 @@ class Reader {
   parse<T>(a: number, b: number, wrap: Wrap, read: (n: Node) => T, strict = true): T {
     const prep = prepareSnippet(this.text.slice(a, b));
     for (const h of prep.holes) this.holes.set(a + h.start, { kind: h.kind, start: a + h.start, end: a + h.end, args: h.args.map(([x, y]) => [a + x, a + y]) });
-    const tree = CParser.shared().parse(wrap.prefix + prep.text + wrap.suffix);
+    const tree = shortTrees.take(wrap.prefix + prep.text + wrap.suffix);
     const saved = this.shift;
     this.shift = a - wrap.prefix.length;
     try {
@@ -106,7 +106,7 @@ class Reader {
       return read(n);
     } finally {
       this.shift = saved;
-      tree.delete();
+      shortTrees.give(tree);
     }
   }
 
@@ -894,6 +894,53 @@ function problem(n: Node): Node | undefined {
  * (9.5 MB, kept they would only age into the old generation), an editor
  * re-checks the same few after every keystroke.
  */
+/**
+ * Parse trees of short snippets, kept by text: a whole-tree check parses
+ * 25 000 operands of typeof, offsetof and sizeof, 8 000 of them distinct
+ * (`typeof(void)`, the same cut-out type in every container_of). Longer
+ * texts (conditions, functions) are parsed and deleted. A tree in use (a
+ * reading parses the operands inside it) is never deleted under it.
+ */
+class ShortTrees {
+  private readonly byText = new Map<string, Tree>();
+  private readonly kept = new Set<Tree>();
+  private readonly using = new Map<Tree, number>();
+  constructor(private readonly maxLength: number, private readonly maxTrees: number) {}
+
+  take(text: string): Tree {
+    const short = text.length <= this.maxLength;
+    let tree = short ? this.byText.get(text) : undefined;
+    if (tree) {
+      // the most recently used last: the first are evicted
+      this.byText.delete(text);
+      this.byText.set(text, tree);
+    } else {
+      tree = CParser.shared().parse(text);
+      if (short) {
+        this.byText.set(text, tree);
+        this.kept.add(tree);
+        for (const [t, old] of this.byText) {
+          if (this.byText.size <= this.maxTrees) break;
+          this.byText.delete(t);
+          this.kept.delete(old);
+          if (!this.using.has(old)) old.delete();
+        }
+      }
+    }
+    this.using.set(tree, (this.using.get(tree) ?? 0) + 1);
+    return tree;
+  }
+
+  give(tree: Tree): void {
+    const n = (this.using.get(tree) ?? 1) - 1;
+    if (n > 0) { this.using.set(tree, n); return; }
+    this.using.delete(tree);
+    if (!this.kept.has(tree)) tree.delete();
+  }
+}
+
+const shortTrees = new ShortTrees(400, 2048);
+
 class Readings {
   private readonly byText = new Map<string, Array<{ asked: Map<string, boolean>; value: unknown }>>();
   private chars = 0;
