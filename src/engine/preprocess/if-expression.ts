@@ -7,8 +7,22 @@ import { Token, TokKind } from './lexer';
 const INTMAX: IntType = { bits: 64, signed: true };
 const UINTMAX: IntType = { bits: 64, signed: false };
 
-/** A pp-number or character constant → its value and type; #if widens every integer to intmax/uintmax. */
-export function parseIntegerLiteral(text: string, wide = true, longBits = 64): { value: bigint; type: IntType } | undefined {
+type Literal = { readonly value: bigint; readonly type: IntType } | undefined;
+/** by width and text: a unit's #if lines and asserts read the same few hundred literals ~10^5 times */
+const literals = new Map<string, Literal>();
+
+/** A pp-number or character constant → its value and type; #if widens every integer to intmax/uintmax. The answer is shared: read it, do not change it. */
+export function parseIntegerLiteral(text: string, wide = true, longBits = 64): Literal {
+  const key = `${wide ? 0 : longBits}:${text}`;
+  let lit = literals.get(key);
+  if (lit === undefined && !literals.has(key)) {
+    if (literals.size >= 1 << 16) literals.clear();
+    literals.set(key, (lit = readIntegerLiteral(text, wide, longBits)));
+  }
+  return lit;
+}
+
+function readIntegerLiteral(text: string, wide: boolean, longBits: number): Literal {
   const m = /^(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)([uUlL]*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[1].replace(/'/g, '');
