@@ -306,19 +306,8 @@ export class UnitScopes {
    * the rest of a lookup.
    */
   private functionBodyStart(start: number, end: number): number {
-    const text = this.text.slice(start, end);
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 34 || c === 39) {
-        for (i++; i < text.length && text.charCodeAt(i) !== c; i++) if (text.charCodeAt(i) === 92) i++;
-        continue;
-      }
-      if (c === 40) depth++;
-      else if (c === 41) depth--;
-      else if (c === 123 && depth === 0) return start + i;
-    }
-    return end;
+    const at = bodyOpen(this.text.slice(start, end));
+    return at < 0 ? end : start + at;
   }
 
   /** The top-level declarations whose text mentions `name` as a word: candidates to declare it. */
@@ -411,19 +400,7 @@ export class UnitScopes {
  */
 export function visiblePart(text: string, places: readonly number[], isTypeName: (name: string) => boolean): VisiblePart | undefined {
   const n = text.length;
-  const literal = (i: number): number => {
-    const q = text.charCodeAt(i);
-    for (i++; i < n && text.charCodeAt(i) !== q; i++) if (text.charCodeAt(i) === 92) i++;
-    return i;
-  };
-  let body = -1;
-  for (let i = 0, depth = 0; i < n && body < 0; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) i = literal(i);
-    else if (c === 40) depth++;
-    else if (c === 41) depth--;
-    else if (c === 123 && depth === 0) body = i;
-  }
+  const body = bodyOpen(text);
   const at = places.filter((p) => p > body);
   if (body < 0 || at.length === 0) return undefined;
   /** whether a place lies in (a, b) */
@@ -450,7 +427,7 @@ export function visiblePart(text: string, places: readonly number[], isTypeName:
   };
   for (let i = body + 1; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) { i = literal(i); continue; }
+    if (c === 34 || c === 39) { i = literalEnd(text, i); continue; }
     if (c === 40 || c === 91 || c === 123) {
       opens.push(i);
       // a block right in the body: a compound statement, or a struct/union/enum body or an initializer
@@ -515,6 +492,25 @@ export interface VisiblePart {
   original(offset: number): number;
   /** whether a lookup at this offset of the function's text sees exactly what the part declares */
   answers(offset: number): boolean;
+}
+
+/** The closing quote of the string or character literal opening at `i` (escapes stepped over). */
+function literalEnd(text: string, i: number): number {
+  const q = text.charCodeAt(i);
+  for (i++; i < text.length && text.charCodeAt(i) !== q; i++) if (text.charCodeAt(i) === 92) i++;
+  return i;
+}
+
+/** Where a function definition's body opens: its first `{` outside parentheses and literals (-1: none). */
+function bodyOpen(text: string): number {
+  for (let i = 0, depth = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) i = literalEnd(text, i);
+    else if (c === 40) depth++;
+    else if (c === 41) depth--;
+    else if (c === 123 && depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Words that start a declaration besides a typedef name: types, qualifiers, storage classes, attributes. */

@@ -887,14 +887,6 @@ function problem(n: Node): Node | undefined {
 // ------------------------------------------------------------ entry points
 
 /**
- * Readings by text, each with the typedef-name answers it depended on: the
- * same condition or declaration text in another unit (or scope) is read
- * again only where those answers differ. Function definitions have a memo
- * of their own, small: a whole-tree check reads ~1 900 of them once each
- * (9.5 MB, kept they would only age into the old generation), an editor
- * re-checks the same few after every keystroke.
- */
-/**
  * Parse trees of short snippets, kept by text: a whole-tree check parses
  * 25 000 operands of typeof, offsetof and sizeof, 8 000 of them distinct
  * (`typeof(void)`, the same cut-out type in every container_of). Longer
@@ -941,6 +933,14 @@ class ShortTrees {
 
 const shortTrees = new ShortTrees(400, 2048);
 
+/**
+ * Readings by text, each with the typedef-name answers it depended on: the
+ * same condition or declaration text in another unit (or scope) is read
+ * again only where those answers differ. Function definitions have a memo
+ * of their own, small: a whole-tree check reads ~1 900 of them once each
+ * (9.5 MB, kept they would only age into the old generation), an editor
+ * re-checks the same few after every keystroke.
+ */
 class Readings {
   private readonly byText = new Map<string, Array<{ asked: Map<string, boolean>; value: unknown }>>();
   private chars = 0;

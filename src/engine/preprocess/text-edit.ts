@@ -1,6 +1,7 @@
 // The change between two texts as one range, shared by the readers of one
-// keystroke: the preprocessor's re-run and the tagged-pointer scan each ask
-// for the same pair of file texts (49 KB of mm_types.h compared twice).
+// keystroke: the preprocessor's re-run and the tagged-pointer scan ask for
+// the same pair of file texts (49 KB of mm_types.h); the declaration re-parse
+// uses it for its own, smaller pair.
 
 /** One changed range of the expanded text, in the shape tree-sitter's Tree.edit() wants. */
 export interface TextEdit {
