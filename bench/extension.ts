@@ -2,7 +2,7 @@
 // fixture tree open: keystroke-to-diagnostics latency for edits in struct
 // net_iov (include/net/netmem.h) and struct page (include/linux/mm_types.h),
 // first diagnostics after opening netmem.h cold (during VS Code's start, and
-// again from a restarted engine worker once VS Code has long started), and extension host memory,
+// again from a restarted engine process once VS Code has long started), and memory,
 // all measured inside the extension host by bench/lib/extension-driver.ts.
 // overlayLens.debounceMs is 0 here, so the latency is the re-check's, not the
 // typing pause's. Reference: the kernel's own compile of the same header.
@@ -13,6 +13,7 @@ import { kernelCompile, summarize } from './lib/kernel-compile';
 import { fixturePaths } from '../test/support/fixture';
 import { driverReport, processMemory, REPO, startSession } from '../test/support/code-server';
 import { ReportStep } from '../test/support/driver-api';
+import { ENGINE_EXEC_ARGV } from '../src/vscode/protocol';
 
 const COMPILE_RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const WARM_GOAL_MS = 20;
@@ -23,21 +24,22 @@ const VSCODE_DIAG_EVENT_DELAY_MS = 50;
 
 type Row = [what: string, median: string, p95: string, note: string];
 
-// Run with `node -e`: argv = [worker bundle, src, build]; prints the time from starting the worker to the check's answer.
-const WORKER_ALONE = `
-const { Worker } = require('worker_threads');
-const [bundle, src, build] = process.argv.slice(1);
+// Run with `node -e`: argv = [engine bundle, exec argv as JSON, src, build]; forks the engine as the
+// extension does and prints the time from the fork to the check's answer.
+const ENGINE_ALONE = `
+const { fork } = require('child_process');
+const [bundle, execArgv, src, build] = process.argv.slice(1);
 const t0 = performance.now();
-const w = new Worker(bundle);
+const c = fork(bundle, [], { execArgv: JSON.parse(execArgv), serialization: 'advanced' });
 let id = 0; const pending = new Map();
-w.on('message', (m) => { const p = pending.get(m.id); pending.delete(m.id); p(m); });
-const req = (method, params) => new Promise((r) => { const i = ++id; pending.set(i, r); w.postMessage({ id: i, method, params }); });
+c.on('message', (m) => { const p = pending.get(m.id); pending.delete(m.id); p(m); });
+const req = (method, params) => new Promise((r) => { const i = ++id; pending.set(i, r); c.send({ id: i, method, params }); });
 (async () => {
   const o = await req('open', { srcDir: src, buildDir: build });
   if (o.error) throw new Error(o.error);
-  const c = await req('check', { files: [require('path').join(src, 'include/net/netmem.h')] });
-  if (c.error) throw new Error(c.error);
-  console.log('cold ' + (performance.now() - t0).toFixed(1) + ' check ' + c.result.ms.toFixed(1) + ' cpu ' + (c.result.cpuMs ?? NaN) + ' queued ' + (c.result.queuedMs ?? NaN));
+  const k = await req('check', { files: [require('path').join(src, 'include/net/netmem.h')] });
+  if (k.error) throw new Error(k.error);
+  console.log('cold ' + (performance.now() - t0).toFixed(1) + ' check ' + k.result.ms.toFixed(1) + ' cpu ' + (k.result.cpuMs ?? NaN) + ' queued ' + (k.result.queuedMs ?? NaN));
   process.exit(0);
 })();
 `;
@@ -55,14 +57,14 @@ async function main() {
   const compileMs = 'error' in k ? NaN : k.timing.median;
   rows.push(['kernel compile of netmem.h (make M=, probe.o)', 'error' in k ? `unavailable: ${k.error}` : ms(k.timing.median), 'error' in k ? '' : ms(k.timing.p95), `reference (${COMPILE_RUNS} runs after a warm-up)`]);
 
-  // The same cold request to the engine worker outside VS Code, each in a fresh process: what the engine costs
+  // The same cold request to the engine process outside VS Code, each forked afresh: what the engine costs
   // without VS Code's own start-up competing for the two cores.
   const alone: number[] = [];
   const aloneCheck: Array<{ ms: number; cpu: number; queued: number }> = [];
   for (let i = 0; i < COMPILE_RUNS; i++) {
-    const r = spawnSync(process.execPath, ['-e', WORKER_ALONE, path.join(REPO, 'dist/engine-worker.js'), f.src, f.build], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', ENGINE_ALONE, path.join(REPO, 'dist/engine-worker.js'), JSON.stringify(ENGINE_EXEC_ARGV), f.src, f.build], { encoding: 'utf8' });
     const m = /^cold (\d+(?:\.\d+)?) check (\d+(?:\.\d+)?) cpu (\S+) queued (\S+)$/m.exec(r.stdout);
-    if (!m) throw new Error(`engine worker alone: ${r.stderr || r.stdout}`);
+    if (!m) throw new Error(`engine alone: ${r.stderr || r.stdout}`);
     alone.push(Number(m[1]));
     aloneCheck.push({ ms: Number(m[2]), cpu: Number(m[3]), queued: Number(m[4]) });
   }
@@ -99,27 +101,27 @@ async function main() {
   const step = <T>(name: string): T => { const x = report.steps.find((r) => r.name === name); if (!x) throw new Error(`the bench driver reported no ${name}`); return x as unknown as T; };
 
   const cold = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; threads?: Threads }>('cold-netmem');
-  // The worker thread's own time on a CPU and in the run queue beside its wall time: a check that had a
+  // The engine thread's own time on a CPU and in the run queue beside its wall time: a check that had a
   // core to itself ran all of it; the rest it either waited for a core or slept (blocked on something else).
   const cpuNote = (cpu: number | undefined, queued: number | undefined, wall: number) => {
-    if (cpu === undefined || Number.isNaN(cpu)) return 'worker thread CPU: unavailable';
+    if (cpu === undefined || Number.isNaN(cpu)) return 'engine thread CPU: unavailable';
     const pc = (x: number) => `${((100 * x) / wall).toFixed(0)}%`;
     const q = queued === undefined || Number.isNaN(queued) ? 0 : queued;
-    return `worker thread ran ${pc(cpu)}, waited for a core ${pc(q)}, slept ${pc(Math.max(0, wall - cpu - q))} of it`;
+    return `engine thread ran ${pc(cpu)}, waited for a core ${pc(q)}, slept ${pc(Math.max(0, wall - cpu - q))} of it`;
   };
   const goal = compileMs * COLD_GOAL;
   const verdict = (x: number, limit: number) => (Number.isNaN(limit) ? 'no reference' : x <= limit ? 'met' : 'NOT MET');
   rows.push(['cold: open netmem.h → its diagnostics set', ms(cold.publishMs), '', `goal ≤ ${COLD_GOAL}× compile = ${ms(goal)}: ${verdict(cold.publishMs, goal)}; ${(cold.publishMs / compileMs).toFixed(2)}× compile`]);
   rows.push(['  … → onDidChangeDiagnostics', ms(cold.eventMs), '', `goal ${verdict(cold.eventMs, goal)}; ${(cold.eventMs / compileMs).toFixed(2)}× compile`]);
-  rows.push(['  of which the engine\'s check (worker)', ms(cold.engineMs), '', `one run: the first open is cold once; ${cpuNote(cold.engineCpuMs, cold.engineQueuedMs, cold.engineMs)}`]);
+  rows.push(['  of which the engine\'s check', ms(cold.engineMs), '', `one run: the first open is cold once; ${cpuNote(cold.engineCpuMs, cold.engineQueuedMs, cold.engineMs)}`]);
   // who else had the two cores meanwhile (VS Code starting up)
   if (cold.threads?.length) rows.push(['  CPU meanwhile, by thread', '', '', threadList(cold.threads)]);
-  rows.push(['the engine worker alone: start, open the tree, check netmem.h', ms(al.median), ms(al.p95), `goal ≤ ${COLD_GOAL}× compile: ${verdict(al.median, goal)}; ${(al.median / compileMs).toFixed(2)}× compile (a fresh process each run, no VS Code)`]);
+  rows.push(['the engine alone: fork, open the tree, check netmem.h', ms(al.median), ms(al.p95), `goal ≤ ${COLD_GOAL}× compile: ${verdict(al.median, goal)}; ${(al.median / compileMs).toFixed(2)}× compile (forked from a bare node each run, no VS Code)`]);
   const mid = [...aloneCheck].sort((a, b) => a.ms - b.ms)[aloneCheck.length >> 1];
   rows.push(['  of which its check (median run)', ms(mid.ms), '', cpuNote(mid.cpu, mid.queued, mid.ms)]);
   const again = step<{ publishMs: number; eventMs: number; engineMs: number; engineCpuMs?: number; engineQueuedMs?: number; readyMs: number; threads?: Threads }>('cold-restarted');
-  rows.push(['cold after start-up: Restart command → netmem.h diagnostics set', ms(again.publishMs), '', `goal ≤ ${COLD_GOAL}× compile: ${verdict(again.publishMs, goal)}; ${(again.publishMs / compileMs).toFixed(2)}× compile (a fresh worker: start, open the tree, check; VS Code started long before)`]);
-  rows.push(['  of which the tree open (worker start, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the worker; ${cpuNote(again.engineCpuMs, again.engineQueuedMs, again.engineMs)}`]);
+  rows.push(['cold after start-up: Restart command → netmem.h diagnostics set', ms(again.publishMs), '', `goal ≤ ${COLD_GOAL}× compile: ${verdict(again.publishMs, goal)}; ${(again.publishMs / compileMs).toFixed(2)}× compile (a fresh engine process: fork, open the tree, check; VS Code started long before)`]);
+  rows.push(['  of which the tree open (fork, .config, kbuild)', ms(again.readyMs), '', `then the check: ${ms(again.engineMs)} in the engine; ${cpuNote(again.engineCpuMs, again.engineQueuedMs, again.engineMs)}`]);
   if (again.threads?.length) rows.push(['  CPU meanwhile, by thread', '', '', threadList(again.threads)]);
 
   for (const [phase, label] of [['edits-netmem', 'net_iov (netmem.h)'], ['edits-mm', 'page (mm_types.h)']] as const) {
@@ -136,36 +138,37 @@ async function main() {
     rows.push(['  … → onDidChangeDiagnostics', ms(ev.median), ms(ev.p95), `goal p95 ≤ ${WARM_GOAL_MS} ms: ${ev.p95 <= WARM_GOAL_MS ? 'met' : 'NOT MET'} (VS Code holds this event ${VSCODE_DIAG_EVENT_DELAY_MS} ms)`]);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const cpu = summarize(e.rows.map((r) => r.engineCpuMs ?? NaN));
-    rows.push(['  of which the engine\'s check (worker)', ms(eng.median), ms(eng.p95), `over the ${e.rows.length} checks: ${cpuNote(sum(e.rows.map((r) => r.engineCpuMs ?? NaN)), sum(e.rows.map((r) => r.engineQueuedMs ?? NaN)), sum(e.rows.map((r) => r.engineMs)))}`]);
+    rows.push(['  of which the engine\'s check', ms(eng.median), ms(eng.p95), `over the ${e.rows.length} checks: ${cpuNote(sum(e.rows.map((r) => r.engineCpuMs ?? NaN)), sum(e.rows.map((r) => r.engineQueuedMs ?? NaN)), sum(e.rows.map((r) => r.engineMs)))}`]);
     if (!Number.isNaN(cpu.median)) rows.push(['    its time on a CPU', ms(cpu.median), ms(cpu.p95), 'the check\'s own work (schedstat)']);
-    // The rest is the check's wait for the one worker, which serves every feature's requests in turn.
+    // The rest is the check's wait for the one engine process, which serves every feature's requests in turn.
     const wait = summarize(e.rows.map((r) => r.publishMs - r.engineMs - r.applyMs));
     const seen = new Map<string, number>();
     for (const r of e.rows) for (const o of new Set(r.others)) seen.set(o, (seen.get(o) ?? 0) + 1);
     const busy = [...seen].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([o, n]) => `${o} in ${Math.round((100 * n) / e.rows.length)}%`).join(', ');
-    rows.push(['  of which waiting for the worker, messaging', ms(wait.median), ms(wait.p95), busy ? `other requests in the way: ${busy} of edits` : 'no other request in the way']);
-    for (const [k, what, note] of [['sendMs', 'change event → check request sent', 'the extension host thread: the change event reaches Overlay Lens, the text goes out'], ['transitMs', 'the request\'s and the answer\'s trips', 'postMessage both ways, the worker picking the request up'], ['handleMs', 'answer → diagnostics set', 'the extension host thread: the answer read into Problems entries']] as const) {
+    rows.push(['  of which waiting for the engine, messaging', ms(wait.median), ms(wait.p95), busy ? `other requests in the way: ${busy} of edits` : 'no other request in the way']);
+    for (const [k, what, note] of [['sendMs', 'change event → check request sent', 'the extension host thread: the change event reaches Overlay Lens, the text goes out'], ['transitMs', 'the request\'s and the answer\'s trips', 'IPC both ways (advanced serialization), the engine picking the request up'], ['handleMs', 'answer → diagnostics set', 'the extension host thread: the answer read into Problems entries']] as const) {
       const x = summarize(e.rows.map((r) => r[k] ?? NaN));
       if (!Number.isNaN(x.median)) rows.push([`    ${what}`, ms(x.median), ms(x.p95), note]);
     }
     // Who had the cores: every thread's CPU over the phase (quiet waits included), per edit.
     if (e.threads?.length) rows.push(['  CPU per edit, by thread (the whole edit cycle)', '', '', threadList(e.threads.slice(0, 6))]);
-    rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from a worker quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
+    rows.push(['  of which applying the edit (editor.edit)', ms(app.median), ms(app.p95), `'${e.edit}' in/out at line ${e.line}, each from an engine quiet ${e.quietMs} ms, ${e.warmup} warm-up edits first${deps ? `; ${deps} open dependant(s) re-checked after each, not timed` : ''}`]);
   }
   const first = step<{ publishMs: number }>('first-mm');
   const closed = step<{ closed: boolean }>('closed-netmem');
   if (!closed.closed) rows.push(['(netmem.h did not close before the mm_types.h edits)', '', '', 'VS Code kept its document']);
-  rows.push(['open mm_types.h after netmem.h → diagnostics set', ms(first.publishMs), '', 'worker warm, unit new']);
+  rows.push(['open mm_types.h after netmem.h → diagnostics set', ms(first.publishMs), '', 'engine warm, unit new']);
 
-  type Mem = { memory: { rss: number; peakRss: number; heapUsed: number; external: number }; worker: { heapUsed: number; heapTotal: number; external: number } };
+  type Mem = { memory: { rss: number; peakRss: number; heapUsed: number; external: number }; worker: { heapUsed: number; heapTotal: number; external: number; rss?: number } };
   const m0 = step<Mem>('ready');
   const m1 = step<Mem>('memory-after-cold');
   const m2 = step<Mem>('memory-end');
-  rows.push(['ext host RSS: tree open, no file checked', mb(m0.memory.rss), '', 'process.memoryUsage() in the extension host (its engine worker thread included)']);
+  rows.push(['ext host RSS: tree open, no file checked', mb(m0.memory.rss), '', 'process.memoryUsage() in the extension host (the engine is a process of its own since stop 14)']);
   rows.push(['ext host RSS: after netmem.h cold', mb(m1.memory.rss), '', '']);
   rows.push(['ext host RSS: after all edits / peak', `${mb(m2.memory.rss)} / ${mb(m2.memory.peakRss)}`, '', outside ? `from /proc at the end: ${outside.rssMb.toFixed(0)} MB, peak ${outside.peakMb.toFixed(0)} MB` : '']);
   rows.push(['ext host JS heap (main thread) at the end', mb(m2.memory.heapUsed), '', `external ${mb(m2.memory.external)}`]);
-  rows.push(['engine worker V8 heap: after cold / end', `${mb(m1.worker.heapUsed)} / ${mb(m2.worker.heapUsed)}`, '', `of ${mb(m2.worker.heapTotal)} reserved; external (wasm, buffers) ${mb(m2.worker.external)}`]);
+  if (m2.worker.rss !== undefined) rows.push(['engine process RSS: after cold / end', `${mb(m1.worker.rss ?? NaN)} / ${mb(m2.worker.rss)}`, '', 'process.memoryUsage() in the engine process']);
+  rows.push(['engine V8 heap: after cold / end', `${mb(m1.worker.heapUsed)} / ${mb(m2.worker.heapUsed)}`, '', `of ${mb(m2.worker.heapTotal)} reserved; external (wasm, buffers) ${mb(m2.worker.external)}`]);
 
   const w = [56, 18, 10, 0];
   console.log(`overlayLens.debounceMs = 0 for this bench (the default is 300 ms of typing pause before a re-check); session ${((Date.now() - t0) / 1000).toFixed(0)} s`);

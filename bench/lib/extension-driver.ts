@@ -45,7 +45,7 @@ function threadTimes(): Map<string, { label: string; ns: number }> {
       // Chromium rewrites its children's command lines into one space-separated string
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
       const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
-      role = Number(pid) === process.pid ? 'extension host' : type ? `chromium ${type}` : /chrom/.test(cmd[0]) || cmd.some((a) => /chromium$/.test(a)) ? 'chromium browser' : cmd.some((a) => /code-server/.test(a)) ? 'code-server' : path.basename(cmd[0] || '?');
+      role = Number(pid) === process.pid ? 'extension host' : cmd.some((a) => /engine-worker\.js$/.test(a)) ? 'engine process' : type ? `chromium ${type}` : /chrom/.test(cmd[0]) || cmd.some((a) => /chromium$/.test(a)) ? 'chromium browser' : cmd.some((a) => /code-server/.test(a)) ? 'code-server' : path.basename(cmd[0] || '?');
     } catch { continue; }
     let tasks: string[];
     try { tasks = fs.readdirSync(`/proc/${pid}/task`); } catch { continue; }

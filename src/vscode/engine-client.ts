@@ -1,60 +1,82 @@
-// The extension host's side of the worker: typed requests, one worker, restarted if it dies.
+// The extension host's side of the engine: typed requests to one engine process, restarted if it dies.
+import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { Method, Requests, ResponseMessage } from './protocol';
+import { ENGINE_EXEC_ARGV, Method, Requests, ResponseMessage } from './protocol';
 
 export class EngineClient implements vscode.Disposable {
-  private worker: Worker | undefined;
+  private child: ChildProcess | undefined;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly extensionPath: string, private readonly log: (msg: string) => void) {}
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(path.join(this.extensionPath, 'dist', 'engine-worker.js'));
-    w.on('message', (m: ResponseMessage) => {
+  private start(): ChildProcess {
+    if (this.child) return this.child;
+    // process.execPath is node under code-server and Electron in desktop VS Code, which
+    // ELECTRON_RUN_AS_NODE turns into plain node (what vscode-languageclient does for its servers).
+    const c = fork(path.join(this.extensionPath, 'dist', 'engine-worker.js'), [], {
+      execArgv: ENGINE_EXEC_ARGV,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      serialization: 'advanced', // structured clone, as a worker thread's postMessage
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const toLog = (what: string) => (d: Buffer) => { for (const l of String(d).split('\n')) if (l.trim()) this.log(`engine ${what}: ${l}`); };
+    c.stdout?.on('data', toLog('stdout'));
+    c.stderr?.on('data', toLog('stderr'));
+    c.on('message', (m: ResponseMessage) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if ('error' in m) p.reject(new Error(m.error));
       else p.resolve(m.result);
     });
-    w.on('error', (e) => this.log(`engine worker error: ${e.stack ?? e}`));
-    w.on('exit', (code) => {
-      this.log(`engine worker exited (${code})`);
-      // a worker stopped by restart(): its requests were failed then, and the next worker's are not its own
-      if (this.worker !== w) return;
-      this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(new Error('the engine worker stopped'));
+    c.on('error', (e) => this.log(`engine process error: ${e.stack ?? e}`));
+    c.on('exit', (code, signal) => {
+      this.log(`engine process exited (${signal ?? code})`);
+      // a process stopped by restart(): its requests were failed then, and the next process's are not its own
+      if (this.child !== c) return;
+      this.child = undefined;
+      for (const p of this.pending.values()) p.reject(new Error('the engine process stopped'));
       this.pending.clear();
     });
-    this.worker = w;
-    return w;
+    this.child = c;
+    return c;
   }
 
   request<M extends Method>(method: M, params: Requests[M]['params']): Promise<Requests[M]['result']> {
-    const w = this.start();
+    const c = this.start();
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      w.postMessage({ id, method, params });
+      c.send({ id, method, params }, (err) => {
+        if (!err || !this.pending.delete(id)) return;
+        reject(new Error(`the engine process did not take the request: ${err.message}`));
+      });
     });
   }
 
-  /** Stops the worker, failing its requests; the next request starts a fresh one (every cache gone: a cold engine). */
+  /** Stops the engine process, failing its requests; the next request starts a fresh one (every cache gone: a cold engine). */
   async restart(): Promise<void> {
-    const w = this.worker;
-    if (!w) return;
-    this.worker = undefined;
-    for (const p of this.pending.values()) p.reject(new Error('the engine worker was restarted'));
+    const c = this.child;
+    if (!c) return;
+    this.child = undefined;
+    for (const p of this.pending.values()) p.reject(new Error('the engine was restarted'));
     this.pending.clear();
-    await w.terminate();
+    await stop(c);
   }
 
   dispose(): void {
-    void this.worker?.terminate();
-    this.worker = undefined;
+    const c = this.child;
+    this.child = undefined;
+    if (c) void stop(c);
   }
+}
+
+function stop(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.once('exit', () => resolve());
+    c.kill();
+  });
 }

@@ -1,5 +1,6 @@
 // The engine off the extension host's main thread: one OverlayProject per
-// worker, fed with unsaved buffers, answering the requests in protocol.ts.
+// engine process (forked by engine-client.ts, or a worker thread where a host
+// embeds it so), fed with unsaved buffers, answering the requests in protocol.ts.
 import { parentPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
@@ -128,7 +129,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   },
   memory() {
     const h = v8.getHeapStatistics();
-    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory, tid: threadId() };
+    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory, rss: process.memoryUsage().rss, pid: process.pid, tid: threadId() };
   },
   simulate(p) {
     const base = project ? project.simParams().params : undefined;
@@ -194,20 +195,26 @@ function stopProfile(): void {
   }));
 }
 
-parentPort?.on('message', async (msg: RequestMessage) => {
-  let reply: ResponseMessage;
+// A forked process talks over its IPC channel (process.send); a worker thread over parentPort.
+const reply = (r: ResponseMessage) => (parentPort ? parentPort.postMessage(r) : process.send?.(r));
+const onRequest = (fn: (msg: RequestMessage) => void) => (parentPort ? parentPort.on('message', fn) : process.on('message', fn as never));
+// The extension host gone (its IPC channel closed): nothing will ask again.
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+
+onRequest(async (msg: RequestMessage) => {
+  let answer: ResponseMessage;
   pending++;
   if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
   try {
     const h = handlers[msg.method] as (p: unknown) => unknown;
     if (!h) throw new Error(`unknown request ${msg.method}`);
     if (project && !BEFORE_THE_GRAMMAR.has(msg.method)) await project.ready;
-    reply = { id: msg.id, result: await h(msg.params) };
+    answer = { id: msg.id, result: await h(msg.params) };
   } catch (e) {
-    reply = { id: msg.id, error: (e as Error)?.message ?? String(e) };
+    answer = { id: msg.id, error: (e as Error)?.message ?? String(e) };
   }
   pending--;
-  parentPort!.postMessage(reply);
+  reply(answer);
   if (profiling && msg.method === 'check') stopProfile();
   afterReply();
 });

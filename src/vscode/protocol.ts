@@ -112,7 +112,7 @@ export interface Requests {
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
   simParams: { params: Record<string, never>; result: { params: Record<string, number | boolean>; fromTree: string[]; defaulted: string[] } };
   /** the worker's own V8 heap (a worker thread shares the process's RSS, so that says nothing of it alone) */
-  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; tid?: number } };
+  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; rss?: number; pid?: number; tid?: number } };
 }
 
 export type Method = keyof Requests;
@@ -124,3 +124,15 @@ export interface RequestMessage<M extends Method = Method> {
 }
 
 export type ResponseMessage = { id: number; result: unknown } | { id: number; error: string };
+
+/**
+ * The engine runs in a process of its own (forked from the extension host, as language servers
+ * are) so that these V8 settings apply to it alone; V8 flags are per process, and a worker
+ * thread would share the extension host's. Measured on a cold check of netmem.h, in a fresh
+ * process on the 2-core machine (scripts: bench/extension, "the engine alone"): the default 4
+ * background compile threads plus TurboFan re-compiling the preprocessor's hottest functions
+ * 3-11 times cost ~1.3 s of CPU for ~0.7 s of wall time; one background thread and a larger
+ * inlining budget, ~0.9 s of CPU for ~0.55 s. Under VS Code's start-up, where the workbench wants
+ * the same two cores, the CPU is what counts.
+ */
+export const ENGINE_EXEC_ARGV = ['--v8-pool-size=1', '--max-inlined-bytecode-size-cumulative=200'];
