@@ -9,9 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../src/engine/project';
 import { checkFiles, UnitResult } from '../src/engine/project/tree-check';
+import { tuneV8 } from '../src/engine/v8-tuning';
 import { KbuildObjects } from '../src/engine/config/kbuild-objects';
 import { kbuildCompileOnce } from './lib/kernel-compile';
 import { fixturePaths } from '../test/support/fixture';
+
+tuneV8(); // the CLI's V8 settings (V8 flags are per process)
 
 const STRIDE = Number(process.env.BENCH_CHECK_STRIDE ?? 10);
 const GOAL_S = 10;

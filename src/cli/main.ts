@@ -3,6 +3,10 @@
 //   0 ok · 1 findings of error severity (check) · 2 usage or environment error · 3 internal error
 import { UsageError } from './args';
 import { TreeConfigError } from '../engine/config/tree-config';
+import { tuneV8 } from '../engine/v8-tuning';
+
+// before any engine code is compiled (the subcommands load lazily below)
+tuneV8();
 
 type Command = (argv: string[]) => Promise<number>;
 

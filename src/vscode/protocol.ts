@@ -1,6 +1,7 @@
-// The messages between the extension host and the engine worker. Plain data
-// only (structured clone): positions are 1-based lines/columns as the engine
+// The messages between the extension host and the engine process. Plain data
+// only (structured clone: the IPC channel uses advanced serialization): positions are 1-based lines/columns as the engine
 // reports them; the adapters convert to VS Code's 0-based ranges.
+import { INLINING_FLAG } from '../engine/v8-tuning';
 
 export interface EngineConfig {
   srcDir: string;
@@ -129,10 +130,10 @@ export type ResponseMessage = { id: number; result: unknown } | { id: number; er
  * The engine runs in a process of its own (forked from the extension host, as language servers
  * are) so that these V8 settings apply to it alone; V8 flags are per process, and a worker
  * thread would share the extension host's. Measured on a cold check of netmem.h, in a fresh
- * process on the 2-core machine (scripts: bench/extension, "the engine alone"): the default 4
+ * process on the 2-core machine (bench/extension, "the engine alone"): the default 4
  * background compile threads plus TurboFan re-compiling the preprocessor's hottest functions
  * 3-11 times cost ~1.3 s of CPU for ~0.7 s of wall time; one background thread and a larger
  * inlining budget, ~0.9 s of CPU for ~0.55 s. Under VS Code's start-up, where the workbench wants
  * the same two cores, the CPU is what counts.
  */
-export const ENGINE_EXEC_ARGV = ['--v8-pool-size=1', '--max-inlined-bytecode-size-cumulative=200'];
+export const ENGINE_EXEC_ARGV = ['--v8-pool-size=1', INLINING_FLAG];
