@@ -65,7 +65,7 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
     // as rust-analyzer's Restart Server: a fresh worker, then the tree opened and the open files checked again
     vscode.commands.registerCommand('overlayLens.restart', async () => {
       await ctx.engine.restart();
-      ctx.log('engine worker restarted');
+      ctx.log('engine restarted');
       await reopen();
     }),
   );

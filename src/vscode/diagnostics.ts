@@ -34,7 +34,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
   /** the scheduled check per file: cancels it */
   private readonly timers = new Map<string, () => void>();
   // From the edit that schedules a file's check until that check has published: layout requests (code lens,
-  // hover) wait for it, so the one engine worker answers the diagnostics first. Without this the code lens,
+  // hover) wait for it, so the one engine process answers the diagnostics first. Without this the code lens,
   // asked for at about the time the debounce ends, often went first and the check queued behind it.
   private readonly due = new Map<string, { done: Promise<void>; resolve: () => void }>();
   /** edited file → open files that include it, to re-check once the edited file's own check is done */

@@ -40,6 +40,7 @@ export class EngineClient implements vscode.Disposable {
       for (const p of this.pending.values()) p.reject(new Error('the engine process stopped'));
       this.pending.clear();
     });
+    this.log(`engine process ${c.pid} started (${ENGINE_EXEC_ARGV.join(' ')})`);
     this.child = c;
     return c;
   }

@@ -97,9 +97,13 @@ test('breaking the mirror through the editor API shows an error within 2 s; undo
   console.log(`API: edit → error ${broken.ms} ms; undo → clear ${fixed.ms} ms`);
 });
 
-test('Restart the Engine: a fresh worker re-checks the open header from its unsaved text', { timeout: 120000 }, async () => {
+test('Restart the Engine: a fresh engine process re-checks the open header from its unsaved text', { timeout: 120000 }, async () => {
   const r = await driverReport(s, 'done', 90000);
   const x = step(r, 'restarted');
+  assert.ok(Number(x.pidBefore) > 0 && Number(x.pidAfter) > 0, `the engine reports its pid (${x.pidBefore}, ${x.pidAfter})`);
+  assert.notEqual(x.pidBefore, x.hostPid, 'the engine runs in a process of its own, not in the extension host');
+  assert.notEqual(x.pidAfter, x.pidBefore, 'the restart started another engine process');
+  assert.equal(x.oldAlive, false, 'the old engine process is gone');
   assert.ok(Number(x.failingAfterRestart) > 0, 'the unsaved broken mirror is still an error after the restart');
   assert.equal(x.restored, true, 'undo restored the text');
   console.log(`restart → netmem.h re-checked ${x.ms} ms`);

@@ -46,7 +46,7 @@ export const run: DriverScript = async (vscode, step) => {
   await until('the error to go away', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
   step('fixed', { ms: Date.now() - t1, dirty: doc.isDirty, restored: doc.getText() === lines.join('\n') });
 
-  // Restart the engine with the mirror broken again, unsaved: the fresh worker re-checks netmem.h from the
+  // Restart the engine with the mirror broken again, unsaved: the fresh engine process re-checks netmem.h from the
   // editor's text (not the disk's, where the mirror holds), so the error is published again by it.
   const api = ext.exports as OverlayLensApi;
   await editor.edit((e) => {
@@ -56,14 +56,19 @@ export const run: DriverScript = async (vscode, step) => {
   await until('the assert-fails error before the restart', () => vscode.languages.getDiagnostics(netmem).some((d) => d.code === 'overlay/assert-fails'), 20000);
   const republished: number[] = [];
   const sub = api.diagnostics.onDidPublish((p) => { if (p.file === netmem.fsPath) republished.push(Date.now()); });
+  const pidBefore = (await api.ctx.engine.request('memory', {})).pid;
   const t2 = Date.now();
   await vscode.commands.executeCommand('overlayLens.restart');
   await until('netmem.h checked by the restarted engine', () => republished.length > 0, 60000);
   sub.dispose();
+  const pidAfter = (await api.ctx.engine.request('memory', {})).pid;
+  // the old engine process is gone: signal 0 to a pid that exited throws ESRCH
+  let oldAlive = false;
+  try { if (pidBefore) { process.kill(pidBefore, 0); oldAlive = true; } } catch { oldAlive = false; }
   const afterRestart = vscode.languages.getDiagnostics(netmem).filter((d) => d.code === 'overlay/assert-fails').length;
   await vscode.commands.executeCommand('undo');
   await until('the error to go away after the restart', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
-  step('restarted', { ms: republished[0] - t2, failingAfterRestart: afterRestart, restored: doc.getText() === lines.join('\n') });
+  step('restarted', { ms: republished[0] - t2, failingAfterRestart: afterRestart, restored: doc.getText() === lines.join('\n'), pidBefore, pidAfter, hostPid: process.pid, oldAlive });
 
   // The dependants rule: with netmem.h open, an edit of mm_types.h (which netmem.h includes) re-checks netmem.h.
   // Twice: from the second check on, an answer leaves out an unchanged includes list, and the rule must still hold.
