@@ -62,7 +62,7 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
       if (!f?.[0]) return;
       await vscode.workspace.getConfiguration('overlayLens').update('configFile', f[0].fsPath, vscode.ConfigurationTarget.Workspace);
     }),
-    // as rust-analyzer's Restart Server: a fresh worker, then the tree opened and the open files checked again
+    // as rust-analyzer's Restart Server: a fresh engine process, then the tree opened and the open files checked again
     vscode.commands.registerCommand('overlayLens.restart', async () => {
       await ctx.engine.restart();
       ctx.log('engine restarted');

@@ -112,7 +112,7 @@ export interface Requests {
   layout: { params: { name: string; kind?: 'struct' | 'union' }; result: WireStruct };
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
   simParams: { params: Record<string, never>; result: { params: Record<string, number | boolean>; fromTree: string[]; defaulted: string[] } };
-  /** the worker's own V8 heap (a worker thread shares the process's RSS, so that says nothing of it alone) */
+  /** the engine's own V8 heap, and its process's RSS (a process of its own since stop 14) and pid */
   memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; rss?: number; pid?: number; tid?: number } };
 }
 
