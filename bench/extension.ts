@@ -62,7 +62,7 @@ async function main() {
   const alone: number[] = [];
   const aloneCheck: Array<{ ms: number; cpu: number; queued: number }> = [];
   for (let i = 0; i < COMPILE_RUNS; i++) {
-    const r = spawnSync(process.execPath, ['-e', ENGINE_ALONE, path.join(REPO, 'dist/engine-worker.js'), JSON.stringify(ENGINE_EXEC_ARGV), f.src, f.build], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', ENGINE_ALONE, path.join(REPO, 'dist/engine-process.js'), JSON.stringify(ENGINE_EXEC_ARGV), f.src, f.build], { encoding: 'utf8' });
     const m = /^cold (\d+(?:\.\d+)?) check (\d+(?:\.\d+)?) cpu (\S+) queued (\S+)$/m.exec(r.stdout);
     if (!m) throw new Error(`engine alone: ${r.stderr || r.stdout}`);
     alone.push(Number(m[1]));

@@ -25,7 +25,7 @@ const common = {
 
 const entries = [
   ['src/vscode/extension.ts', 'dist/extension.js'],
-  ['src/vscode/engine-worker.ts', 'dist/engine-worker.js'],
+  ['src/vscode/engine-process.ts', 'dist/engine-process.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
   // worker threads of the whole-tree check, found beside whichever bundle starts them
   ['src/engine/project/check-worker.ts', 'dist/check-worker.js'],

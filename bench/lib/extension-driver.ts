@@ -9,10 +9,10 @@
 //     struct page (mm_types.h), each until (a) Overlay Lens has set the
 //     re-checked diagnostics of that document version (its onDidPublish) and
 //     (b) vscode.languages.onDidChangeDiagnostics reports the file after that;
-//   - cold again after the edits: the Restart command's fresh engine worker
+//   - cold again after the edits: the Restart command's fresh engine process
 //     opening the tree and checking netmem.h, with VS Code long started;
 //   - memory: this process (the extension host, worker thread included) and
-//     the engine worker's own V8 heap.
+//     the engine process's own V8 heap.
 // Results go to the report as steps; bench/extension.ts prints them.
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
@@ -45,7 +45,7 @@ function threadTimes(): Map<string, { label: string; ns: number }> {
       // Chromium rewrites its children's command lines into one space-separated string
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
       const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
-      role = Number(pid) === process.pid ? 'extension host' : cmd.some((a) => /engine-worker\.js$/.test(a)) ? 'engine process' : type ? `chromium ${type}` : /chrom/.test(cmd[0]) || cmd.some((a) => /chromium$/.test(a)) ? 'chromium browser' : cmd.some((a) => /code-server/.test(a)) ? 'code-server' : path.basename(cmd[0] || '?');
+      role = Number(pid) === process.pid ? 'extension host' : cmd.some((a) => /engine-process\.js$/.test(a)) ? 'engine process' : type ? `chromium ${type}` : /chrom/.test(cmd[0]) || cmd.some((a) => /chromium$/.test(a)) ? 'chromium browser' : cmd.some((a) => /code-server/.test(a)) ? 'code-server' : path.basename(cmd[0] || '?');
     } catch { continue; }
     let tasks: string[];
     try { tasks = fs.readdirSync(`/proc/${pid}/task`); } catch { continue; }
@@ -53,7 +53,7 @@ function threadTimes(): Map<string, { label: string; ns: number }> {
       try {
         const ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
         const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        const label = `${role}: ${tid === pid ? 'main' : comm}${tid === String(engineTid ?? '') ? ' (engine worker)' : ''}`;
+        const label = `${role}: ${tid === pid ? 'main' : comm}`;
         out.set(`${pid}/${tid}`, { label, ns });
       } catch { /* the thread ended */ }
     }
@@ -83,9 +83,6 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The engine worker's thread id, from its memory answer (Linux), to name it among the threads. */
-let engineTid: number | undefined;
-
 /** CPU ms per edit by thread between two threadTimes(), the busiest first. */
 function busiest(before: Map<string, { label: string; ns: number }>, after: Map<string, { label: string; ns: number }>, edits: number, top = 8): Array<{ thread: string; msPerEdit: number }> {
   const rows: Array<{ thread: string; msPerEdit: number }> = [];
@@ -104,11 +101,10 @@ export const run: DriverScript = async (vscode, step) => {
   const debounceMs = api.ctx.settings().debounceMs;
   if (debounceMs !== 0) throw new Error(`overlayLens.debounceMs is ${debounceMs}; the bench sets it to 0`);
   const workerMemory = await api.ctx.engine.request('memory', {});
-  engineTid = workerMemory.tid;
   step('ready', { memory: hostMemory(), worker: workerMemory, openDocs: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath) });
 
   // Listeners only stamp the time and wake the one wait in progress (nothing polls: a timer every
-  // millisecond on this thread would take a share of the two cores the engine worker needs).
+  // millisecond on this thread would take a share of the two cores the engine needs).
   let wake: (() => void) | undefined;
   const poke = () => { const w = wake; wake = undefined; w?.(); };
   /** until fn() holds, re-tried at each listener's event (and at `recheckMs`, for conditions on the clock) */
@@ -132,7 +128,7 @@ export const run: DriverScript = async (vscode, step) => {
   const textChanges: Array<{ file: string; version: number; at: number }> = [];
   vscode.workspace.onDidChangeTextDocument((e) => textChanges.push({ file: e.document.uri.fsPath, version: e.document.version, at: performance.now() }));
 
-  // Every request to the engine worker, timed from the extension host's side: what else the (one, serial)
+  // Every request to the engine, timed from the extension host's side: what else the (one, serial)
   // worker was doing while an edit waited for its diagnostics.
   const requests: Array<{ method: string; file: string; sent: number; done: number }> = [];
   let inFlight = 0;
@@ -150,7 +146,7 @@ export const run: DriverScript = async (vscode, step) => {
   };
   // Each edit is timed from a quiet worker, as a keystroke after a pause: what the last re-check set off
   // (the code lens VS Code asks for after new diagnostics, a few hundred ms later) has run by then.
-  const quiet = () => when('the engine worker to go quiet', () => inFlight === 0 && performance.now() - lastActivity >= QUIET_MS, 120000, QUIET_MS / 4);
+  const quiet = () => when('the engine to go quiet', () => inFlight === 0 && performance.now() - lastActivity >= QUIET_MS, 120000, QUIET_MS / 4);
   const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
   const fileOf = (rel: string) => path.join(root, rel);
   const failing = (doc: TextDocument) => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'overlay/assert-fails');
@@ -244,7 +240,7 @@ export const run: DriverScript = async (vscode, step) => {
 
   // Cold again, long after VS Code's start: the Restart command's fresh worker (no unit, token or compiled
   // grammar) opens the tree and checks netmem.h, the active editor's file (checked first). The same work
-  // as "the engine worker alone", inside VS Code.
+  // as "the engine alone", inside VS Code.
   const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(netmem.file)), { preview: false });
   await when('netmem.h checked after it was shown again', () => api.diagnostics.results.has(netmem.file), 120000);
   await quiet();

@@ -15,7 +15,7 @@ export class EngineClient implements vscode.Disposable {
     if (this.child) return this.child;
     // process.execPath is node under code-server and Electron in desktop VS Code, which
     // ELECTRON_RUN_AS_NODE turns into plain node (what vscode-languageclient does for its servers).
-    const c = fork(path.join(this.extensionPath, 'dist', 'engine-worker.js'), [], {
+    const c = fork(path.join(this.extensionPath, 'dist', 'engine-process.js'), [], {
       execArgv: ENGINE_EXEC_ARGV,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       serialization: 'advanced', // structured clone, as a worker thread's postMessage

@@ -113,7 +113,7 @@ export interface Requests {
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };
   simParams: { params: Record<string, never>; result: { params: Record<string, number | boolean>; fromTree: string[]; defaulted: string[] } };
   /** the engine's own V8 heap, and its process's RSS (a process of its own since stop 14) and pid */
-  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; rss?: number; pid?: number; tid?: number } };
+  memory: { params: Record<string, never>; result: { heapUsed: number; heapTotal: number; external: number; malloced: number; rss?: number; pid?: number } };
 }
 
 export type Method = keyof Requests;
@@ -128,12 +128,10 @@ export type ResponseMessage = { id: number; result: unknown } | { id: number; er
 
 /**
  * The engine runs in a process of its own (forked from the extension host, as language servers
- * are) so that these V8 settings apply to it alone; V8 flags are per process, and a worker
- * thread would share the extension host's. Measured on a cold check of netmem.h, in a fresh
- * process on the 2-core machine (bench/extension, "the engine alone"): the default 4
- * background compile threads plus TurboFan re-compiling the preprocessor's hottest functions
- * 3-11 times cost ~1.3 s of CPU for ~0.7 s of wall time; one background thread and a larger
- * inlining budget, ~0.9 s of CPU for ~0.55 s. Under VS Code's start-up, where the workbench wants
- * the same two cores, the CPU is what counts.
+ * are) so that these V8 settings apply to it alone: V8 flags are per process. One background
+ * compile thread instead of four, and the inlining budget of v8-tuning.ts. A cold check of
+ * netmem.h in a fresh process (bench/extension, "the engine alone") used ~1.3 s of CPU for
+ * ~0.7 s of wall time with the defaults, ~0.9 s for ~0.55 s with these; under VS Code's
+ * start-up, where the workbench wants the same two cores, the CPU is what counts.
  */
 export const ENGINE_EXEC_ARGV = ['--v8-pool-size=1', INLINING_FLAG];

@@ -1,7 +1,6 @@
 // The engine off the extension host's main thread: one OverlayProject per
-// engine process (forked by engine-client.ts, or a worker thread where a host
-// embeds it so), fed with unsaved buffers, answering the requests in protocol.ts.
-import { parentPort } from 'node:worker_threads';
+// engine process (forked by engine-client.ts), fed with unsaved buffers,
+// answering the requests in protocol.ts over the process's IPC channel.
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
@@ -57,15 +56,6 @@ function threadSched(): { runMs: number; queuedMs: number } | undefined {
   try {
     const [run, queued] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
     return Number.isFinite(run) && Number.isFinite(queued) ? { runMs: run / 1e6, queuedMs: queued / 1e6 } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** This thread's id (Linux: /proc/thread-self is PID/task/TID), to find it among the process's threads. */
-function threadId(): number | undefined {
-  try {
-    return Number(/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'))?.[1]) || undefined;
   } catch {
     return undefined;
   }
@@ -129,7 +119,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   },
   memory() {
     const h = v8.getHeapStatistics();
-    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory, rss: process.memoryUsage().rss, pid: process.pid, tid: threadId() };
+    return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, malloced: h.malloced_memory, rss: process.memoryUsage().rss, pid: process.pid };
   },
   simulate(p) {
     const base = project ? project.simParams().params : undefined;
@@ -149,7 +139,7 @@ void flatten;
 const BEFORE_THE_GRAMMAR = new Set<string>(['open', 'setFileText', 'check', 'memory']);
 
 /**
- * A young-generation collection when the worker has been quiet for a moment
+ * A young-generation collection when the engine has been quiet for a moment
  * (after the diagnostics and the requests that follow them): a keystroke's
  * check then starts with an empty nursery instead of paying for the last
  * one's garbage (in-process p95 of an edit's check of netmem.h: 20 → 8 ms).
@@ -174,7 +164,7 @@ function afterReply(): void {
 }
 
 /**
- * OVERLAY_LENS_CPU_PROFILE=DIR: a CPU profile of this worker from its start
+ * OVERLAY_LENS_CPU_PROFILE=DIR: a CPU profile of this engine process from its start
  * to its first check's answer (the cold path), written to DIR (a developer's
  * switch: where the time of a cold open inside VS Code goes).
  */
@@ -195,13 +185,10 @@ function stopProfile(): void {
   }));
 }
 
-// A forked process talks over its IPC channel (process.send); a worker thread over parentPort.
-const reply = (r: ResponseMessage) => (parentPort ? parentPort.postMessage(r) : process.send?.(r));
-const onRequest = (fn: (msg: RequestMessage) => void) => (parentPort ? parentPort.on('message', fn) : process.on('message', fn as never));
 // The extension host gone (its IPC channel closed): nothing will ask again.
-if (!parentPort) process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
 
-onRequest(async (msg: RequestMessage) => {
+process.on('message', async (msg: RequestMessage) => {
   let answer: ResponseMessage;
   pending++;
   if (idleTimer) { clearTimeout(idleTimer); idleTimer = undefined; }
@@ -214,7 +201,7 @@ onRequest(async (msg: RequestMessage) => {
     answer = { id: msg.id, error: (e as Error)?.message ?? String(e) };
   }
   pending--;
-  reply(answer);
+  process.send?.(answer);
   if (profiling && msg.method === 'check') stopProfile();
   afterReply();
 });
