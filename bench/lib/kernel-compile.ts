@@ -133,3 +133,36 @@ export function kbuildCompileOnce(buildDir: string, source: string): { ms: numbe
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * One timed run of the compile command kbuild uses (`gcc` as `make V=1` printed it, see
+ * kbuildGccCommand) on `source`, without make around it: make's own start-up (the arch
+ * Makefile's ~100 cc-option probes, each a gcc run) is most of a `make M=` here.
+ */
+export function gccCompileOnce(gcc: KbuildGcc, source: string): { ms: number } | { error: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-gcc-'));
+  const probe = path.join(dir, 'probe.c');
+  fs.writeFileSync(probe, source);
+  try {
+    const t0 = performance.now();
+    const r = spawnSync(gcc.compiler, [...gcc.flags, '-c', '-o', path.join(dir, 'probe.o'), probe], { cwd: gcc.cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) return { error: `gcc failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+    return { ms };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** gccCompileOnce after one warm-up run, n timed runs. */
+export function gccCompile(gcc: KbuildGcc, source: string, n: number): Timing | { error: string } {
+  const warm = gccCompileOnce(gcc, source);
+  if ('error' in warm) return warm;
+  const runs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = gccCompileOnce(gcc, source);
+    if ('error' in r) return r;
+    runs.push(r.ms);
+  }
+  return summarize(runs);
+}

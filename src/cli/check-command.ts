@@ -6,14 +6,21 @@ import { openProject, TREE_FLAGS } from './tree-options';
 import { CheckReport, failed, toJson, toSarif, toText } from '../engine/checks/report';
 import { parseSize } from '../engine/checks/overhead';
 import { mergeSweep, parseSweep } from '../engine/checks/sweep';
+import { kbuildCompileSettings } from '../engine/config/kbuild';
+import type { OverlayProject } from '../engine/project';
+import { defaultUnitCacheDir, UnitCache } from '../engine/project/unit-cache';
 
 export const CHECK_HELP = `usage: overlay-lens check [--tree SRC] [--build DIR] [--config FILE] [--arch ARCH]
-                          [--sweep SPEC] [--region SIZE] [--pair A:B]... [--jobs N] [--format text|json|sarif] [PATH...]
+                          [--sweep SPEC] [--region SIZE] [--pair A:B]... [--jobs N] [--no-cache]
+                          [--format text|json|sarif] [PATH...]
 
 PATH: files or directories (default: include/linux/mm_types.h, include/net/netmem.h, mm/slab.h).
       In a directory, the .c and .h files that spell static_assert, _Static_assert,
       BUILD_BUG_ON or BUILD_BUG_ON_MSG are checked; a file named itself always is.
 --jobs N                                 worker threads (default: the cores, at most 4)
+--no-cache                               build every unit: do not reuse the answers a run over more
+                                         than 8 files keeps in $XDG_CACHE_HOME/overlay-lens/check
+                                         (reused while every file a unit read is unchanged)
 --sweep tree,memcg-off,i386,CONFIG_X=n   check under several configurations; findings seen
                                          under only some of them name which
 --region 10M                             price each descriptor array for this much memory
@@ -29,7 +36,7 @@ function version(): string {
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: [...TREE_FLAGS, 'format', 'sweep', 'region', 'jobs'], repeatable: ['pair'], booleans: ['help', 'verbose'] });
+  const args = parseArgs(argv, { values: [...TREE_FLAGS, 'format', 'sweep', 'region', 'jobs'], repeatable: ['pair'], booleans: ['help', 'verbose', 'no-cache'] });
   if (args.bools.has('help')) { process.stdout.write(CHECK_HELP + '\n'); return 0; }
   const format = oneOf(flag(args, 'format'), ['text', 'json', 'sarif'] as const, 'format', 'text');
   const regionText = flag(args, 'region');
@@ -44,6 +51,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stderr.write(`\r\x1b[K[${done}/${total}] ${path.relative(project.config.srcDir, file)}`);
     if (done === total) process.stderr.write('\r\x1b[K');
   } : undefined;
+  // a big run keeps each unit's answer on disk, as make keeps objects (engine/project/unit-cache.ts)
+  const caches: UnitCache[] = [];
+  const cacheFor = (p: OverlayProject) => {
+    if (args.bools.has('no-cache')) return undefined;
+    const c = UnitCache.open(defaultUnitCacheDir(), p.config, kbuildCompileSettings(p.config).includeDirs);
+    caches.push(c);
+    return c;
+  };
   const sweepSpec = flag(args, 'sweep');
   let report: CheckReport;
   if (sweepSpec) {
@@ -52,12 +67,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const runs = [];
     for (const item of items) {
       const p = item.arch || Object.keys(item.overrides).length ? await project.withConfig({ arch: item.arch ?? project.options.arch, overrides: item.overrides }) : project;
-      runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress }) });
+      runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress, unitCache: cacheFor(p) }) });
     }
     const first = runs[0].result;
     report = { ...first, findings: mergeSweep(runs), asserts: runs.flatMap((r) => r.result.asserts.map((a) => ({ ...a, site: { ...a.site, text: a.site.text } }))).filter((a, i, all) => a.status === 'fail' || all.findIndex((b) => b.site.at.file === a.site.at.file && b.site.at.line === a.site.at.line && b.site.text === a.site.text) === i), sweep: items.map((i) => i.label), notes: [...new Set(runs.flatMap((r) => r.result.notes.map((n) => `[${r.label}] ${n}`)))] };
   } else {
-    report = await project.checkAsync(args.positional, { region, workers, progress });
+    report = await project.checkAsync(args.positional, { region, workers, progress, unitCache: cacheFor(project) });
+  }
+  if (args.bools.has('verbose')) {
+    for (const c of caches) if (c.hits + c.misses) process.stderr.write(`unit cache: ${c.hits} of ${c.hits + c.misses} units' answers reused (${defaultUnitCacheDir()})${c.loadNote ? `; ${c.loadNote}` : ''}\n`);
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(report), null, 1) + '\n');
   else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(report, version()), null, 1) + '\n');

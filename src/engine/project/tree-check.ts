@@ -28,6 +28,7 @@ import type { RecordLayout } from '../layout/record-layout';
 import { HeaderMemo } from '../preprocess/header-memo';
 import type { OverlayProject, ProjectOptions } from '../project';
 import type { TranslationUnit } from './translation-unit';
+import type { UnitCache } from './unit-cache';
 
 /** What one file's check found, from whichever unit read it. */
 export interface FileCheck {
@@ -174,6 +175,8 @@ export interface TreeCheckOptions {
   keepUnits?: TranslationUnit[];
   /** in-process only: units come from (and stay in) the project's cache, so an editor's re-check after an edit is incremental */
   cacheUnits?: boolean;
+  /** answers kept on disk between runs (unit-cache.ts); not used while the project has unsaved buffers */
+  unitCache?: UnitCache;
 }
 
 /**
@@ -309,18 +312,38 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
   return plan.results();
 }
 
-/** The per-file checks of `files`, on worker threads when there are enough units. */
+/**
+ * The per-file checks of `files`, on worker threads when there are enough
+ * units. With a unit cache, units whose answers are kept and still hold are
+ * not built at all (no worker is started when none need building).
+ */
 export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
   const plan = new Plan(project, files, opts);
-  const n = plan.workersFor(plan.cJobs());
+  const cache = opts.unitCache && project.files.unsaved().length === 0 ? opts.unitCache : undefined;
+  const objOf = (j: UnitJob) => (j.main.endsWith('.c') ? plan.kbuild.object(j.main) : undefined);
   // one pool for every phase: each worker's header memo carries over from one phase to the next
-  const pool = n > 1 ? new WorkerPool(project, n) : undefined;
+  let pool: WorkerPool | undefined;
+  let workers: number | undefined;
+  const run = async (jobs: UnitJob[]): Promise<UnitResult[]> => {
+    const kept: UnitResult[] = [];
+    const todo = cache ? jobs.filter((j) => { const r = cache.get(j, objOf(j)); if (r) kept.push(r); return !r; }) : jobs;
+    if (!todo.length) return kept;
+    workers ??= plan.workersFor(todo);
+    const fresh = workers > 1 && todo.length > 1 ? await (pool ??= new WorkerPool(project, workers)).run(todo) : plan.runHere(todo);
+    if (cache) {
+      // a phase's jobs have one main each
+      const byMain = new Map(todo.map((j) => [j.main, j]));
+      for (const r of fresh) cache.put(byMain.get(r.main)!, objOf(byMain.get(r.main)!), r);
+    }
+    return [...kept, ...fresh];
+  };
   try {
     const phases = plan.phases();
-    for (let p = phases.next(); !p.done; p = phases.next(pool && p.value.length > 1 ? await pool.run(p.value) : plan.runHere(p.value))) { /* as above */ }
+    for (let p = phases.next(); !p.done; p = phases.next(await run(p.value))) { /* each phase's results make the next */ }
   } finally {
     await pool?.close();
   }
+  cache?.save();
   return plan.results();
 }
 

@@ -1,0 +1,87 @@
+// The on-disk unit cache of whole-tree checks (engine/project/unit-cache.ts), on a
+// copy of the sample tree with a few .c units: a second run reuses every answer and
+// reports the same; a changed header, a new header that shadows one a unit read and an
+// unsaved buffer each make the units they touch build again, and the answers follow.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OverlayProject } from '../../../src/engine/project';
+import { kbuildCompileSettings } from '../../../src/engine/config/kbuild';
+import { UnitCache } from '../../../src/engine/project/unit-cache';
+
+const SAMPLE = path.resolve(__dirname, '../../../../samples/mini-kernel');
+const HOUR_AGO = new Date(Date.now() - 3600_000);
+
+/** The sample tree plus three .c units; every mtime an hour old (the cache does not keep answers whose files just changed). */
+function tree(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-'));
+  fs.cpSync(SAMPLE, dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'net/core'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'mm'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 8\n#endif\n');
+  fs.writeFileSync(path.join(dir, 'net/core/a.c'), '#include <net/netmem.h>\nstatic_assert(sizeof(struct net_iov) % 8 == 0);\n');
+  fs.writeFileSync(path.join(dir, 'net/core/b.c'), '#include <linux/types.h>\n#include <linux/sizes.h>\nstatic_assert(sizeof(u64) == WORD_BYTES);\n');
+  fs.writeFileSync(path.join(dir, 'mm/c.c'), '#include <linux/mm_types.h>\nstatic_assert(sizeof(struct list_head) == 16);\n');
+  age(dir);
+  return dir;
+}
+
+function age(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) age(path.join(dir, e.name)); else fs.utimesSync(path.join(dir, e.name), HOUR_AGO, HOUR_AGO);
+  fs.utimesSync(dir, HOUR_AGO, HOUR_AGO);
+}
+
+async function run(dir: string, cacheDir: string, prepare?: (p: OverlayProject) => void) {
+  const p = await OverlayProject.open({ srcDir: dir });
+  prepare?.(p);
+  const cache = UnitCache.open(cacheDir, p.config, kbuildCompileSettings(p.config).includeDirs);
+  const r = await p.checkAsync(['include', 'net', 'mm'], { workers: 1, unitCache: cache });
+  const statuses = r.asserts.map((a) => `${path.relative(dir, a.site.at.file)}:${a.site.at.line} ${a.status}`).sort();
+  return { cache, statuses, findings: r.findings.map((f) => `${f.rule} ${f.message}`).sort() };
+}
+
+test('unit cache: a second run reuses every unit and answers the same; edits and shadowing headers rebuild what they touch', async () => {
+  const dir = tree();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-store-'));
+  try {
+    const first = await run(dir, cacheDir);
+    assert.equal(first.cache.hits, 0);
+    assert.ok(first.cache.misses >= 3, `every unit built: ${first.cache.misses}`);
+    assert.ok(first.statuses.includes('net/core/b.c:3 pass'), first.statuses.join('\n'));
+    assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.bin')).length, 1, 'the answers are written');
+
+    const second = await run(dir, cacheDir);
+    assert.equal(second.cache.misses, 0, 'nothing changed: nothing is built');
+    assert.equal(second.cache.hits, first.cache.misses);
+    assert.deepEqual(second.statuses, first.statuses);
+    assert.deepEqual(second.findings, first.findings);
+
+    // a header one unit reads changes: that unit is built again, and its assert now fails
+    fs.writeFileSync(path.join(dir, 'include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 4\n#endif\n');
+    const edited = await run(dir, cacheDir);
+    assert.equal(edited.cache.misses, 1, 'only b.c read sizes.h');
+    assert.ok(edited.statuses.includes('net/core/b.c:3 fail'), edited.statuses.join('\n'));
+    const fresh = await run(dir, fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-empty-')));
+    assert.deepEqual(edited.statuses, fresh.statuses, 'as a run without kept answers');
+
+    // a new header earlier on the include path shadows the one b.c read: its directory changed, b.c is built again
+    fs.writeFileSync(path.join(dir, 'include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 8\n#endif\n');
+    age(dir);
+    await run(dir, cacheDir);
+    fs.mkdirSync(path.join(dir, 'arch/x86/include/linux'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'arch/x86/include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 2\n#endif\n');
+    const shadowed = await run(dir, cacheDir);
+    assert.ok(shadowed.cache.misses >= 1, 'the shadowed unit is built');
+    assert.ok(shadowed.statuses.includes('net/core/b.c:3 fail'), shadowed.statuses.join('\n'));
+
+    // an unsaved buffer: the disk is not what the run reads, so nothing is reused or kept
+    const unsaved = await run(dir, cacheDir, (p) => p.files.set(path.join(dir, 'net/core/a.c'), '#include <net/netmem.h>\nstatic_assert(sizeof(struct net_iov) == 1);\n'));
+    assert.equal(unsaved.cache.hits + unsaved.cache.misses, 0);
+    assert.ok(unsaved.statuses.includes('net/core/a.c:2 fail'), unsaved.statuses.join('\n'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
