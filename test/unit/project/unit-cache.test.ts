@@ -4,6 +4,7 @@
 // unsaved buffer each make the units they touch build again, and the answers follow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,5 +84,31 @@ test('unit cache: a second run reuses every unit and answers the same; edits and
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('overlay-lens check keeps answers between runs of more than 8 files; --no-cache builds every unit; the output is the same', () => {
+  const dir = tree();
+  // nine more .c units: a run over more than 8 files is the CLI's whole-tree path
+  for (let i = 0; i < 9; i++) fs.writeFileSync(path.join(dir, `mm/u${i}.c`), `#include <linux/types.h>\nstatic_assert(sizeof(u32) == 4 + ${i} - ${i});\n`);
+  age(dir);
+  const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-xdg-'));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, '../../../../dist/cli.js'), 'check', '--verbose', '--format', 'json', '--tree', dir, ...args, 'include', 'net', 'mm'],
+    { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg } });
+  try {
+    const first = cli(), second = cli(), none = cli('--no-cache');
+    for (const r of [first, second, none]) assert.equal(r.status, 0, r.stderr);
+    const reused = (r: typeof first) => /unit cache: (\d+) of (\d+) units' answers reused/.exec(r.stderr);
+    assert.equal(reused(first)?.[1], '0', first.stderr);
+    assert.ok(Number(reused(first)?.[2]) >= 12, first.stderr);
+    assert.equal(reused(second)?.[1], reused(first)?.[2], second.stderr);
+    assert.equal(reused(none), null, 'no cache, no line about it');
+    assert.ok(fs.existsSync(path.join(xdg, 'overlay-lens/check')));
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(none.stdout, first.stdout);
+    assert.ok(JSON.parse(first.stdout).asserts.length >= 12);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(xdg, { recursive: true, force: true });
   }
 });
