@@ -126,7 +126,9 @@ export class UnitCache {
     const dirs = new Set<string>();
     const subdirs = new Set<string>();
     for (const f of files) {
-      dirs.add(path.dirname(f));
+      this.sigs.delete(f);
+      // a file not on disk (the unit's probe, a synthesized autoconf.h) is kept as absent; its directory is no search place
+      if (this.sig(f) !== '-') dirs.add(path.dirname(f));
       for (const d of this.includeDirs) if (f.startsWith(d + path.sep)) subdirs.add(path.dirname(path.relative(d, f)));
     }
     for (const d of this.includeDirs) for (const s of subdirs) dirs.add(path.join(d, s));
