@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../src/engine/project';
 import { checkFiles, UnitResult } from '../src/engine/project/tree-check';
-import { UnitCache } from '../src/engine/project/unit-cache';
+import { KeptUnits } from '../src/engine/project/kept-answers';
 import { kbuildCompileSettings } from '../src/engine/config/kbuild';
 import { tuneV8 } from '../src/engine/v8-tuning';
 import { KbuildObjects } from '../src/engine/config/kbuild-objects';
@@ -33,9 +33,9 @@ async function main() {
   // Ours, the whole tree from scratch: in this process, worker threads as the CLI uses them, with an
   // empty unit cache of its own (the goal's measure), which the rows after it then reuse.
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-unit-cache-'));
-  const cacheFor = () => UnitCache.open(cacheDir, project.config, kbuildCompileSettings(project.config).includeDirs);
+  const cacheFor = () => KeptUnits.open(cacheDir, project.config, kbuildCompileSettings(project.config).includeDirs);
   const t0 = performance.now();
-  const whole = await checkFiles(project, all, { unitCache: cacheFor() });
+  const whole = await checkFiles(project, all, { keptUnits: cacheFor() });
   const wholeS = (performance.now() - t0) / 1000;
   const asserts = whole.results.reduce((n, r) => n + r.asserts.length, 0);
   const sum = (us: UnitResult[], k: keyof UnitResult['ms']) => us.reduce((n, u) => n + u.ms[k], 0) / 1000;
@@ -50,7 +50,7 @@ async function main() {
       if (touch) fs.utimesSync(touch, st!.atime, new Date());
       const cache = cacheFor();
       const t = performance.now();
-      const r = await checkFiles(project, all, { unitCache: cache });
+      const r = await checkFiles(project, all, { keptUnits: cache });
       const secs = (performance.now() - t) / 1000;
       rows.push([`  again, ${label}`, `${secs.toFixed(1)} s`, `${cache.misses} of ${cache.hits + cache.misses} units built, the rest kept (unit cache); answers ${statuses(r) === statuses(whole) ? 'the same' : 'DIFFERENT'}`]);
     } finally {

@@ -8,7 +8,7 @@ import { parseSize } from '../engine/checks/overhead';
 import { mergeSweep, parseSweep } from '../engine/checks/sweep';
 import { kbuildCompileSettings } from '../engine/config/kbuild';
 import type { OverlayProject } from '../engine/project';
-import { defaultUnitCacheDir, UnitCache } from '../engine/project/unit-cache';
+import { defaultCacheDir, KeptUnits } from '../engine/project/kept-answers';
 
 export const CHECK_HELP = `usage: overlay-lens check [--tree SRC] [--build DIR] [--config FILE] [--arch ARCH]
                           [--sweep SPEC] [--region SIZE] [--pair A:B]... [--jobs N] [--no-cache]
@@ -51,11 +51,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stderr.write(`\r\x1b[K[${done}/${total}] ${path.relative(project.config.srcDir, file)}`);
     if (done === total) process.stderr.write('\r\x1b[K');
   } : undefined;
-  // a big run keeps each unit's answer on disk, as make keeps objects (engine/project/unit-cache.ts)
-  const caches: UnitCache[] = [];
+  // a big run keeps each unit's answer on disk, as make keeps objects (engine/project/kept-answers.ts)
+  const caches: KeptUnits[] = [];
   const cacheFor = (p: OverlayProject) => {
     if (args.bools.has('no-cache')) return undefined;
-    const c = UnitCache.open(defaultUnitCacheDir(), p.config, kbuildCompileSettings(p.config).includeDirs);
+    const c = KeptUnits.open(defaultCacheDir(), p.config, kbuildCompileSettings(p.config).includeDirs);
     caches.push(c);
     return c;
   };
@@ -67,15 +67,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const runs = [];
     for (const item of items) {
       const p = item.arch || Object.keys(item.overrides).length ? await project.withConfig({ arch: item.arch ?? project.options.arch, overrides: item.overrides }) : project;
-      runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress, unitCache: cacheFor(p) }) });
+      runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress, keptUnits: cacheFor(p) }) });
     }
     const first = runs[0].result;
     report = { ...first, findings: mergeSweep(runs), asserts: runs.flatMap((r) => r.result.asserts.map((a) => ({ ...a, site: { ...a.site, text: a.site.text } }))).filter((a, i, all) => a.status === 'fail' || all.findIndex((b) => b.site.at.file === a.site.at.file && b.site.at.line === a.site.at.line && b.site.text === a.site.text) === i), sweep: items.map((i) => i.label), notes: [...new Set(runs.flatMap((r) => r.result.notes.map((n) => `[${r.label}] ${n}`)))] };
   } else {
-    report = await project.checkAsync(args.positional, { region, workers, progress, unitCache: cacheFor(project) });
+    report = await project.checkAsync(args.positional, { region, workers, progress, keptUnits: cacheFor(project) });
   }
   if (args.bools.has('verbose')) {
-    for (const c of caches) if (c.hits + c.misses) process.stderr.write(`unit cache: ${c.hits} of ${c.hits + c.misses} units' answers reused (${defaultUnitCacheDir()})${c.loadNote ? `; ${c.loadNote}` : ''}\n`);
+    for (const c of caches) if (c.hits + c.misses) process.stderr.write(`unit cache: ${c.hits} of ${c.hits + c.misses} units' answers reused (${defaultCacheDir()})${c.loadNote ? `; ${c.loadNote}` : ''}\n`);
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(report), null, 1) + '\n');
   else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(report, version()), null, 1) + '\n');

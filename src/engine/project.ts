@@ -190,6 +190,13 @@ export class OverlayProject {
   }
 
   /** The files a (cached) unit of `file` read; empty when it has not been built. */
+  /** Every file the units this project holds read (what an answer made from them depends on). */
+  filesRead(): string[] {
+    const out = new Set<string>();
+    for (const [, u] of this.units.asIs()) for (const f of u.pp.includedFiles) out.add(f);
+    return [...out];
+  }
+
   includedBy(file: string): string[] {
     const abs = path.resolve(this.config.srcDir, file);
     // as last brought up to date: an incremental update leaves the files a unit read as they were

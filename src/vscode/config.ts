@@ -12,6 +12,7 @@ export interface Settings {
   inlayHints: boolean;
   debounceMs: number;
   codeLens: boolean;
+  keepAnswers: boolean;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -26,6 +27,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     inlayHints: c.get<boolean>('inlayHints') ?? false,
     debounceMs: c.get<number>('debounceMs') ?? 300,
     codeLens: c.get<boolean>('codeLens') ?? true,
+    keepAnswers: c.get<boolean>('keepAnswers') ?? true,
   };
 }
 
@@ -35,5 +37,5 @@ export function engineConfig(folder: vscode.WorkspaceFolder, s: Settings): Engin
   const resolve = (p?: string) => (p ? path.resolve(root, p.replace(/\$\{workspaceFolder\}/g, root)) : undefined);
   // In an untrusted workspace, paths from settings may not leave the workspace.
   const inside = (p?: string) => (p && (vscode.workspace.isTrusted || p.startsWith(root + path.sep)) ? p : undefined);
-  return { srcDir: root, buildDir: inside(resolve(s.buildDir)), configFile: inside(resolve(s.configFile)), arch: s.arch, extraPairs: s.extraOverlayPairs };
+  return { srcDir: root, buildDir: inside(resolve(s.buildDir)), configFile: inside(resolve(s.configFile)), arch: s.arch, extraPairs: s.extraOverlayPairs, keepAnswers: s.keepAnswers };
 }

@@ -160,7 +160,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
       if (!byFile.has(file)) byFile.set(file, []);
       for (const [f, ds] of byFile) this.collection.set(vscode.Uri.file(f), ds);
       this.published.fire({ file, version });
-      this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms`);
+      this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms${r.kept ? " (the answer an earlier session kept: every file it was made from is unchanged; checking for real next)" : ""}`);
       this.changed.fire(file);
     } catch (e) {
       this.ctx.log(`check of ${file} failed: ${(e as Error).message}`);

@@ -2,12 +2,15 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ENGINE_EXEC_ARGV, Method, Requests, ResponseMessage } from './protocol';
+import { ENGINE_EXEC_ARGV, Method, Requests, ResponseMessage, StaleMessage } from './protocol';
 
 export class EngineClient implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly stale = new vscode.EventEmitter<string[]>();
+  /** files whose kept answer the engine found different from its real check: check them again */
+  readonly onStale = this.stale.event;
 
   constructor(private readonly extensionPath: string, private readonly log: (msg: string) => void) {}
 
@@ -24,7 +27,8 @@ export class EngineClient implements vscode.Disposable {
     const toLog = (what: string) => (d: Buffer) => { for (const l of String(d).split('\n')) if (l.trim()) this.log(`engine ${what}: ${l}`); };
     c.stdout?.on('data', toLog('stdout'));
     c.stderr?.on('data', toLog('stderr'));
-    c.on('message', (m: ResponseMessage) => {
+    c.on('message', (m: ResponseMessage | StaleMessage) => {
+      if ('event' in m) { if (this.child === c) this.stale.fire(m.files); return; }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -68,6 +72,7 @@ export class EngineClient implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stale.dispose();
     const c = this.child;
     this.child = undefined;
     if (c) void stop(c);

@@ -7,14 +7,25 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { OverlayProject, LayoutAnswer } from '../engine/project';
+import { kbuildCompileSettings } from '../engine/config/kbuild';
+import { defaultCacheDir, KeptAnswers } from '../engine/project/kept-answers';
 import { flatten, pahole } from '../engine/layout/presenters';
 import { LaidMember } from '../engine/layout/record-layout';
 import { typeName } from '../engine/types/type-table';
 import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
 import { runTrace, validateTrace } from '../engine/simulator/trace';
-import { CheckResult, RequestMessage, Requests, ResponseMessage, WireMember, WireStruct } from './protocol';
+import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireMember, WireStruct } from './protocol';
 
 let project: OverlayProject | undefined;
+
+/**
+ * Answers of the first check of each file set, kept on disk between sessions (kept-answers.ts): a
+ * session's first check of a file set the disk holds as it was is answered from there at once, and
+ * checked for real right after; if the two differ the extension is told to ask again.
+ */
+let kept: KeptAnswers<CheckResult> | undefined;
+/** file sets checked for real by this process (their kept answer is written once) */
+const checkedHere = new Set<string>();
 
 function need(): OverlayProject {
   if (!project) throw new Error('the engine has no tree open');
@@ -72,10 +83,66 @@ function includesToSend(files: string[], includes: string[], theyHaveIt: boolean
   return includes;
 }
 
+/** No unsaved buffer says other than its file on disk (a buffer undone to the saved text may still be sent). */
+function asOnDisk(pr: OverlayProject): boolean {
+  return pr.files.unsaved().every(([f, text]) => { try { return fs.readFileSync(f, 'utf8') === text; } catch { return false; } });
+}
+
+/** The check of `files` as it is now, without timings (every file the units read in `includes`). */
+async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResult> {
+  pr.prepareCheck(files);
+  await pr.ready;
+  const r = pr.check(files);
+  return {
+    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
+    asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
+    mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })) })),
+    notes: r.notes,
+    files,
+    includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],
+    ms: 0,
+  };
+}
+
+/** Keeps a real check's answer for the next session, made from every file the project's units read (written after the reply). */
+function keep(pr: OverlayProject, key: string, r: CheckResult): void {
+  const from = [...pr.filesRead(), ...r.files];
+  setImmediate(() => {
+    try {
+      kept?.put(key, r, from);
+      kept?.save();
+    } catch (e) {
+      console.error(`cannot keep the answer: ${(e as Error).message}`);
+    }
+  });
+}
+
+const sameAnswer = (a: CheckResult, b: CheckResult) => JSON.stringify([a.findings, a.asserts, a.mirrors, a.notes], big) === JSON.stringify([b.findings, b.asserts, b.mirrors, b.notes], big);
+const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
+
+/** After a kept answer: the check for real, kept anew; the extension is told when it differs from what it was given. */
+async function realCheck(pr: OverlayProject, files: string[], key: string, given: CheckResult): Promise<void> {
+  if (project !== pr || checkedHere.has(key)) return;
+  checkedHere.add(key);
+  const r = await checkNow(pr, files);
+  // an edit meanwhile gets its own check: this one is only about the disk
+  if (sameAnswer(r, given) || !asOnDisk(pr)) return;
+  keep(pr, key, r);
+  const stale: StaleMessage = { event: 'stale', files };
+  process.send?.(stale);
+}
+
 const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<Requests[M]['result']> | Requests[M]['result'] } = {
   open(p) {
     // The grammar's wasm compiles while the first requests preprocess their headers (see check).
     project = OverlayProject.opening({ srcDir: p.srcDir, buildDir: p.buildDir, configFile: p.configFile, arch: p.arch, extraPairs: p.extraPairs });
+    checkedHere.clear();
+    try {
+      kept = p.keepAnswers === false ? undefined : KeptAnswers.open(defaultCacheDir(), 'editor', project.config, kbuildCompileSettings(project.config).includeDirs);
+    } catch (e) {
+      kept = undefined;
+      console.error(`kept answers unavailable: ${(e as Error).message}`);
+    }
     return { label: project.config.label, assumptions: project.config.assumptions, arch: project.config.arch, configFile: project.config.configFile };
   },
   setFileText(p) {
@@ -88,18 +155,22 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     const sched0 = threadSched();
     if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
-    pr.prepareCheck(files);
-    await pr.ready;
-    const r = pr.check(files);
-    const result: CheckResult = {
-      findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
-      asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
-      mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })) })),
-      notes: r.notes,
-      files,
-      includes: includesToSend(files, [...new Set(files.flatMap((f) => pr.includedBy(f)))], p.haveIncludes === true),
-      ms: performance.now() - t0,
-    };
+    const key = files.join('\0');
+    // the disk as it is (no unsaved buffer that differs from its file): what a kept answer was made from
+    const onDisk = kept !== undefined && asOnDisk(pr);
+    const fromDisk = onDisk && !checkedHere.has(key) ? kept!.get(key) : undefined;
+    let result: CheckResult;
+    if (fromDisk) {
+      result = { ...fromDisk.value, kept: true, includes: includesToSend(files, fromDisk.value.includes ?? [], p.haveIncludes === true), ms: 0 };
+      // the real check comes next, before any other request (they wait for its units anyway)
+      setImmediate(() => { void realCheck(pr, files, key, fromDisk.value).catch((e) => console.error(`check after a kept answer: ${(e as Error).message}`)); });
+    } else {
+      const r = await checkNow(pr, files);
+      result = { ...r, includes: includesToSend(files, r.includes ?? [], p.haveIncludes === true) };
+      if (onDisk && !checkedHere.has(key)) keep(pr, key, r);
+      checkedHere.add(key);
+    }
+    result.ms = performance.now() - t0;
     const sched1 = threadSched();
     if (sched0 && sched1) {
       result.cpuMs = sched1.runMs - sched0.runMs;

@@ -76,6 +76,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AssertQuickFix(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('overlayLens')) void open(); }),
     vscode.workspace.onDidSaveTextDocument((d) => { if (ctx.inTree(d)) void engine.request('setFileText', { file: d.uri.fsPath, text: undefined }); }),
+    engine.onStale((files) => {
+      log(`a kept answer for ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} differed from the real check: checking again`);
+      for (const d of vscode.workspace.textDocuments) if (files.includes(d.uri.fsPath) && ctx.inTree(d)) void diagnostics.check(d);
+    }),
   );
   activateOverlayView(context, ctx, diagnostics);
   activateSimulator(context, ctx);

@@ -9,6 +9,8 @@ export interface EngineConfig {
   configFile?: string;
   arch?: string;
   extraPairs?: string[];
+  /** answer a file set's first check in a session from an earlier session's answer while it holds (overlayLens.keepAnswers) */
+  keepAnswers?: boolean;
 }
 
 export interface WireFinding {
@@ -100,6 +102,8 @@ export interface CheckResult {
   cpuMs?: number;
   /** time the worker thread was runnable but waited for a CPU during the check (same source) */
   queuedMs?: number;
+  /** an earlier session's answer, kept on disk and still holding (every file it was made from unchanged); the engine checks for real next */
+  kept?: boolean;
 }
 
 export interface Requests {
@@ -125,6 +129,9 @@ export interface RequestMessage<M extends Method = Method> {
 }
 
 export type ResponseMessage = { id: number; result: unknown } | { id: number; error: string };
+
+/** Sent by the engine unasked: a kept answer it gave turned out different from the real check (re-check these files). */
+export interface StaleMessage { event: 'stale'; files: string[] }
 
 /**
  * The engine runs in a process of its own (forked from the extension host, as language servers

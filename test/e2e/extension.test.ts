@@ -109,6 +109,16 @@ test('Restart the Engine: a fresh engine process re-checks the open header from 
   console.log(`restart → netmem.h re-checked ${x.ms} ms`);
 });
 
+test('Restart with netmem.h as on disk: the fresh engine answers from the answer this session kept; the diagnostics stay', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const k = step(r, 'kept');
+  assert.equal(k.kept, true, `the first answer came from the kept one (netmem.h dirty: ${k.dirty})`);
+  assert.equal(k.after, k.before, 'the same diagnostics as the real checks before gave');
+  assert.ok(String(k.before).includes('overlay/unasserted-field'), String(k.before));
+  assert.equal(k.publishes, 1, 'the real check after it agreed: no second publish');
+  console.log(`restart → netmem.h from the kept answer ${k.ms} ms`);
+});
+
 test('an edit of mm_types.h re-checks the open netmem.h that includes it, and again on the next edit', { timeout: 120000 }, async () => {
   const r = await driverReport(s, 'done', 90000);
   const d = step(r, 'dependant');

@@ -131,7 +131,9 @@ export async function startSession(o: SessionOptions): Promise<Session> {
   const port = await freePort();
   const driverOut = path.join(tmp, 'driver.json');
   let log = '';
-  const env: NodeJS.ProcessEnv = { ...process.env, OVERLAY_LENS_DRIVER_OUT: driverOut };
+  // every session starts with no kept answers (a cold open is cold); the session may fill and reuse its own
+  const cacheDir = path.join(tmp, 'kept-answers');
+  const env: NodeJS.ProcessEnv = { ...process.env, OVERLAY_LENS_DRIVER_OUT: driverOut, OVERLAY_LENS_CACHE_DIR: cacheDir };
   if (o.driverScript) env.OVERLAY_LENS_DRIVER_SCRIPT = o.driverScript;
   const proc: ChildProcess = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extDir, '--user-data-dir', userDir,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspaceFile], { env, detached: true });

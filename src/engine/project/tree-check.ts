@@ -28,7 +28,7 @@ import type { RecordLayout } from '../layout/record-layout';
 import { HeaderMemo } from '../preprocess/header-memo';
 import type { OverlayProject, ProjectOptions } from '../project';
 import type { TranslationUnit } from './translation-unit';
-import type { UnitCache } from './unit-cache';
+import type { KeptUnits } from './kept-answers';
 
 /** What one file's check found, from whichever unit read it. */
 export interface FileCheck {
@@ -175,8 +175,8 @@ export interface TreeCheckOptions {
   keepUnits?: TranslationUnit[];
   /** in-process only: units come from (and stay in) the project's cache, so an editor's re-check after an edit is incremental */
   cacheUnits?: boolean;
-  /** answers kept on disk between runs (unit-cache.ts); not used while the project has unsaved buffers */
-  unitCache?: UnitCache;
+  /** answers kept on disk between runs (kept-answers.ts); not used while the project has unsaved buffers */
+  keptUnits?: KeptUnits;
 }
 
 /**
@@ -319,7 +319,7 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
  */
 export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
   const plan = new Plan(project, files, opts);
-  const cache = opts.unitCache && project.files.unsaved().length === 0 ? opts.unitCache : undefined;
+  const cache = opts.keptUnits && project.files.unsaved().length === 0 ? opts.keptUnits : undefined;
   const objOf = (j: UnitJob) => (j.main.endsWith('.c') ? plan.kbuild.object(j.main) : undefined);
   // one pool for every phase: each worker's header memo carries over from one phase to the next
   let pool: WorkerPool | undefined;

@@ -1,4 +1,4 @@
-// The on-disk unit cache of whole-tree checks (engine/project/unit-cache.ts), on a
+// The on-disk unit cache of whole-tree checks (engine/project/kept-answers.ts), on a
 // copy of the sample tree with a few .c units: a second run reuses every answer and
 // reports the same; a changed header, a new header that shadows one a unit read and an
 // unsaved buffer each make the units they touch build again, and the answers follow.
@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
 import { kbuildCompileSettings } from '../../../src/engine/config/kbuild';
-import { UnitCache } from '../../../src/engine/project/unit-cache';
+import { KeptUnits } from '../../../src/engine/project/kept-answers';
 
 const SAMPLE = path.resolve(__dirname, '../../../../samples/mini-kernel');
 const HOUR_AGO = new Date(Date.now() - 3600_000);
@@ -37,8 +37,8 @@ function age(dir: string): void {
 async function run(dir: string, cacheDir: string, prepare?: (p: OverlayProject) => void) {
   const p = await OverlayProject.open({ srcDir: dir });
   prepare?.(p);
-  const cache = UnitCache.open(cacheDir, p.config, kbuildCompileSettings(p.config).includeDirs);
-  const r = await p.checkAsync(['include', 'net', 'mm'], { workers: 1, unitCache: cache });
+  const cache = KeptUnits.open(cacheDir, p.config, kbuildCompileSettings(p.config).includeDirs);
+  const r = await p.checkAsync(['include', 'net', 'mm'], { workers: 1, keptUnits: cache });
   const statuses = r.asserts.map((a) => `${path.relative(dir, a.site.at.file)}:${a.site.at.line} ${a.status}`).sort();
   return { cache, statuses, findings: r.findings.map((f) => `${f.rule} ${f.message}`).sort() };
 }
