@@ -19,8 +19,8 @@ PATH: files or directories (default: include/linux/mm_types.h, include/net/netme
       BUILD_BUG_ON or BUILD_BUG_ON_MSG are checked; a file named itself always is.
 --jobs N                                 worker threads (default: the cores, at most 4)
 --no-cache                               build every unit: do not reuse the answers a run over more
-                                         than 8 files keeps in $XDG_CACHE_HOME/overlay-lens/check
-                                         (reused while every file a unit read is unchanged)
+                                         than 8 files keeps in ~/.cache/overlay-lens/check (or under
+                                         $XDG_CACHE_HOME), reused while every file a unit read is unchanged
 --sweep tree,memcg-off,i386,CONFIG_X=n   check under several configurations; findings seen
                                          under only some of them name which
 --region 10M                             price each descriptor array for this much memory

@@ -189,7 +189,6 @@ export class OverlayProject {
     return u;
   }
 
-  /** The files a (cached) unit of `file` read; empty when it has not been built. */
   /** Every file the units this project holds read (what an answer made from them depends on). */
   filesRead(): string[] {
     const out = new Set<string>();
@@ -197,6 +196,7 @@ export class OverlayProject {
     return [...out];
   }
 
+  /** The files a (cached) unit of `file` read; empty when it has not been built. */
   includedBy(file: string): string[] {
     const abs = path.resolve(this.config.srcDir, file);
     // as last brought up to date: an incremental update leaves the files a unit read as they were

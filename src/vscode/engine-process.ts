@@ -107,10 +107,13 @@ async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResul
 /** Keeps a real check's answer for the next session, made from every file the project's units read (written after the reply). */
 function keep(pr: OverlayProject, key: string, r: CheckResult): void {
   const from = [...pr.filesRead(), ...r.files];
+  const store = kept;
   setImmediate(() => {
+    // the tree reopened meanwhile (another config): this answer is not that store's
+    if (project !== pr || store !== kept) return;
     try {
-      kept?.put(key, r, from);
-      kept?.save();
+      store?.put(key, r, from);
+      store?.save();
     } catch (e) {
       console.error(`cannot keep the answer: ${(e as Error).message}`);
     }
@@ -156,9 +159,11 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
     const key = files.join('\0');
-    // the disk as it is (no unsaved buffer that differs from its file): what a kept answer was made from
-    const onDisk = kept !== undefined && asOnDisk(pr);
-    const fromDisk = onDisk && !checkedHere.has(key) ? kept!.get(key) : undefined;
+    // a first check of these files here, on the disk as it is (no unsaved buffer that differs from its file):
+    // what a kept answer was made from (a keystroke's check is never a first one)
+    const first = kept !== undefined && !checkedHere.has(key) && asOnDisk(pr);
+    if (first) kept!.refresh(); // the disk as it is now, not as at the last check
+    const fromDisk = first ? kept!.get(key) : undefined;
     let result: CheckResult;
     if (fromDisk) {
       result = { ...fromDisk.value, kept: true, includes: includesToSend(files, fromDisk.value.includes ?? [], p.haveIncludes === true), ms: 0 };
@@ -167,7 +172,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     } else {
       const r = await checkNow(pr, files);
       result = { ...r, includes: includesToSend(files, r.includes ?? [], p.haveIncludes === true) };
-      if (onDisk && !checkedHere.has(key)) keep(pr, key, r);
+      if (first) keep(pr, key, r);
       checkedHere.add(key);
     }
     result.ms = performance.now() - t0;

@@ -80,7 +80,7 @@ function configKey(config: TreeConfig, includeDirs: string[]): string {
  */
 export class KeptAnswers<V> {
   private readonly entries = new Map<string, Entry<V>>();
-  /** stat signatures, once per path per run */
+  /** stat signatures, once per path per run (refresh() forgets them: a session outlives a run) */
   private readonly sigs = new Map<string, string>();
   private dirty = false;
   hits = 0;
@@ -104,6 +104,11 @@ export class KeptAnswers<V> {
   static open<V>(dir: string, kind: string, config: TreeConfig, includeDirs: string[]): KeptAnswers<V> {
     const key = configKey(config, includeDirs);
     return new KeptAnswers<V>(path.join(dir, `${kind}-${key.slice(0, 24)}.bin`), key, includeDirs);
+  }
+
+  /** Forgets the stat signatures read so far: the next get() sees the disk as it is then. */
+  refresh(): void {
+    this.sigs.clear();
   }
 
   private sig(p: string): string {

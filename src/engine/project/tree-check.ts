@@ -314,8 +314,8 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
 
 /**
  * The per-file checks of `files`, on worker threads when there are enough
- * units. With a unit cache, units whose answers are kept and still hold are
- * not built at all (no worker is started when none need building).
+ * units. With kept units (kept-answers.ts), a unit whose kept answer still
+ * holds is not built at all (no worker is started when none need building).
  */
 export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
   const plan = new Plan(project, files, opts);
