@@ -59,7 +59,7 @@ async function main() {
   const k = kernelCompile(f.build, probe, COMPILE_RUNS);
   rows.push(['kernel compile of netmem.h (make M=, probe.o)', 'error' in k ? `unavailable: ${k.error}` : ms(k.timing.median), 'error' in k ? '' : ms(k.timing.p95), `${COMPILE_RUNS} runs after a warm-up; most of it is make's start-up (the arch Makefile's cc-option probes)`]);
   // The goals are set against the compile itself, the gcc command kbuild ran, without make: the stricter
-  // reference, and the steadier one (make's ~100 probe runs of gcc cost 0.2-2.7 s here from day to day).
+  // reference, and the steadier one (make's ~100 probe runs of gcc were 2.2-2.7 s of a 2.8-3.5 s make M= in stop 15, a whole make M= 0.93 s in stop 14).
   const g = 'error' in k ? k : gccCompile(k.gcc, probe, COMPILE_RUNS);
   const compileMs = 'error' in g ? NaN : g.median;
   rows.push(['  the compile alone (kbuild\'s gcc command, no make)', 'error' in g ? `unavailable: ${g.error}` : ms(g.median), 'error' in g ? '' : ms(g.p95), 'reference: "compile" below']);
