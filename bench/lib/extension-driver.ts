@@ -238,7 +238,7 @@ export const run: DriverScript = async (vscode, step) => {
   step('memory-end', { memory: hostMemory(), worker: await api.ctx.engine.request('memory', {}) });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
-  // Cold again, long after VS Code's start: the Restart command's fresh worker (no unit, token or compiled
+  // Cold again, long after VS Code's start: the Restart command's fresh engine process (no unit, token or compiled
   // grammar) opens the tree and checks netmem.h, the active editor's file (checked first). The same work
   // as "the engine alone", inside VS Code.
   const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(netmem.file)), { preview: false });

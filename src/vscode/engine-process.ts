@@ -72,11 +72,10 @@ function threadSched(): { runMs: number; queuedMs: number } | undefined {
   }
 }
 
-/** The includes list last answered per checked files: a keystroke's answer leaves an unchanged one out. */
+/** The includes list last answered per checked files (by their key): a keystroke's answer leaves an unchanged one out. */
 const lastIncludes = new Map<string, string[]>();
 
-function includesToSend(files: string[], includes: string[], theyHaveIt: boolean): string[] | undefined {
-  const key = files.join('\0');
+function includesToSend(key: string, includes: string[], theyHaveIt: boolean): string[] | undefined {
   const last = lastIncludes.get(key);
   if (theyHaveIt && last && last.length === includes.length && last.every((f, k) => f === includes[k])) return undefined;
   lastIncludes.set(key, includes);
@@ -105,14 +104,14 @@ async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResul
 }
 
 /** Keeps a real check's answer for the next session, made from every file the project's units read (written after the reply). */
-function keep(pr: OverlayProject, key: string, r: CheckResult): void {
+function keep(pr: OverlayProject, key: string, r: CheckResult, since: number): void {
   const from = [...pr.filesRead(), ...r.files];
   const store = kept;
   setImmediate(() => {
     // the tree reopened meanwhile (another config): this answer is not that store's
     if (project !== pr || store !== kept) return;
     try {
-      store?.put(key, r, from);
+      store?.put(key, r, from, since);
       store?.save();
     } catch (e) {
       console.error(`cannot keep the answer: ${(e as Error).message}`);
@@ -127,10 +126,11 @@ const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
 async function realCheck(pr: OverlayProject, files: string[], key: string, given: CheckResult): Promise<void> {
   if (project !== pr || checkedHere.has(key)) return;
   checkedHere.add(key);
+  const since = Date.now();
   const r = await checkNow(pr, files);
   // an edit meanwhile gets its own check: this one is only about the disk
   if (sameAnswer(r, given) || !asOnDisk(pr)) return;
-  keep(pr, key, r);
+  keep(pr, key, r, since);
   const stale: StaleMessage = { event: 'stale', files };
   process.send?.(stale);
 }
@@ -155,6 +155,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
   async check(p) {
     const pr = need();
     const t0 = performance.now();
+    const since = Date.now();
     const sched0 = threadSched();
     if (p.text) pr.setFileText(p.text.file, p.text.text);
     const files = p.files.filter((f) => f.startsWith(pr.config.srcDir + path.sep) && fs.existsSync(f) || pr.files.read(f) !== undefined);
@@ -166,13 +167,13 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     const fromDisk = first ? kept!.get(key) : undefined;
     let result: CheckResult;
     if (fromDisk) {
-      result = { ...fromDisk.value, kept: true, includes: includesToSend(files, fromDisk.value.includes ?? [], p.haveIncludes === true), ms: 0 };
+      result = { ...fromDisk.value, kept: true, includes: includesToSend(key, fromDisk.value.includes ?? [], p.haveIncludes === true), ms: 0 };
       // the real check comes next, before any other request (they wait for its units anyway)
       setImmediate(() => { void realCheck(pr, files, key, fromDisk.value).catch((e) => console.error(`check after a kept answer: ${(e as Error).message}`)); });
     } else {
       const r = await checkNow(pr, files);
-      result = { ...r, includes: includesToSend(files, r.includes ?? [], p.haveIncludes === true) };
-      if (first) keep(pr, key, r);
+      result = { ...r, includes: includesToSend(key, r.includes ?? [], p.haveIncludes === true) };
+      if (first) keep(pr, key, r, since);
       checkedHere.add(key);
     }
     result.ms = performance.now() - t0;

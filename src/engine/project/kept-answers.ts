@@ -18,7 +18,10 @@ import type { TreeConfig } from '../config/tree-config';
 import type { UnitJob, UnitResult } from './tree-check';
 
 const FORMAT = 1;
-/** An entry whose files changed this recently is not kept: a change within the same mtime tick would go unseen. */
+/**
+ * An answer whose files changed after its reading began, or this shortly before, is not kept (git's
+ * "racy" rule): a change while it was being made, or within the same mtime tick, would go unseen.
+ */
 const RACY_MS = 2000;
 /** Answer files kept per cache directory (one per engine build, tree and configuration), newest first. */
 const KEEP_FILES = 8;
@@ -129,29 +132,31 @@ export class KeptAnswers<V> {
     return undefined;
   }
 
-  /** Keeps `value`, made from `from` (every file read), unless one of them changed in the last RACY_MS. */
-  put(key: string, value: V, from: Iterable<string>): void {
+  /**
+   * Keeps `value`, made from `from` (every file read) by a reading that began at `since` (ms since
+   * the epoch), unless one of them changed after since - RACY_MS. Each path is stat'ed once per run
+   * (refresh() starts over): one that changed after its stat is kept with the older signature, so
+   * the next run builds the answer again; one that changed after `since` and before it is refused.
+   */
+  put(key: string, value: V, from: Iterable<string>, since: number): void {
     const files = [...new Set(from)];
     // every directory a header could have been found in: the includers' own, and each -I directory with the
     // sub-directories the unit's headers were found in (a new include/linux/x.h shadows arch/x86/include/linux/x.h)
     const dirs = new Set<string>();
     const subdirs = new Set<string>();
     for (const f of files) {
-      this.sigs.delete(f);
       // a file not on disk (the unit's probe, a synthesized autoconf.h) is kept as absent; its directory is no search place
       if (this.sig(f) !== '-') dirs.add(path.dirname(f));
       for (const d of this.includeDirs) if (f.startsWith(d + path.sep)) subdirs.add(path.dirname(path.relative(d, f)));
     }
     for (const d of this.includeDirs) for (const s of subdirs) dirs.add(path.join(d, s));
     const paths = [...files, ...dirs];
-    const now = BigInt(Date.now()) * 1000000n;
+    const racy = BigInt(Math.floor(since) - RACY_MS) * 1000000n;
     const sigs: string[] = [];
     for (const p of paths) {
-      // stat afresh: a file that changed during the run must not be kept with its new signature
-      this.sigs.delete(p);
       const s = this.sig(p);
       const m = /^d?(\d+)/.exec(s);
-      if (m && now - BigInt(m[1]) < BigInt(RACY_MS) * 1000000n) return;
+      if (m && BigInt(m[1]) >= racy) return;
       sigs.push(s);
     }
     this.entries.set(key, { paths, nFiles: files.length, sigs, value });
@@ -200,12 +205,12 @@ export class KeptUnits {
     return { ...value, included: mainRead ? k.files : k.files.slice(1) };
   }
 
-  /** Keeps `result` (a unit that failed to build is not kept: it is tried again next run). */
-  put(job: UnitJob, obj: KbuildObject | undefined, result: UnitResult): void {
+  /** Keeps `result` of a unit built after `since` (a unit that failed to build is not kept: it is tried again next run). */
+  put(job: UnitJob, obj: KbuildObject | undefined, result: UnitResult, since: number): void {
     if (result.error) return;
     const { included, ...value } = result;
     const mainRead = included.includes(job.main);
-    this.kept.put(KeptUnits.jobKey(job, obj), { ...value, mainRead }, mainRead ? included : [job.main, ...included]);
+    this.kept.put(KeptUnits.jobKey(job, obj), { ...value, mainRead }, mainRead ? included : [job.main, ...included], since);
   }
 
   save(): void {

@@ -319,6 +319,7 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
  */
 export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
   const plan = new Plan(project, files, opts);
+  const since = Date.now();
   const cache = opts.keptUnits && project.files.unsaved().length === 0 ? opts.keptUnits : undefined;
   const objOf = (j: UnitJob) => (j.main.endsWith('.c') ? plan.kbuild.object(j.main) : undefined);
   // one pool for every phase: each worker's header memo carries over from one phase to the next
@@ -333,7 +334,7 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
     if (cache) {
       // a phase's jobs have one main each
       const byMain = new Map(todo.map((j) => [j.main, j]));
-      for (const r of fresh) cache.put(byMain.get(r.main)!, objOf(byMain.get(r.main)!), r);
+      for (const r of fresh) cache.put(byMain.get(r.main)!, objOf(byMain.get(r.main)!), r, since);
     }
     return [...kept, ...fresh];
   };

@@ -11,27 +11,18 @@ import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
 import { kbuildCompileSettings } from '../../../src/engine/config/kbuild';
 import { KeptUnits } from '../../../src/engine/project/kept-answers';
+import { age, agedSampleCopy } from '../../support/sample-tree';
 
-const SAMPLE = path.resolve(__dirname, '../../../../samples/mini-kernel');
-const HOUR_AGO = new Date(Date.now() - 3600_000);
-
-/** The sample tree plus three .c units; every mtime an hour old (the cache does not keep answers whose files just changed). */
+/** The sample tree plus three .c units, aged (the cache does not keep answers whose files just changed). */
 function tree(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-'));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
-  fs.mkdirSync(path.join(dir, 'net/core'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'mm'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 8\n#endif\n');
-  fs.writeFileSync(path.join(dir, 'net/core/a.c'), '#include <net/netmem.h>\nstatic_assert(sizeof(struct net_iov) % 8 == 0);\n');
-  fs.writeFileSync(path.join(dir, 'net/core/b.c'), '#include <linux/types.h>\n#include <linux/sizes.h>\nstatic_assert(sizeof(u64) == WORD_BYTES);\n');
-  fs.writeFileSync(path.join(dir, 'mm/c.c'), '#include <linux/mm_types.h>\nstatic_assert(sizeof(struct list_head) == 16);\n');
-  age(dir);
-  return dir;
-}
-
-function age(dir: string): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) age(path.join(dir, e.name)); else fs.utimesSync(path.join(dir, e.name), HOUR_AGO, HOUR_AGO);
-  fs.utimesSync(dir, HOUR_AGO, HOUR_AGO);
+  return agedSampleCopy('ol-unit-cache-', (dir) => {
+    fs.mkdirSync(path.join(dir, 'net/core'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'mm'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'include/linux/sizes.h'), '#ifndef _SIZES_H\n#define _SIZES_H\n#define WORD_BYTES 8\n#endif\n');
+    fs.writeFileSync(path.join(dir, 'net/core/a.c'), '#include <net/netmem.h>\nstatic_assert(sizeof(struct net_iov) % 8 == 0);\n');
+    fs.writeFileSync(path.join(dir, 'net/core/b.c'), '#include <linux/types.h>\n#include <linux/sizes.h>\nstatic_assert(sizeof(u64) == WORD_BYTES);\n');
+    fs.writeFileSync(path.join(dir, 'mm/c.c'), '#include <linux/mm_types.h>\nstatic_assert(sizeof(struct list_head) == 16);\n');
+  });
 }
 
 async function run(dir: string, cacheDir: string, prepare?: (p: OverlayProject) => void) {

@@ -10,16 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import type { CheckResult } from '../../../src/vscode/protocol';
+import { agedSampleCopy } from '../../support/sample-tree';
 
 const REPO = path.resolve(__dirname, '../../../..');
-const SAMPLE = path.join(REPO, 'samples/mini-kernel');
-const HOUR_AGO = new Date(Date.now() - 3600_000);
-
-function age(dir: string): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) age(path.join(dir, e.name)); else fs.utimesSync(path.join(dir, e.name), HOUR_AGO, HOUR_AGO);
-  fs.utimesSync(dir, HOUR_AGO, HOUR_AGO);
-}
-
 /** One engine session: forked as engine-client.ts forks it, with its kept answers in `cacheDir`. */
 function session(cacheDir: string) {
   const c: ChildProcess = fork(path.join(REPO, 'dist/engine-process.js'), [], { serialization: 'advanced', env: { ...process.env, OVERLAY_LENS_CACHE_DIR: cacheDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -46,10 +39,8 @@ const summary = (r: CheckResult) => JSON.stringify([r.findings.map((f) => [f.rul
 const waitFor = async (what: string, ok: () => boolean) => { for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50)); assert.ok(ok(), what); };
 
 test('engine process: a new session answers its first check from the last one\'s answer while it holds; a stale one is corrected', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-kept-tree-'));
+  const dir = agedSampleCopy('ol-kept-tree-');
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-kept-store-'));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
-  age(dir);
   const netmem = path.join(dir, 'include/net/netmem.h');
   try {
     const one = session(cacheDir);
