@@ -138,7 +138,7 @@ export class OverlayProject {
 
   /** Builds the units a check of these headers will use (an editor's first check overlaps the grammar's loading). */
   prepareCheck(files: string[]): void {
-    for (const f of files) if (!f.endsWith('.c') && fs.existsSync(f)) this.unit(f, true);
+    for (const f of files) if (!f.endsWith('.c') && this.files.read(f) !== undefined) this.unit(f, true);
   }
 
   /** A variant of this project under another configuration (config sweeps). */
@@ -580,8 +580,9 @@ export class OverlayProject {
     };
     for (const p of paths) {
       const abs = path.resolve(this.config.srcDir, p);
-      if (!fs.existsSync(abs) && !paths.length) continue;
-      if (!fs.existsSync(abs) && DEFAULT_CHECK_PATHS.includes(p)) continue;
+      // a named file whose text the project holds (a buffer, or read before: every keystroke's check) needs no stat
+      if (this.files.read(abs) !== undefined) { out.push(abs); continue; }
+      if (DEFAULT_CHECK_PATHS.includes(p) && !fs.existsSync(abs)) continue;
       walk(abs, true);
     }
     return [...new Set(out)];

@@ -71,6 +71,32 @@ test('update(): edits inside declarations re-run only there and equal a fresh ru
   }
 });
 
+test('update(): a chain of edits alternating between two files stays equal to fresh runs (each file keeps its own checkpoint list)', () => {
+  let cur = run(base);
+  const texts = { '/mm.h': base['/mm.h'], '/tail.h': base['/tail.h'] };
+  for (let i = 0; i < 24; i++) {
+    const file = i % 3 === 1 ? '/tail.h' : '/mm.h';
+    texts[file] = file === '/tail.h'
+      ? texts[file].replace(/struct tail \{[^}]*\}/, `struct tail { long t[LATE];${' int x;'.repeat(i % 4)}${'\n'.repeat(i % 2)} }`)
+      : texts[file].replace(/\tu64 flags;[^\n]*/, `\tu64 flags; int gen${i};${'\n'.repeat(i % 2)}`);
+    const r = cur.update(file, texts[file]);
+    assert.ok(!('reason' in r), `step ${i} (${file}): ${'reason' in r ? r.reason : ''}`);
+    assertSame(r as PreprocessResult, run({ ...base, ...texts }), `step ${i} (${file})`);
+    cur = r as PreprocessResult;
+  }
+  // an edit across a declaration boundary replaces the checkpoint between them; the next edit just below
+  // it starts from the re-run's own checkpoint there, not from the one it replaced
+  for (const [i, name] of ['page_ref2', 'page_ref3', 'page_ref4'].entries()) {
+    texts['/mm.h'] = i === 0
+      ? texts['/mm.h'].replace('\tlong words[NR];\n};\n\nstatic inline int page_ref(', '\tlong words[NR]; int a;\n};\n\nstatic inline int page_ref2(')
+      : texts['/mm.h'].replace(/page_ref\d\(/, `${name}(`);
+    const r = cur.update('/mm.h', texts['/mm.h']);
+    assert.ok(!('reason' in r), `${name}: ${'reason' in r ? r.reason : ''}`);
+    assertSame(r as PreprocessResult, run({ ...base, ...texts }), name);
+    cur = r as PreprocessResult;
+  }
+});
+
 test('update(): edits that change how later lines lex (a comment opened or closed across lines) are right or declined', () => {
   const changes: Array<(t: string) => string> = [
     (t) => t.replace('/* the descriptor */', '/* the descriptor'),
