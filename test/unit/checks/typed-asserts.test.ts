@@ -226,9 +226,23 @@ test('a directory walk checks the files that spell an assert; a file named on it
   try {
     fs.writeFileSync(path.join(dir, 'include/linux/plain.h'), '#define PLAIN 1\n');
     fs.writeFileSync(path.join(dir, 'include/linux/asserting.h'), '#include <linux/types.h>\nstatic_assert(sizeof(u32) == 4);\n');
+    // every spelling counts, and only as a word (the scan searches bytes first, then the text)
+    fs.writeFileSync(path.join(dir, 'include/linux/c11.h'), '_Static_assert(1, "c11");\n');
+    fs.writeFileSync(path.join(dir, 'include/linux/msg.h'), '#define M() BUILD_BUG_ON_MSG(0, "m")\n');
+    fs.writeFileSync(path.join(dir, 'include/linux/wordy.h'), '/* no static_assertions and no BUILD_BUG_ONCE here */\n');
+    fs.writeFileSync(path.join(dir, 'include/linux/typed.h'), '#define TYPED 1\n');
+    fs.mkdirSync(path.join(dir, 'elsewhere'));
+    fs.writeFileSync(path.join(dir, 'elsewhere/linked.h'), 'static_assert(1);\n');
+    fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'include/linked'));
     const p = await OverlayProject.open({ srcDir: dir });
+    // an unsaved buffer that adds an assert counts, as the editor sees it
+    p.setFileText(path.join(dir, 'include/linux/typed.h'), '#define TYPED 1\nstatic_assert(TYPED);\n');
     const walked = p.filesToCheck(['include']).map((f) => path.relative(dir, f));
     assert.ok(walked.includes('include/linux/asserting.h'));
+    for (const f of ['c11.h', 'msg.h', 'typed.h']) assert.ok(walked.includes(`include/linux/${f}`), f);
+    assert.ok(!walked.includes('include/linux/wordy.h'));
+    assert.ok(walked.includes('include/linked/linked.h'), 'a symlinked directory is walked');
+    assert.deepEqual(walked, [...walked].sort(), 'in path order');
     assert.ok(walked.includes('include/net/netmem.h'), 'NET_IOV_ASSERT_OFFSET is defined with static_assert there');
     assert.ok(!walked.includes('include/linux/plain.h'));
     assert.ok(!walked.includes('include/linux/types.h'));
