@@ -300,6 +300,58 @@ export class Lexer {
     this.lastWasNewline = lineStart;
   }
 
+  /**
+   * Steps over the rest of the current logical line as next() would read it, making no tokens
+   * (a #define's replacement list, lexed when the macro is first expanded), up to and past its
+   * end; returns where the line's text ends (its newline, or the text's end). Unterminated
+   * literals and NUL bytes are reported as next() reports them.
+   */
+  skipRestOfLine(): number {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i;
+    let end = n;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) { end = i; i++; this.line++; this.lineStart = i; break; }
+      const j = this.spliceOrComment(i, c);
+      if (j !== i) { i = j; continue; }
+      if (c === 34 || c === 39) {
+        const e = literalEnd(text, i, c);
+        if (e > n || text.charCodeAt(e - 1) !== c) this.problem(i, `unterminated ${c === 34 ? 'string' : 'character'} literal`);
+        i = Math.min(e, n);
+      } else if (isIdStart(c)) {
+        // whole identifiers, so that L'x' and u8"x" stay literals (next() checks no prefixed one)
+        const s0 = i;
+        i++;
+        while (i < n && isIdChar(text.charCodeAt(i))) i++;
+        const q = text.charCodeAt(i);
+        if ((q === 34 || q === 39) && (i - s0 === 1 ? c === 76 || c === 117 || c === 85 : i - s0 === 2 && c === 117 && text.charCodeAt(s0 + 1) === 56)) i = Math.min(literalEnd(text, i, q), n);
+      } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+        // a pp-number as next() reads it: 1'000 holds no character literal
+        i++;
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d === 43 || d === 45) {
+            const e = text.charCodeAt(i - 1);
+            if (e === 101 || e === 69 || e === 112 || e === 80) { i++; continue; }
+            break;
+          }
+          if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
+          break;
+        }
+      } else {
+        if (c === 0) this.problem(i, 'NUL byte in source (binary file?)');
+        i++;
+      }
+    }
+    this.i = i;
+    this.space = false;
+    this.lastWasNewline = true;
+    if (i >= n) this.ended = true;
+    return end;
+  }
+
   /** Past a line splice or a comment at i (lines counted), or i itself when there is none. */
   private spliceOrComment(i: number, c: number): number {
     const text = this.text;

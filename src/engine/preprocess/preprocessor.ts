@@ -300,6 +300,68 @@ function indexOfCheckpoint(cps: readonly Checkpoint[], c: Checkpoint): number {
   return cps.indexOf(c);
 }
 
+/** Where a #define's replacement list is spelled: the text, from `start` (on `line`, which starts at `lineStart`) to the end of the logical line. */
+interface BodySource {
+  text: string;
+  fid: number;
+  start: number;
+  line: number;
+  lineStart: number;
+}
+
+/** Body tokens are marked once, when made: wherever they are copied, they came from a macro body. */
+function bodyTokens(toks: Token[]): Token[] {
+  return toks.map((t, idx) => copyToken(t, -1, idx === 0 ? false : t.space, true));
+}
+
+/**
+ * A #define whose replacement list is lexed when first read. A unit defines ~16 000 macros and
+ * expands a few hundred (596 of 16 626 in netmem.h's): their lists were a quarter of the tokens
+ * a cold build lexed, each then copied, and kept for the unit's life.
+ */
+class DefinedMacro implements Macro {
+  disabled?: boolean = undefined;
+  sig?: string = undefined;
+  private tokens: Token[] | undefined = undefined;
+
+  constructor(readonly name: string, readonly params: string[] | null, readonly variadic: boolean, readonly file: string, readonly line: number, private source: BodySource | undefined) {}
+
+  get body(): Token[] {
+    if (this.tokens) return this.tokens;
+    const s = this.source!;
+    const lx = new Lexer(s.text, s.fid, s.start, s.line);
+    lx.lineStart = s.lineStart;
+    const toks: Token[] = [];
+    for (let t = lx.next(); t && t.kind !== TokKind.Newline; t = lx.next()) toks.push(t);
+    this.source = undefined; // its problems were reported when the line was stepped over
+    return (this.tokens = bodyTokens(toks));
+  }
+}
+
+/**
+ * After `#define`: the macro's name and parameter list into `line`, then the replacement list
+ * stepped over unread; where it is spelled, or undefined when `line` holds the whole line (a
+ * malformed head, or a splice right after the name: doDefine reads the tokens as they are).
+ */
+function defineHead(lx: Lexer, line: Token[]): BodySource | undefined {
+  const rest = (): undefined => { for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x); return undefined; };
+  const name = lx.next();
+  if (!name || name.kind === TokKind.Newline) return undefined;
+  line.push(name);
+  const after = lx.text.charCodeAt(lx.i);
+  if (name.kind !== TokKind.Ident || after === 92) return rest();
+  if (after === 40) {
+    for (let x = lx.next(); ; x = lx.next()) {
+      if (!x || x.kind === TokKind.Newline) return undefined; // unclosed: doDefine says so
+      line.push(x);
+      if (x.text === ')') break;
+    }
+  }
+  const source: BodySource = { text: lx.text, fid: lx.file, start: lx.i, line: lx.line, lineStart: lx.lineStart };
+  lx.skipRestOfLine();
+  return source;
+}
+
 /** A file's tokens as the expander pulls them: directive lines handled, false groups and elided bodies stepped over. */
 class FileSource {
   conds: Conditional[] = [];
@@ -346,8 +408,16 @@ class FileSource {
       if (lineStart) {
         if (t.kind === TokKind.Punct && (t.text === '#' || t.text === '%:')) {
           const line: Token[] = [];
-          for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x);
-          this.pp.handleDirective(this, t, line);
+          let body: BodySource | undefined;
+          const first = lx.next();
+          if (first && first.kind !== TokKind.Newline) {
+            line.push(first);
+            const name = first.kind === TokKind.Ident ? first.text : '';
+            if (!this.active && name && name !== 'elif' && name !== 'elifdef' && name !== 'elifndef') lx.skipLine(); // a skipped group's directive: its name is all that counts, as gcc reads it
+            else if (this.active && name === 'define') body = defineHead(lx, line);
+            else for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x);
+          }
+          this.pp.handleDirective(this, t, line, body);
           continue;
         }
         if (!this.active) {
@@ -1388,18 +1458,18 @@ export class Preprocessor {
   }
 
   /** For FileSource: a conditional or other directive line. Returns the new "active" state. */
-  handleDirective(src: FileSource, hash: Token, line: Token[]): void {
+  handleDirective(src: FileSource, hash: Token, line: Token[], body?: BodySource): void {
     // a directive among a macro's arguments is the file's own text, not the expansion's
     const exp = this.curExp;
     this.curExp = -1;
     try {
-      this.directiveLine(src, hash, line);
+      this.directiveLine(src, hash, line, body);
     } finally {
       this.curExp = exp;
     }
   }
 
-  private directiveLine(src: FileSource, hash: Token, line: Token[]): void {
+  private directiveLine(src: FileSource, hash: Token, line: Token[], body?: BodySource): void {
     const fid = src.fid;
     const nameTok = line[0];
     const name = nameTok?.kind === TokKind.Ident ? nameTok.text : nameTok?.kind === TokKind.Number ? 'line' : '';
@@ -1455,14 +1525,14 @@ export class Preprocessor {
       }
       default:
         if (!src.active) return;
-        this.directive(name, nameTok, args, src.file, fid, src.dir, hash);
+        this.directive(name, nameTok, args, src.file, fid, src.dir, hash, body);
     }
   }
 
-  private directive(name: string, nameTok: Token | undefined, args: Token[], file: string, fid: number, dir: number, hash: Token): void {
+  private directive(name: string, nameTok: Token | undefined, args: Token[], file: string, fid: number, dir: number, hash: Token, body?: BodySource): void {
     switch (name) {
       case 'define':
-        this.doDefine(args, fid);
+        this.doDefine(args, fid, body);
         return;
       case 'undef':
         if (args[0]?.kind === TokKind.Ident) this.setMacro(args[0].text, undefined);
@@ -1534,7 +1604,8 @@ export class Preprocessor {
     return undefined;
   }
 
-  private doDefine(args: Token[], fid: number): void {
+  /** `body`: where the replacement list is spelled, when it was stepped over unread (defineHead); else it is the rest of `args`. */
+  private doDefine(args: Token[], fid: number, body?: BodySource): void {
     const nameTok = args[0];
     if (!nameTok || nameTok.kind !== TokKind.Ident) {
       this.diag(fid, nameTok?.line ?? 0, nameTok?.col ?? 0, 'error', 'macro names must be identifiers');
@@ -1561,9 +1632,8 @@ export class Preprocessor {
         return;
       }
     }
-    // Body tokens are marked once here: wherever they are copied, they came from a macro body.
-    const body = args.slice(k).map((t, idx) => copyToken(t, -1, idx === 0 ? false : t.space, true));
-    this.setMacro(nameTok.text, { name: nameTok.text, params, variadic, body, file: this.fileNames[fid], line: nameTok.line });
+    if (body && k === args.length) { this.setMacro(nameTok.text, new DefinedMacro(nameTok.text, params, variadic, this.fileNames[fid], nameTok.line, body)); return; }
+    this.setMacro(nameTok.text, { name: nameTok.text, params, variadic, body: bodyTokens(args.slice(k)), file: this.fileNames[fid], line: nameTok.line });
   }
 
   private setMacro(name: string, m: Macro | undefined): void {

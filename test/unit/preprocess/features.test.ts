@@ -77,3 +77,30 @@ test('bounded bad input: 50 MB file, invalid UTF-8, exponential macros', () => {
   assert.ok(performance.now() - t < 10000);
   assert.ok(r3.diagnostics.some((d) => d.severity === 'error' && d.line === 42), JSON.stringify(r3.diagnostics));
 });
+
+test('#define replacement lists are read when first expanded, as if read at the definition', () => {
+  const main = [
+    '#define OBJ  (1 + \\',      // line 1: a splice continues the list
+    '              2) /* c */',
+    '#define FN(a, ...) [a __VA_ARGS__] // comment',
+    '#define NOTFN (x) x',       // a space before ( : object-like
+    '#define PAREN/**/(x) x',    // a comment before ( : object-like too
+    "#define UNUSED_BAD 'x",    // line 6: never expanded, still reported
+    "#define NUM 1'000 u8'y' L'z'",
+    '#if 0',
+    "#error don't",              // a skipped group's directive: only its name counts (as gcc)
+    '#elif 1',
+    'ok',
+    '#endif',
+    'OBJ FN(p, q, r) NOTFN PAREN __LINE__',
+    '',
+  ].join('\n');
+  const r = pp({ '/main.c': main });
+  assert.equal(toks(r.text), 'ok ( 1 + 2 ) [ p q , r ] ( x ) x ( x ) x 13');
+  assert.deepEqual(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`), ['6:20 unterminated character literal']);
+  assert.deepEqual(r.macros.get('NUM')!.body.map((t) => t.text), ["1'000", "u8'y'", "L'z'"], 'a pp-number and prefixed literals, read as the lexer reads them');
+  const obj = r.macros.get('OBJ')!;
+  assert.deepEqual(obj.body.map((t) => `${t.text}@${t.line}:${t.col}`), ['(@1:14', '1@1:15', '+@1:17', '2@2:15', ')@2:16']);
+  assert.equal(obj.body[0].space, false, 'the first token of a list has no space before it');
+  assert.deepEqual(r.macroValue('OBJ'), { value: 3n });
+});
