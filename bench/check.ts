@@ -4,6 +4,7 @@
 // stated sample of them (every Nth file, BENCH_CHECK_STRIDE, default 10),
 // timed with gcc and with us on exactly that sample, and the whole set
 // extrapolated from it. The machine is shared: timings are wall clock.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,7 +26,10 @@ async function main() {
   const f = fixturePaths();
   if (!fs.existsSync(f.build)) { console.log(`bench/check: no kernel fixture at ${f.build}: run scripts/kernel-fixture.sh`); process.exit(2); }
   const project = await OverlayProject.open({ srcDir: f.src, buildDir: f.build });
+  // the scan for the files that spell an assert (the CLI's first step, on its main thread)
+  const tScan = performance.now();
   const all = project.filesToCheck(['include', 'mm', 'net']);
+  const scanS = (performance.now() - tScan) / 1000;
   const kbuild = new KbuildObjects(f.src, project.config.kconfig);
   const rows: Array<[string, string, string]> = [];
   const cores = os.availableParallelism?.() ?? os.cpus().length;
@@ -39,7 +43,17 @@ async function main() {
   const wholeS = (performance.now() - t0) / 1000;
   const asserts = whole.results.reduce((n, r) => n + r.asserts.length, 0);
   const sum = (us: UnitResult[], k: keyof UnitResult['ms']) => us.reduce((n, u) => n + u.ms[k], 0) / 1000;
-  rows.push([`ours: whole tree, ${all.length} files, ${whole.units.length} units, ${asserts} asserts`, `${wholeS.toFixed(1)} s`, `goal ≤ ${GOAL_S} s: ${wholeS <= GOAL_S ? 'met' : 'NOT MET'} (${cores} cores, ${Math.min(4, cores)} workers; from scratch)`]);
+  // The goal's measure is what a user waits for: the command from its start to its report, from scratch
+  // (node's start, the scan, the units, the overlay assembly on its main thread).
+  const cliPath = path.resolve(__dirname, '../../dist/cli.js');
+  const tCli = performance.now();
+  const cli = spawnSync(process.execPath, [cliPath, 'check', '--tree', f.src, '--build', f.build, '--no-cache', '--format', 'json', 'include', 'mm', 'net'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const cliS = (performance.now() - tCli) / 1000;
+  // exit 1: an error finding or a failing assert (none on this tree); 2: usage or environment
+  const cliRan = cli.status === 0 || cli.status === 1;
+  const cliAsserts = cliRan ? (JSON.parse(cli.stdout) as { asserts: unknown[] }).asserts.length : 0;
+  rows.push([`ours: \`overlay-lens check include mm net\`, end to end`, cliRan ? `${cliS.toFixed(1)} s` : `failed (exit ${cli.status}): ${(cli.stderr || String(cli.error)).trim().split('\n').pop()}`, cliRan ? `goal ≤ ${GOAL_S} s: ${cliS <= GOAL_S ? 'met' : 'NOT MET'} (from scratch, --no-cache; ${cliAsserts} asserts)` : 'goal: no measurement']);
+  rows.push([`ours: whole tree, ${all.length} files, ${whole.units.length} units, ${asserts} asserts`, `${wholeS.toFixed(1)} s`, `the units (${cores} cores, ${Math.min(4, cores)} workers; from scratch; the scan before them ${scanS.toFixed(2)} s)`]);
   rows.push(['  of which (CPU, summed over units) preprocess / parse / index / check', `${sum(whole.units, 'preprocess').toFixed(0)} / ${sum(whole.units, 'parse').toFixed(0)} / ${sum(whole.units, 'index').toFixed(0)} / ${sum(whole.units, 'check').toFixed(0)} s`, '']);
   // Runs after it, as make runs after a build: unchanged, then with one file's mtime moved on (content as it was,
   // so every answer stays the same and is compared), each with the answers the run before kept.
