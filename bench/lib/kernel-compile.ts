@@ -153,16 +153,3 @@ export function gccCompileOnce(gcc: KbuildGcc, source: string): { ms: number } |
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** gccCompileOnce after one warm-up run, n timed runs. */
-export function gccCompile(gcc: KbuildGcc, source: string, n: number): Timing | { error: string } {
-  const warm = gccCompileOnce(gcc, source);
-  if ('error' in warm) return warm;
-  const runs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = gccCompileOnce(gcc, source);
-    if ('error' in r) return r;
-    runs.push(r.ms);
-  }
-  return summarize(runs);
-}
