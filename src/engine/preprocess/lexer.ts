@@ -186,9 +186,8 @@ export class Lexer {
         let h = c;
         i++;
         for (let d = text.charCodeAt(i); i < n && isIdChar(d); d = text.charCodeAt(++i)) h = (Math.imul(h, 31) + d) | 0;
-        // String/char literal prefixes: L"", u8"", u'', U''
-        const q = text.charCodeAt(i);
-        if ((q === 34 || q === 39) && (i - start === 1 ? c === 76 || c === 117 || c === 85 : i - start === 2 && c === 117 && text.charCodeAt(start + 1) === 56)) {
+        if (prefixesLiteral(text, start, i)) {
+          const q = text.charCodeAt(i);
           i = literalEnd(text, i, q);
           kind = q === 34 ? TokKind.String : TokKind.Char;
         } else {
@@ -198,24 +197,11 @@ export class Lexer {
           this.lastWasNewline = false;
           return t;
         }
-      } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-        // pp-number: digit or .digit, then [0-9a-zA-Z_.] and e+ e- p+ p-
-        i++;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if ((d === 43 || d === 45)) {
-            const e = text.charCodeAt(i - 1);
-            if (e === 101 || e === 69 || e === 112 || e === 80) { i++; continue; }
-            break;
-          }
-          if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
-          break;
-        }
+      } else if (startsNumber(text, i, c)) {
+        i = ppNumberEnd(text, i);
         kind = TokKind.Number;
       } else if (c === 34 || c === 39) {
-        const end = literalEnd(text, i, c);
-        if (end > n || text.charCodeAt(end - 1) !== c) this.problem(i, `unterminated ${c === 34 ? 'string' : 'character'} literal`);
-        i = Math.min(end, n);
+        i = this.literal(i, c);
         kind = c === 34 ? TokKind.String : TokKind.Char;
       } else if (c === 0) {
         this.problem(i, 'NUL byte in source (binary file?)');
@@ -282,11 +268,7 @@ export class Lexer {
         depth.value--;
       } else if (isIdStart(c)) {
         // skip whole identifiers and numbers: u8'x' and the like stay literals
-        const s0 = i;
-        i++;
-        while (i < n && isIdChar(text.charCodeAt(i))) i++;
-        const q = text.charCodeAt(i);
-        if ((q === 34 || q === 39) && (i - s0 === 1 ? c === 76 || c === 117 || c === 85 : i - s0 === 2 && c === 117 && text.charCodeAt(s0 + 1) === 56)) i = Math.min(literalEnd(text, i, q), n);
+        i = identifierEnd(text, i);
         continue;
       } else if (isDigit(c)) {
         i++;
@@ -316,31 +298,11 @@ export class Lexer {
       if (c === 10) { end = i; i++; this.line++; this.lineStart = i; break; }
       const j = this.spliceOrComment(i, c);
       if (j !== i) { i = j; continue; }
-      if (c === 34 || c === 39) {
-        const e = literalEnd(text, i, c);
-        if (e > n || text.charCodeAt(e - 1) !== c) this.problem(i, `unterminated ${c === 34 ? 'string' : 'character'} literal`);
-        i = Math.min(e, n);
-      } else if (isIdStart(c)) {
-        // whole identifiers, so that L'x' and u8"x" stay literals (next() checks no prefixed one)
-        const s0 = i;
-        i++;
-        while (i < n && isIdChar(text.charCodeAt(i))) i++;
-        const q = text.charCodeAt(i);
-        if ((q === 34 || q === 39) && (i - s0 === 1 ? c === 76 || c === 117 || c === 85 : i - s0 === 2 && c === 117 && text.charCodeAt(s0 + 1) === 56)) i = Math.min(literalEnd(text, i, q), n);
-      } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-        // a pp-number as next() reads it: 1'000 holds no character literal
-        i++;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (d === 43 || d === 45) {
-            const e = text.charCodeAt(i - 1);
-            if (e === 101 || e === 69 || e === 112 || e === 80) { i++; continue; }
-            break;
-          }
-          if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
-          break;
-        }
-      } else {
+      if (c === 34 || c === 39) i = this.literal(i, c);
+      // whole identifiers (L'x' and u8"x" stay literals: next() checks no prefixed one) and pp-numbers (1'000 holds no character literal)
+      else if (isIdStart(c)) i = identifierEnd(text, i);
+      else if (startsNumber(text, i, c)) i = ppNumberEnd(text, i);
+      else {
         if (c === 0) this.problem(i, 'NUL byte in source (binary file?)');
         i++;
       }
@@ -350,6 +312,14 @@ export class Lexer {
     this.lastWasNewline = true;
     if (i >= n) this.ended = true;
     return end;
+  }
+
+  /** Past the string or character literal opening at i (quote q), reporting one left open. */
+  private literal(i: number, q: number): number {
+    const text = this.text;
+    const end = literalEnd(text, i, q);
+    if (end > text.length || text.charCodeAt(end - 1) !== q) this.problem(i, `unterminated ${q === 34 ? 'string' : 'character'} literal`);
+    return Math.min(end, text.length);
   }
 
   /** Past a line splice or a comment at i (lines counted), or i itself when there is none. */
@@ -417,6 +387,40 @@ function punctuatorLength(text: string, i: number, c: number): number {
 }
 
 /** End (exclusive) of a string/char literal starting at the quote `i`; stops at end of line. */
+/** text[start, end) is a string/char literal prefix (L, u, U, u8) and a quote follows it. */
+function prefixesLiteral(text: string, start: number, end: number): boolean {
+  const q = text.charCodeAt(end), c = text.charCodeAt(start);
+  return (q === 34 || q === 39) && (end - start === 1 ? c === 76 || c === 117 || c === 85 : end - start === 2 && c === 117 && text.charCodeAt(start + 1) === 56);
+}
+
+/** Past the identifier at i, and the literal it prefixes if it is one (u8'x'), without a token. */
+function identifierEnd(text: string, i: number): number {
+  const start = i++;
+  while (i < text.length && isIdChar(text.charCodeAt(i))) i++;
+  return prefixesLiteral(text, start, i) ? Math.min(literalEnd(text, i, text.charCodeAt(i)), text.length) : i;
+}
+
+function startsNumber(text: string, i: number, c: number): boolean {
+  return isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)));
+}
+
+/** Past the pp-number at i: digit or .digit, then [0-9a-zA-Z_.], e+ e- p+ p-, and ' between digits. */
+function ppNumberEnd(text: string, i: number): number {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === 43 || d === 45) {
+      const e = text.charCodeAt(i - 1);
+      if (e === 101 || e === 69 || e === 112 || e === 80) { i++; continue; }
+      break;
+    }
+    if (isIdChar(d) || d === 46 || (d === 39 && isIdChar(text.charCodeAt(i + 1)))) { i++; continue; }
+    break;
+  }
+  return i;
+}
+
 function literalEnd(text: string, i: number, q: number): number {
   let j = i + 1;
   while (j < text.length) {

@@ -332,7 +332,7 @@ class DefinedMacro implements Macro {
     const lx = new Lexer(s.text, s.fid, s.start, s.line);
     lx.lineStart = s.lineStart;
     const toks: Token[] = [];
-    for (let t = lx.next(); t && t.kind !== TokKind.Newline; t = lx.next()) toks.push(t);
+    restOfLine(lx, toks);
     this.source = undefined; // its problems were reported when the line was stepped over
     return (this.tokens = bodyTokens(toks));
   }
@@ -344,12 +344,11 @@ class DefinedMacro implements Macro {
  * malformed head, or a splice right after the name: doDefine reads the tokens as they are).
  */
 function defineHead(lx: Lexer, line: Token[]): BodySource | undefined {
-  const rest = (): undefined => { for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x); return undefined; };
   const name = lx.next();
   if (!name || name.kind === TokKind.Newline) return undefined;
   line.push(name);
   const after = lx.text.charCodeAt(lx.i);
-  if (name.kind !== TokKind.Ident || after === 92) return rest();
+  if (name.kind !== TokKind.Ident || after === 92) { restOfLine(lx, line); return undefined; }
   if (after === 40) {
     for (let x = lx.next(); ; x = lx.next()) {
       if (!x || x.kind === TokKind.Newline) return undefined; // unclosed: doDefine says so
@@ -360,6 +359,11 @@ function defineHead(lx: Lexer, line: Token[]): BodySource | undefined {
   const source: BodySource = { text: lx.text, fid: lx.file, start: lx.i, line: lx.line, lineStart: lx.lineStart };
   lx.skipRestOfLine();
   return source;
+}
+
+/** The tokens of the rest of the logical line into `line` (its Newline read, not kept). */
+function restOfLine(lx: Lexer, line: Token[]): void {
+  for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x);
 }
 
 /** A file's tokens as the expander pulls them: directive lines handled, false groups and elided bodies stepped over. */
@@ -415,7 +419,7 @@ class FileSource {
             const name = first.kind === TokKind.Ident ? first.text : '';
             if (!this.active && name && name !== 'elif' && name !== 'elifdef' && name !== 'elifndef') lx.skipLine(); // a skipped group's directive: its name is all that counts, as gcc reads it
             else if (this.active && name === 'define') body = defineHead(lx, line);
-            else for (let x = lx.next(); x && x.kind !== TokKind.Newline; x = lx.next()) line.push(x);
+            else restOfLine(lx, line);
           }
           this.pp.handleDirective(this, t, line, body);
           continue;

@@ -83,8 +83,8 @@ function configKey(config: TreeConfig, includeDirs: string[]): string {
  */
 export class KeptAnswers<V> {
   private readonly entries = new Map<string, Entry<V>>();
-  /** stat signatures, once per path per run (refresh() forgets them: a session outlives a run) */
-  private readonly sigs = new Map<string, string>();
+  /** stat signatures and mtimes (ns; -1 for a path not on disk), once per path per run (refresh() forgets them: a session outlives a run) */
+  private readonly sigs = new Map<string, { sig: string; mtimeNs: bigint }>();
   private dirty = false;
   hits = 0;
   misses = 0;
@@ -114,14 +114,18 @@ export class KeptAnswers<V> {
     this.sigs.clear();
   }
 
-  private sig(p: string): string {
+  private stat(p: string): { sig: string; mtimeNs: bigint } {
     let s = this.sigs.get(p);
     if (s === undefined) {
       const st = fs.statSync(p, { throwIfNoEntry: false, bigint: true });
-      s = !st ? '-' : st.isDirectory() ? `d${st.mtimeNs}` : `${st.mtimeNs}:${st.size}`;
+      s = !st ? { sig: '-', mtimeNs: -1n } : { sig: st.isDirectory() ? `d${st.mtimeNs}` : `${st.mtimeNs}:${st.size}`, mtimeNs: st.mtimeNs };
       this.sigs.set(p, s);
     }
     return s;
+  }
+
+  private sig(p: string): string {
+    return this.stat(p).sig;
   }
 
   /** The answer kept under `key` and the files it was made from, if every one of them (and their directories) is as it was. */
@@ -154,10 +158,9 @@ export class KeptAnswers<V> {
     const racy = BigInt(Math.floor(since) - RACY_MS) * 1000000n;
     const sigs: string[] = [];
     for (const p of paths) {
-      const s = this.sig(p);
-      const m = /^d?(\d+)/.exec(s);
-      if (m && BigInt(m[1]) >= racy) return;
-      sigs.push(s);
+      const s = this.stat(p);
+      if (s.mtimeNs >= racy) return;
+      sigs.push(s.sig);
     }
     this.entries.set(key, { paths, nFiles: files.length, sigs, value });
     this.dirty = true;

@@ -334,7 +334,7 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
     if (cache) {
       // a phase's jobs have one main each
       const byMain = new Map(todo.map((j) => [j.main, j]));
-      for (const r of fresh) cache.put(byMain.get(r.main)!, objOf(byMain.get(r.main)!), r, since);
+      for (const r of fresh) { const j = byMain.get(r.main)!; cache.put(j, objOf(j), r, since); }
     }
     return [...kept, ...fresh];
   };
