@@ -140,9 +140,8 @@ export function kbuildCompileOnce(buildDir: string, source: string): { ms: numbe
  * Makefile's ~100 cc-option probes, each a gcc run) is most of a `make M=` here.
  */
 export function gccCompileOnce(gcc: KbuildGcc, source: string): { ms: number } | { error: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-gcc-'));
+  const dir = probeDir(source);
   const probe = path.join(dir, 'probe.c');
-  fs.writeFileSync(probe, source);
   try {
     const t0 = performance.now();
     const r = spawnSync(gcc.compiler, [...gcc.flags, '-c', '-o', path.join(dir, 'probe.o'), probe], { cwd: gcc.cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
