@@ -13,9 +13,13 @@ import type { CheckResult } from '../../../src/vscode/protocol';
 import { agedSampleCopy } from '../../support/sample-tree';
 
 const REPO = path.resolve(__dirname, '../../../..');
+/** sessions still running: killed when the test ends, failed or not (an open IPC channel keeps the test file from exiting) */
+const live = new Set<ChildProcess>();
 /** One engine session: forked as engine-client.ts forks it, with its kept answers in `cacheDir`. */
 function session(cacheDir: string) {
   const c: ChildProcess = fork(path.join(REPO, 'dist/engine-process.js'), [], { serialization: 'advanced', env: { ...process.env, OVERLAY_LENS_CACHE_DIR: cacheDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  live.add(c);
+  c.once('exit', () => live.delete(c));
   let id = 0;
   const pending = new Map<number, (m: { result?: unknown; error?: string }) => void>();
   const events: Array<{ event: string; files: string[] }> = [];
@@ -36,6 +40,8 @@ function session(cacheDir: string) {
 }
 
 const summary = (r: CheckResult) => JSON.stringify([r.findings.map((f) => [f.rule, f.line, f.message]), r.asserts.map((a) => [a.line, a.status])]);
+// the store is written to a temporary name and renamed (KeptAnswers.save): only the renamed file is written
+const isStore = (f: string) => f.startsWith('editor-') && f.endsWith('.bin');
 const waitFor = async (what: string, ok: () => boolean) => { for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50)); assert.ok(ok(), what); };
 
 test('engine process: a new session answers its first check from the last one\'s answer while it holds; a stale one is corrected', async () => {
@@ -48,7 +54,7 @@ test('engine process: a new session answers its first check from the last one\'s
     const first = await one.check(netmem);
     assert.notEqual(first.kept, true, 'nothing kept yet');
     assert.ok(first.asserts.length > 0 && first.includes && first.includes.length > 3, 'a real answer');
-    await waitFor('the answer is written', () => fs.readdirSync(cacheDir).some((f) => f.startsWith('editor-')));
+    await waitFor('the answer is written', () => fs.readdirSync(cacheDir).some(isStore));
     await one.close();
 
     const two = session(cacheDir);
@@ -68,16 +74,19 @@ test('engine process: a new session answers its first check from the last one\'s
     const types = path.join(dir, 'include/linux/types.h');
     fs.appendFileSync(types, '\n');
     fs.utimesSync(types, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const storeIno = () => { const f = fs.readdirSync(cacheDir).find(isStore); return f && fs.statSync(path.join(cacheDir, f)).ino; };
+    const before = storeIno();
     const three = session(cacheDir);
     await three.request('open', { srcDir: dir });
     const changed = await three.check(netmem);
     assert.notEqual(changed.kept, true, 'a file it was made from changed');
-    await new Promise((r) => setTimeout(r, 300)); // the answer kept anew
+    // the answer kept anew: the store is rewritten (renamed over the old one, so a new inode)
+    await waitFor('the new answer is written', () => storeIno() !== before);
     await three.close();
 
     // a kept answer that holds by its files but says otherwise than the real check (tampered with here): the
     // extension is told to ask again, and the next answer is the real one
-    const file = path.join(cacheDir, fs.readdirSync(cacheDir).find((f) => f.startsWith('editor-'))!);
+    const file = path.join(cacheDir, fs.readdirSync(cacheDir).find(isStore)!);
     const stored = v8.deserialize(fs.readFileSync(file)) as { entries: Record<string, { value: CheckResult }> };
     for (const e of Object.values(stored.entries)) e.value.findings = [];
     fs.writeFileSync(file, v8.serialize(stored));
@@ -98,6 +107,7 @@ test('engine process: a new session answers its first check from the last one\'s
     assert.notEqual((await five.check(netmem)).kept, true);
     await five.close();
   } finally {
+    for (const c of live) c.kill();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
