@@ -27,7 +27,8 @@ function findTests(dir) {
 // Runs node's test runner on files, echoing its output and reading its closing counts.
 function nodeTest(files, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
+    // --test-force-exit: a test that leaves a handle open (a child process, a server) fails or passes; it does not hang the tier
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-force-exit', ...files], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let pass = 0, fail = 0, skipped = 0, buf = '';
     child.stdout.on('data', (d) => {
