@@ -40,7 +40,7 @@ function session(cacheDir: string) {
 }
 
 const summary = (r: CheckResult) => JSON.stringify([r.findings.map((f) => [f.rule, f.line, f.message]), r.asserts.map((a) => [a.line, a.status])]);
-// the store is written to a temporary name and renamed (KeptAnswers.save): only the renamed file is written
+// the store is written under a temporary name, then renamed (KeptAnswers.save): only the renamed file is complete
 const isStore = (f: string) => f.startsWith('editor-') && f.endsWith('.bin');
 const waitFor = async (what: string, ok: () => boolean) => { for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50)); assert.ok(ok(), what); };
 
