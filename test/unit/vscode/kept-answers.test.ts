@@ -13,13 +13,9 @@ import type { CheckResult } from '../../../src/vscode/protocol';
 import { agedSampleCopy } from '../../support/sample-tree';
 
 const REPO = path.resolve(__dirname, '../../../..');
-/** sessions still running: killed when the test ends, failed or not (an open IPC channel keeps the test file from exiting) */
-const live = new Set<ChildProcess>();
 /** One engine session: forked as engine-client.ts forks it, with its kept answers in `cacheDir`. */
 function session(cacheDir: string) {
   const c: ChildProcess = fork(path.join(REPO, 'dist/engine-process.js'), [], { serialization: 'advanced', env: { ...process.env, OVERLAY_LENS_CACHE_DIR: cacheDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  live.add(c);
-  c.once('exit', () => live.delete(c));
   let id = 0;
   const pending = new Map<number, (m: { result?: unknown; error?: string }) => void>();
   const events: Array<{ event: string; files: string[] }> = [];
@@ -107,7 +103,6 @@ test('engine process: a new session answers its first check from the last one\'s
     assert.notEqual((await five.check(netmem)).kept, true);
     await five.close();
   } finally {
-    for (const c of live) c.kill();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
