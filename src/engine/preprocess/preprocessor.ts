@@ -1298,7 +1298,7 @@ export class Preprocessor {
     src.stopAt = new Map(candidates.map((c) => [newPos(c), c]));
     this.rerunning = true;
     try {
-      this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source: src }], (t) => this.emit(t), false);
+      this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source: src }], undefined);
     } catch (e) {
       if (e instanceof RerunAbort) return { reason: e.message };
       throw e;
@@ -1417,7 +1417,7 @@ export class Preprocessor {
     const source = new FileSource(this, file, fid, text, dir);
     // Directives are handled as the expander pulls tokens, so a macro's
     // arguments may span #ifdef lines (struct_group() in sk_buff does).
-    this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source }], (t) => this.emit(t), false);
+    this.expandFrames([{ toks: NO_TOKENS, pos: 0, macro: null, source }], undefined);
     source.finish();
     if (source.guard) {
       this.guards.set(file, source.guard);
@@ -1730,7 +1730,7 @@ export class Preprocessor {
   /** Fully expands a token list with the current macro table (#if, #include, arguments). */
   expandToList(toks: Token[]): Token[] {
     const out: Token[] = [];
-    this.expandFrames([{ toks, pos: 0, macro: null }], (t) => out.push(t), true);
+    this.expandFrames([{ toks, pos: 0, macro: null }], out);
     return out;
   }
 
@@ -1754,51 +1754,31 @@ export class Preprocessor {
 
   /**
    * The expansion loop. `frames` is a stack of token sources; a frame that
-   * came from a macro disables that macro until it is exhausted.
+   * came from a macro disables that macro until it is exhausted. Tokens go to
+   * `out` (a nested expansion: a macro argument, an #if line), else to the
+   * unit's output. The frame helpers are methods, not closures made per call:
+   * a nested expansion runs for every macro argument, and closures made
+   * afresh each time send TurboFan's code for this loop back to the
+   * interpreter ("wrong feedback cell") to be compiled again and again.
    */
-  private expandFrames(frames: Frame[], emit: (t: Token) => void, nested: boolean): void {
+  private expandFrames(frames: Frame[], out: Token[] | undefined): void {
     const base = frames.length;
-    const pop = () => {
-      const f = frames.pop()!;
-      if (f.macro) f.macro.disabled = false;
-    };
-    const next = (): Token | undefined => {
-      for (;;) {
-        if (frames.length < base || frames.length === 0) return undefined;
-        const f = frames[frames.length - 1];
-        if (f.source) return f.source.next();
-        if (f.pos < f.toks.length) return f.toks[f.pos++];
-        if (frames.length === base) return undefined;
-        pop();
-        // back at the file's own tokens: the outermost expansion is over
-        if (!nested && frames.length === base) this.curExp = -1;
-      }
-    };
-    // Finds the next token that is not a newline without consuming anything.
-    const peekNonNewline = (): Token | undefined => {
-      for (let d = frames.length - 1; d >= base - 1 && d >= 0; d--) {
-        const f = frames[d];
-        if (f.source) return f.source.peekNonNewline();
-        for (let p = f.pos; p < f.toks.length; p++) if (f.toks[p].kind !== TokKind.Newline) return f.toks[p];
-        if (d === base - 1) break;
-      }
-      return undefined;
-    };
+    const nested = out !== undefined;
     for (;;) {
-      const t = next();
+      const t = this.nextIn(frames, base, nested);
       if (!t) break;
-      if (t.kind !== TokKind.Ident || t.noexpand) { emit(t); continue; }
+      if (t.kind !== TokKind.Ident || t.noexpand) { this.put(out, t); continue; }
       // the expansion t came out of (its arguments may be read past that expansion's end)
       const tExp = this.curExp;
       // Function bodies being elided need no expansion at all.
-      if (!nested && this.eliding) { emit(t); continue; }
+      if (!nested && this.eliding) { this.put(out, t); continue; }
       if (t.text === '_Pragma') {
         // C11 6.10.9: the operator runs the pragma (pack matters to layouts) and leaves no tokens.
         this.busy++;
-        if (peekNonNewline()?.text !== '(') { this.busy--; emit(t); continue; }
-        for (let x = next(); x && x.text !== '('; x = next()) { /* newlines */ }
+        if (this.peekIn(frames, base)?.text !== '(') { this.busy--; this.put(out, t); continue; }
+        for (let x = this.nextIn(frames, base, nested); x && x.text !== '('; x = this.nextIn(frames, base, nested)) { /* newlines */ }
         const operand: Token[] = [];
-        for (let x = next(); x && x.text !== ')'; x = next()) if (x.kind !== TokKind.Newline) operand.push(x);
+        for (let x = this.nextIn(frames, base, nested); x && x.text !== ')'; x = this.nextIn(frames, base, nested)) if (x.kind !== TokKind.Newline) operand.push(x);
         this.busy--;
         if (operand.length !== 1 || operand[0].kind !== TokKind.String) {
           this.diag(t.file, t.line, t.col, 'error', '_Pragma takes a parenthesized string literal');
@@ -1808,23 +1788,23 @@ export class Preprocessor {
         continue;
       }
       const m = this.lookup(t.text);
-      if (!m) { emit(t); continue; }
-      if (m.disabled) { const blue = copyToken(t, t.exp, t.space, t.body); blue.noexpand = true; emit(blue); continue; }
-      if (this.runaway) { emit(t); continue; }
-      if (m.builtin) { for (const x of m.builtin(t)) emit(x); continue; }
+      if (!m) { this.put(out, t); continue; }
+      if (m.disabled) { const blue = copyToken(t, t.exp, t.space, t.body); blue.noexpand = true; this.put(out, blue); continue; }
+      if (this.runaway) { this.put(out, t); continue; }
+      if (m.builtin) { for (const x of m.builtin(t)) this.put(out, x); continue; }
       let rawArgs: Token[][] | null = null;
       let closeTok: Token | undefined;
       if (m.params) {
         this.busy++;
-        const la = peekNonNewline();
-        if (!la || la.text !== '(') { this.busy--; emit(t); continue; }
+        const la = this.peekIn(frames, base);
+        if (!la || la.text !== '(') { this.busy--; this.put(out, t); continue; }
         // consume up to and including '('
-        for (let x = next(); x && x.text !== '('; x = next()) { /* newlines */ }
+        for (let x = this.nextIn(frames, base, nested); x && x.text !== '('; x = this.nextIn(frames, base, nested)) { /* newlines */ }
         rawArgs = [];
         let cur: Token[] = [];
         let depth = 0;
         for (;;) {
-          const a = next();
+          const a = this.nextIn(frames, base, nested);
           if (!a) break;
           if (a.kind === TokKind.Newline) { continue; }
           if (a.text === '(') depth++;
@@ -1842,7 +1822,7 @@ export class Preprocessor {
         rawArgs.push(cur);
         if (!closeTok) {
           this.diag(t.file, t.line, t.col, 'error', `unterminated argument list invoking macro "${m.name}"`);
-          emit(t);
+          this.put(out, t);
           continue;
         }
         if (rawArgs.length === 1 && rawArgs[0].length === 0 && m.params.length === 0) rawArgs = [];
@@ -1852,13 +1832,13 @@ export class Preprocessor {
           else if (m.params.length === 1 && rawArgs.length === 0) rawArgs.push([]);
           else {
             this.diag(t.file, t.line, t.col, 'error', `macro "${m.name}" requires ${m.params.length} arguments, but only ${rawArgs.length} given`);
-            emit(t);
+            this.put(out, t);
             continue;
           }
         }
         if (rawArgs.length > m.params.length) {
           this.diag(t.file, t.line, t.col, 'error', `macro "${m.name}" passed ${rawArgs.length} arguments, but takes just ${m.params.length}`);
-          emit(t);
+          this.put(out, t);
           continue;
         }
       }
@@ -1882,6 +1862,37 @@ export class Preprocessor {
     }
   }
 
+  /** The next token of the frames above `base`, popping exhausted macro frames (and re-enabling their macros). */
+  private nextIn(frames: Frame[], base: number, nested: boolean): Token | undefined {
+    for (;;) {
+      if (frames.length < base || frames.length === 0) return undefined;
+      const f = frames[frames.length - 1];
+      if (f.source) return f.source.next();
+      if (f.pos < f.toks.length) return f.toks[f.pos++];
+      if (frames.length === base) return undefined;
+      const done = frames.pop()!;
+      if (done.macro) done.macro.disabled = false;
+      // back at the file's own tokens: the outermost expansion is over
+      if (!nested && frames.length === base) this.curExp = -1;
+    }
+  }
+
+  /** The next token that is not a newline, without consuming anything. */
+  private peekIn(frames: Frame[], base: number): Token | undefined {
+    for (let d = frames.length - 1; d >= base - 1 && d >= 0; d--) {
+      const f = frames[d];
+      if (f.source) return f.source.peekNonNewline();
+      for (let p = f.pos; p < f.toks.length; p++) if (f.toks[p].kind !== TokKind.Newline) return f.toks[p];
+      if (d === base - 1) break;
+    }
+    return undefined;
+  }
+
+  private put(out: Token[] | undefined, t: Token): void {
+    if (out) out.push(t);
+    else this.emit(t);
+  }
+
   private substitute(m: Macro, rawArgs: Token[][] | null, call: Token, exp: number): Token[] {
     const body = m.body;
     const params = m.params;
@@ -1896,15 +1907,8 @@ export class Preprocessor {
       }
       return hasPaste ? this.paste(out) : out;
     }
-    const expandedCache: Array<Token[] | undefined> = [];
-    const paramIndex = (tok: Token) => (tok.kind === TokKind.Ident ? params.indexOf(tok.text) : -1);
-    const argTokens = (idx: number, expanded: boolean): Token[] => {
-      const raw = rawArgs[idx] ?? [];
-      if (!expanded) return raw;
-      let e = expandedCache[idx];
-      if (!e) e = expandedCache[idx] = this.expandToList(raw);
-      return e;
-    };
+    // each argument fully expanded at most once (C11 6.10.3.1), when a parameter not beside # or ## asks for it
+    let expandedCache: Array<Token[] | undefined> | undefined;
     const vaIdx = m.variadic ? params.length - 1 : -1;
     const vaEmpty = vaIdx >= 0 && (rawArgs[vaIdx]?.length ?? 0) === 0;
     const out: Token[] = [];
@@ -1915,8 +1919,8 @@ export class Preprocessor {
       const b = body[k];
       const prevPaste = k > 0 && body[k - 1].text === '##';
       const nextPaste = body[k + 1]?.text === '##';
-      if (b.text === '#' && k + 1 < body.length && paramIndex(body[k + 1]) >= 0) {
-        const raw = rawArgs[paramIndex(body[k + 1])] ?? [];
+      if (b.text === '#' && k + 1 < body.length && paramIndex(params, body[k + 1]) >= 0) {
+        const raw = rawArgs[paramIndex(params, body[k + 1])] ?? [];
         out.push(makeToken(TokKind.String, stringify(raw), b.line, b.col, b.file, b.space, false, exp, true, false));
         k++;
         continue;
@@ -1935,7 +1939,7 @@ export class Preprocessor {
         k = e;
         continue;
       }
-      const pi = paramIndex(b);
+      const pi = paramIndex(params, b);
       if (pi >= 0) {
         // GNU: `, ## __VA_ARGS__` with no variadic arguments swallows the comma.
         if (pi === vaIdx && prevPaste && k >= 2 && body[k - 2].text === ',') {
@@ -1945,11 +1949,11 @@ export class Preprocessor {
             continue;
           }
           out.pop(); // the ## does not paste here: comma, then the arguments
-          const toks = argTokens(pi, true);
+          const toks = (expandedCache ??= [])[pi] ??= this.expandToList(rawArgs[pi] ?? NO_TOKENS);
           if (toks.length) out.push(spaced(toks[0], b.space), ...toks.slice(1));
           continue;
         }
-        const toks = argTokens(pi, !(prevPaste || nextPaste));
+        const toks = prevPaste || nextPaste ? rawArgs[pi] ?? NO_TOKENS : ((expandedCache ??= [])[pi] ??= this.expandToList(rawArgs[pi] ?? NO_TOKENS));
         if (toks.length === 0) {
           if (prevPaste || nextPaste) { out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false)); placemarkers = true; }
           continue;
@@ -2131,6 +2135,11 @@ export class Preprocessor {
     this.flushLive();
     return PieceText.of(this.pieces);
   }
+}
+
+/** The index of the parameter `tok` names, or -1. */
+function paramIndex(params: string[], tok: Token): number {
+  return tok.kind === TokKind.Ident ? params.indexOf(tok.text) : -1;
 }
 
 /** C11 6.10.3.2: the # operator. */
