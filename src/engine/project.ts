@@ -12,7 +12,7 @@ import { StructView } from './checks/layout-view';
 import { mirrorMap, MirrorMap } from './checks/mirror-map';
 import { overhead } from './checks/overhead';
 import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromGroups, parsePairSetting, TagUse } from './checks/overlay-pairs';
-import { CheckReport, assertFindings } from './checks/report';
+import { CheckReport, assertFindings, assertKey } from './checks/report';
 import { findTaggedSchemesInText, SchemeScan, TaggedScheme } from './checks/tagged-pointers';
 import { resolveTreeConfig, TreeConfig, TreeConfigInput } from './config/tree-config';
 import { FlatLayout, flatten, pahole, structView } from './layout/presenters';
@@ -469,6 +469,11 @@ export class OverlayProject {
       const map = mirrorMap(pair, structView(la, pos), structView(lb, pos), { fixFor: (p, a, b) => this.fixFor(p, a, b) });
       mirrors.push(map);
       findings.push(...map.findings);
+      // a failing mirror assert is reported at its own line: its finding gets both fields and where B's must go
+      for (const f of map.failing) {
+        const it = findings.find((x) => x.key === assertKey(f.result));
+        if (it && !it.move) { it.related = [...(it.related ?? []), ...f.related]; it.move = f.move; }
+      }
     }
 
     // Tagged pointers, read from the checked files' own code (one finding per scheme and place).

@@ -65,6 +65,22 @@ export interface Fix {
   text: string;
 }
 
+/** Another place worth showing beside a finding: the partner field, the assert, the region. */
+export type Related = SourcePosition & { message: string };
+
+/**
+ * Where a field must go for a failing mirror assert to hold: `field` of `struct` is at byte `from` and
+ * must be at `to`; `at` is the member of that struct now starting at `to` (`place: 'at'`), or the last one
+ * before it (`'after'`).
+ */
+export interface Move {
+  struct: string;
+  field: string;
+  from: number;
+  to: number;
+  at?: SourcePosition & { member: string; place: 'at' | 'after' };
+}
+
 export interface Finding {
   rule: string;
   severity: Severity;
@@ -73,8 +89,10 @@ export interface Finding {
   column: number;
   message: string;
   fix?: Fix;
-  /** other places worth showing (the asserted field, the macro definition...) */
-  related?: Array<SourcePosition & { message: string }>;
+  /** other places worth showing (the partner field, the assert, the region...) */
+  related?: Related[];
+  /** a failing mirror assert: where the overlaying struct's field must go */
+  move?: Move;
   /** sweep: the configurations under which this finding was seen (absent: all) */
   onlyUnder?: string[];
   /** stable key for de-duplication across configs */

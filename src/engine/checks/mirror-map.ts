@@ -1,7 +1,8 @@
 // The mirror map of an overlay pair: every field of B with its byte range, the
 // fields of A it overlays under the current config, and a status. Findings
 // come only from layouts and assert values the engine is sure of.
-import { Finding, Fix, RULES, RuleInfo } from './findings';
+import { Finding, Fix, Move, Related, RULES, RuleInfo } from './findings';
+import { AssertResult } from './asserts';
 import { MemberView, StructView, ancestry, byteRange, findMember, namedMembers, SourcePosition } from './layout-view';
 import { MirrorAssert, OverlayPair } from './overlay-pairs';
 
@@ -49,6 +50,13 @@ export interface Region {
   member?: MemberView;
 }
 
+/** What a failing mirror assert adds to its finding (reported at the assert's own line): both fields, and where B's must go. */
+export interface FailingMirror {
+  result: AssertResult;
+  related: Related[];
+  move: Move;
+}
+
 export interface MirrorMap {
   pair: OverlayPair;
   a: StructView;
@@ -56,6 +64,7 @@ export interface MirrorMap {
   regions: Region[];
   rows: MirrorRow[];
   findings: Finding[];
+  failing: FailingMirror[];
 }
 
 export interface MirrorOptions {
@@ -123,8 +132,20 @@ function overlaidFields(a: StructView, region: Region | undefined, start: number
   return out;
 }
 
-function finding(rule: RuleInfo, pos: SourcePosition, message: string, key: string, fix?: Fix): Finding {
-  return { rule: rule.id, severity: rule.severity, file: pos.file, line: pos.line, column: pos.column, message, key, ...(fix ? { fix } : {}) };
+function finding(rule: RuleInfo, pos: SourcePosition, message: string, key: string, fix?: Fix, related: Related[] = []): Finding {
+  return { rule: rule.id, severity: rule.severity, file: pos.file, line: pos.line, column: pos.column, message, key, ...(fix ? { fix } : {}), ...(related.length ? { related } : {}) };
+}
+
+/** A member's declaration as a related location ("page._pp_mapping_pad, offset 24, 8 bytes"), when its place is known. */
+function declared(view: StructView, m: MemberView | undefined, what = ''): Related[] {
+  if (!m?.decl) return [];
+  const [s, e] = byteRange(m);
+  return [{ ...m.decl, message: `${what}${view.name}.${m.path} (offset ${s}, ${e - s} bytes)` }];
+}
+
+/** The assert sites of a pair's mirrors, as related locations. */
+function assertedAt(asserts: MirrorAssert[], what: string): Related[] {
+  return asserts.map((m) => ({ ...m.result.site.at, message: `${what}${m.result.site.macro ? `${m.result.site.macro.name}(${m.result.site.macro.args.join(', ')})` : m.result.site.text}` }));
 }
 
 export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts: MirrorOptions = {}): MirrorMap {
@@ -172,7 +193,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       if (ob === oa) { row.status = 'group'; continue; }
       row.status = 'group-moved';
       findings.push(finding(RULES.groupOffset, (groupB.decl ?? pos)!,
-        `${b.name}.${groupB.path} is struct ${pair.group!.tag}, the group ${a.name}.${groupA.path} (offset ${oa}), but starts at offset ${ob}: each of its fields lies ${Math.abs(ob - oa)} bytes ${ob > oa ? 'past' : 'before'} the ${a.name} field it mirrors`, `${key}:group`));
+        `${b.name}.${groupB.path} is struct ${pair.group!.tag}, the group ${a.name}.${groupA.path} (offset ${oa}), but starts at offset ${ob}: each of its fields lies ${Math.abs(ob - oa)} bytes ${ob > oa ? 'past' : 'before'} the ${a.name} field it mirrors`, `${key}:group`, undefined, declared(a, groupA, 'the group: ')));
       continue;
     }
     if (asserts.length > 0) {
@@ -196,7 +217,8 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
           row.status = 'size-differs';
           row.note = `${f.type} (${f.sizeBits / 8} bytes) mirrors ${a.name}.${widest.path}: ${widest.type} (${widest.sizeBits / 8} bytes)`;
           findings.push(finding(RULES.mirrorSize, pos!,
-            `${where} mirrors struct ${a.name}.${widest.path} at the same offset, but is ${f.type} (${f.sizeBits / 8} bytes) where ${a.name} has ${widest.type} (${widest.sizeBits / 8} bytes)`, key));
+            `${where} mirrors struct ${a.name}.${widest.path} at the same offset, but is ${f.type} (${f.sizeBits / 8} bytes) where ${a.name} has ${widest.type} (${widest.sizeBits / 8} bytes)`, key,
+            undefined, [...declared(a, widest, `${widest.type}: `), ...assertedAt(passes, 'asserted by ')]));
           continue;
         }
       }
@@ -204,7 +226,8 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       if (sameSize.length && !sameSize.some((m) => m.type === f.type) && sameSize.every((m) => isScalar(m) === isScalar(f))) {
         row.status = 'type-differs';
         row.note = `${f.type} over ${sameSize[0].type}`;
-        findings.push(finding(RULES.mirrorType, pos!, `${where} is ${f.type}; the mirrored ${a.name}.${sameSize[0].path} is ${sameSize[0].type}`, key));
+        findings.push(finding(RULES.mirrorType, pos!, `${where} is ${f.type}; the mirrored ${a.name}.${sameSize[0].path} is ${sameSize[0].type}`, key,
+          undefined, [...declared(a, sameSize[0], `${sameSize[0].type}: `), ...assertedAt(passes, 'asserted by ')]));
         continue;
       }
       row.status = 'asserted';
@@ -219,7 +242,8 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       row.status = 'outside-region';
       const what = region ? `the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name})` : `any part of struct ${a.name} that has asserts`;
       const over = row.overlays.length ? `; it overlays ${row.overlays.map((o) => `${a.name}.${o.path}`).join(', ')}` : '';
-      findings.push(finding(RULES.spills, pos!, `${where} lies outside ${what}${over}`, key));
+      findings.push(finding(RULES.spills, pos!, `${where} lies outside ${what}${over}`, key, undefined,
+        [...declared(a, region?.member, 'the region it mirrors: '), ...overlaidDecls(a, row.overlays)]));
       continue;
     }
     row.status = 'unasserted';
@@ -229,14 +253,73 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     // A descriptor that owns all of struct A (slab, ptdesc, folio's tail pages) reuses A's
     // fields by design; one that mirrors a sub-struct (net_iov) must assert every field.
     const rule = region?.member ? RULES.unasserted : { ...RULES.unasserted, severity: 'info' as const };
+    const lastAssert = [...pair.asserts].sort((x, y) => x.result.site.at.line - y.result.site.at.line).slice(-1);
     findings.push(finding(rule, pos!,
-      `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined));
+      `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined,
+      [...overlaidDecls(a, row.overlays), ...assertedAt(lastAssert, `the pair's ${pair.asserts.length > 1 ? 'last ' : ''}assert: `)]));
   }
 
   const maxEnd = Math.max(...[...regions.values()].map((r) => r.end));
   if (b.size > maxEnd && !rows.some((r) => r.status === 'outside-region' && r.end > maxEnd) && fallback) {
+    const last = [...regions.values()].find((r) => r.end === maxEnd);
     findings.push(finding(RULES.tooLarge, fallback,
-      `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pair.a}:${pair.b}:size`));
+      `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pair.a}:${pair.b}:size`, undefined, declared(a, last?.member, 'the region it overlays: ')));
   }
-  return { pair, a, b, regions: [...regions.values()].sort((x, y) => x.start - y.start), rows, findings };
+  return { pair, a, b, regions: [...regions.values()].sort((x, y) => x.start - y.start), rows, findings, failing: failingMirrors(pair, a, b) };
+}
+
+/** The A fields a row overlays, at their declarations. */
+function overlaidDecls(a: StructView, overlays: OverlaidField[]): Related[] {
+  return overlays.flatMap((o) => declared(a, findMember(a, o.path), 'overlays '));
+}
+
+/**
+ * For each failing mirror assert: both fields at their declarations, and where B's field must go to mirror
+ * A's (A's offset, plus k structs A for folio's tail pages): the B member that now starts there, else the
+ * last one before it (the field goes after it).
+ */
+function failingMirrors(pair: OverlayPair, a: StructView, b: StructView): FailingMirror[] {
+  const out: FailingMirror[] = [];
+  const members = namedMembers(b.members);
+  for (const m of pair.asserts) {
+    if (m.result.status !== 'fail') continue;
+    const am = findMember(a, m.aPath), bm = findMember(b, m.bPath);
+    if (!am || !bm || am.offsetBits % 8 || bm.offsetBits % 8) continue;
+    const to = am.offsetBits / 8 + m.k * a.size, from = bm.offsetBits / 8;
+    if (to === from) continue;
+    const there = members.find((x) => x !== bm && byteRange(x)[0] === to);
+    const before = there ? undefined : members.filter((x) => x !== bm && byteRange(x)[0] < to).pop();
+    const at = (there ?? before)?.decl;
+    const move: Move = { struct: b.name, field: m.bPath, from, to };
+    if (at) move.at = { ...at, member: (there ?? before)!.path, place: there ? 'at' : 'after' };
+    out.push({ result: m.result, related: [...declared(a, am, 'the field mirrored: '), ...declared(b, bm, 'the mirror: ')], move });
+  }
+  return out;
+}
+
+/** A field of struct A inside a region B mirrors, in B's byte coordinates (k structs A added): what a map of A beside B draws. */
+export interface RegionField {
+  path: string;
+  type: string;
+  start: number;
+  end: number;
+  decl?: SourcePosition;
+}
+
+/**
+ * A's fields within each region of the map, named as C names them (anonymous aggregates folded in, so a
+ * union's alternatives overlap), offset into B's coordinates: the left side of a side-by-side byte map.
+ */
+export function regionFields(map: MirrorMap): RegionField[] {
+  const out: RegionField[] = [];
+  for (const r of map.regions) {
+    const base = r.k * map.a.size;
+    const pool = r.member?.children ? namedMembers(r.member.children) : namedMembers(map.a.members);
+    for (const m of pool) {
+      const [s, e] = byteRange(m);
+      if (base + s < r.start || base + e > r.end) continue;
+      out.push({ path: m.path, type: m.type, start: base + s, end: base + e, ...(m.decl ? { decl: m.decl } : {}) });
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // the JSON the issue specifies, and SARIF 2.1.0 for code-scanning uploads.
 import * as path from 'node:path';
 import { AssertClass, AssertResult, summarize } from './asserts';
-import { Finding, RULES, Severity } from './findings';
+import { Finding, Move, RULES, Severity } from './findings';
 import { MirrorMap } from './mirror-map';
 import { Overhead, formatOverhead } from './overhead';
 
@@ -65,11 +65,22 @@ export function failed(report: CheckReport): boolean {
 }
 
 /** Failing asserts are findings too (rule overlay/assert-fails), reported at the assert's line. */
+/** "net_iov.pp_magic must be at offset 8, not 16: where net_iov.pp is now (netmem.h:13)" */
+export function moveText(m: Move, file: (f: string) => string = (f) => f): string {
+  const where = m.at ? `: ${m.at.place === 'at' ? `where ${m.struct}.${m.at.member} is now` : `after ${m.struct}.${m.at.member}`} (${file(m.at.file)}:${m.at.line})` : '';
+  return `${m.struct}.${m.field} must be at offset ${m.to}, not ${m.from}${where}`;
+}
+
+/** The key of a failing assert's finding (one per site and condition). */
+export function assertKey(a: AssertResult): string {
+  return `assert:${a.site.at.file}:${a.site.text}`;
+}
+
 export function assertFindings(asserts: AssertResult[]): Finding[] {
   return asserts.filter((a) => a.status === 'fail').map((a) => ({
     rule: RULES.assertFails.id, severity: RULES.assertFails.severity,
     file: a.site.at.file, line: a.site.at.line, column: a.site.at.column,
-    key: `assert:${a.site.at.file}:${a.site.text}`,
+    key: assertKey(a),
     message: `${a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')}): ` : ''}${a.site.text} is false` +
       (a.lhs !== undefined && a.rhs !== undefined ? ` (${a.lhs} ${a.op ?? 'vs'} ${a.rhs})` : '') +
       (a.terms.length ? `: ${a.terms.map((t) => `${t.text} = ${t.value}`).join(', ')}` : ''),
@@ -92,6 +103,8 @@ export function toJson(report: CheckReport): object {
     findings: report.findings.map((f) => ({
       rule: f.rule, severity: f.severity, file: rel(report.root, f.file), line: f.line, column: f.column, message: f.message,
       fix: f.fix ? { ...f.fix, file: rel(report.root, f.fix.file) } : null,
+      ...(f.move ? { move: { ...f.move, ...(f.move.at ? { at: { ...f.move.at, file: rel(report.root, f.move.at.file) } } : {}) } } : {}),
+      ...(f.related?.length ? { related: f.related.map((r) => ({ ...r, file: rel(report.root, r.file) })) } : {}),
       ...(f.onlyUnder ? { onlyUnder: f.onlyUnder } : {}),
     })),
     mirrors: report.mirrors.map((m) => ({
@@ -156,6 +169,8 @@ export function toText(report: CheckReport): string {
   for (const f of [...report.findings].sort((x, y) => (x.file === y.file ? x.line - y.line : x.file < y.file ? -1 : 1))) {
     lines.push(`${rel(report.root, f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]`);
     if (f.fix) lines.push(`    fix: insert before ${rel(report.root, f.fix.file)}:${f.fix.insertBeforeLine}: ${f.fix.text}`);
+    if (f.move) lines.push(`    move: ${moveText(f.move, (x) => rel(report.root, x))}`);
+    for (const r of f.related ?? []) lines.push(`    see ${rel(report.root, r.file)}:${r.line}: ${r.message}`);
   }
   const unknown = report.asserts.filter((a) => a.status === 'unknown');
   if (unknown.length && unknown.length <= 50) {

@@ -77,6 +77,45 @@ test('swapping two mirrored fields fails their asserts with both values', () => 
   assert.deepEqual([failed[0].lhs, failed[0].rhs], ['8', '16']);
   assert.ok(failed[0].terms.some((t) => t.text === 'offsetof(struct net_iov, pp_magic)' && t.value === '16'));
   assert.equal(map.rows.filter((r) => r.status === 'assert-fails').length, 2);
+  // each failing mirror says where net_iov's field must go: where page has it, i.e. where the other one is now
+  const niov = map.b;
+  const moves = Object.fromEntries(map.failing.map((f) => [f.move.field, f.move]));
+  assert.deepEqual(Object.keys(moves).sort(), ['pp', 'pp_magic']);
+  assert.deepEqual([moves.pp_magic.from, moves.pp_magic.to], [16, 8]);
+  assert.equal(moves.pp_magic.at?.member, 'pp');
+  assert.equal(moves.pp_magic.at?.place, 'at');
+  assert.equal(moves.pp_magic.at?.line, findMember(niov, 'pp')!.decl!.line);
+  assert.deepEqual([moves.pp.from, moves.pp.to, moves.pp.at?.member], [8, 16, 'pp_magic']);
+  // and points at both fields: page's, then net_iov's own
+  const f = map.failing.find((x) => x.move.field === 'pp_magic')!;
+  assert.equal(f.result, failed.find((r) => r.site.macro?.args[0] === 'pp_magic'));
+  assert.deepEqual(f.related.map((r) => [r.file, r.line]), [['mm_types.h', findMember(map.a, 'pp_magic')!.decl!.line], [NETMEM, findMember(niov, 'pp_magic')!.decl!.line]]);
+  assert.match(f.related[0].message, /page\.pp_magic \(offset 8, 8 bytes\)/);
+});
+
+test('a field inserted before the mirrors: each must go back to its page offset, after the member before that offset', () => {
+  const spec = netIovSpec.slice();
+  spec.splice(1, 0, ['inserted', 'unsigned int', 4]);
+  const { map } = check(view('page', 'mm_types.h', pageSpec), view('net_iov', NETMEM, spec));
+  const pp = map.failing.find((x) => x.move.field === 'pp')!;
+  // pp_magic now sits at 16 and pp at 24; pp belongs at 16, where pp_magic is
+  assert.deepEqual([pp.move.from, pp.move.to, pp.move.at?.member, pp.move.at?.place], [24, 16, 'pp_magic', 'at']);
+  const magic = map.failing.find((x) => x.move.field === 'pp_magic')!;
+  // pp_magic belongs at 8, where `inserted` starts
+  assert.deepEqual([magic.move.from, magic.move.to, magic.move.at?.member], [16, 8, 'inserted']);
+});
+
+test('findings point at the partner field: the unasserted owner at page._pp_mapping_pad and the pair\'s last assert', () => {
+  const page = view('page', 'include/linux/mm_types.h', pageSpec);
+  const { map } = check(page, view('net_iov', NETMEM, netIovSpec));
+  const [f] = map.findings;
+  assert.ok(f.related && f.related.length === 2, JSON.stringify(f.related));
+  assert.equal(f.related[0].file, 'include/linux/mm_types.h');
+  assert.equal(f.related[0].line, findMember(page, '_pp_mapping_pad')!.decl!.line);
+  assert.match(f.related[0].message, /page\._pp_mapping_pad \(offset 24, 8 bytes\)/);
+  assert.deepEqual([f.related[1].file, f.related[1].line], [NETMEM, 48 + ASSERTED.length - 1]);
+  assert.match(f.related[1].message, /NET_IOV_ASSERT_OFFSET\(pp_ref_count, pp_ref_count\)/);
+  assert.equal(map.failing.length, 0, 'nothing fails: no moves');
 });
 
 test('pp_ref_count as atomic_t: the offset assert passes, the size mismatch is an error', () => {
