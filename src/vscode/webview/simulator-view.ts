@@ -1,6 +1,7 @@
 // The page_pool simulation view: stat bars in the kernel's names and charts
 // over time (cache and ring occupancy, inflight, allocations by path) drawn
 // on canvas from a downsampled timeline; export goes through the extension.
+export {}; // a module: each view script has a scope of its own
 interface Snap { op: number; cache: number; ring: number; inflight: number; fast: number; slow: number; refill: number; cached: number; recycled_ring: number; released: number }
 interface Result { scenario?: string; summary?: string; stats: { alloc: Record<string, number>; recycle: Record<string, number> }; hold_cnt: number; release_cnt: number; inflight: number; cache: number; ring: number; memory: Record<string, unknown>; timeline: Snap[]; notes?: string[] }
 
