@@ -149,6 +149,8 @@ export class OverlayProject {
   /** A variant of this project under another configuration (config sweeps). */
   async withConfig(overrides: Partial<TreeConfigInput>): Promise<OverlayProject> {
     const p = new OverlayProject(resolveTreeConfig({ ...this.options, ...overrides }), this.parser, { ...this.options, ...overrides });
+    // the editor's unsaved buffers are what the user sees under every configuration
+    for (const [file, text] of this.files.unsaved()) p.files.set(file, text);
     return p;
   }
 

@@ -1,7 +1,7 @@
 // Palette commands that are not a feature of their own.
 import * as vscode from 'vscode';
 import { Ctx } from './context';
-import { OverlayDiagnostics } from './diagnostics';
+import { OverlayDiagnostics, toDiagnostic } from './diagnostics';
 
 /** Read-only documents holding pahole-style layouts: overlay-lens-layout:/struct page.pahole */
 export const LAYOUT_SCHEME = 'overlay-lens-layout';
@@ -17,7 +17,11 @@ async function pahole(ctx: Ctx, name: string, kind?: 'struct' | 'union'): Promis
 const askName = () => vscode.window.showInputBox({ prompt: 'struct name (page, net_iov, union foo)', placeHolder: 'page', ignoreFocusOut: true });
 
 export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, diags: OverlayDiagnostics, reopen: () => Promise<void>): void {
+  // findings of the last Check Workspace's sweep (overlayLens.sweepConfigs), apart from the per-file checks that replace theirs on every edit
+  const sweepDiagnostics = vscode.languages.createDiagnosticCollection('overlay-lens-sweep');
   context.subscriptions.push(
+    // they were true of the text as it was: an edit makes them stale (the next Check Workspace sweeps again)
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) sweepDiagnostics.delete(e.document.uri); }),
     vscode.workspace.registerTextDocumentContentProvider(LAYOUT_SCHEME, {
       provideTextDocumentContent: (uri) => {
         const [kind, name] = decodeURIComponent(uri.path).replace(/^\//, '').replace(/\.pahole$/, '').split(' ');
@@ -39,16 +43,36 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
       await vscode.env.clipboard.writeText(await pahole(ctx, name));
       void vscode.window.setStatusBarMessage(`Overlay Lens: layout of ${name} copied`, 3000);
     }),
+    sweepDiagnostics,
     vscode.commands.registerCommand('overlayLens.checkWorkspace', async () => {
       const root = ctx.treeRoot();
       if (!root) return;
       const files = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'].map((f) => vscode.Uri.joinPath(vscode.Uri.file(root), f));
+      const sweep = ctx.settings().sweepConfigs.filter((x) => x.trim());
+      const steps = files.length + (sweep.length ? 1 : 0);
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Overlay Lens: checking the overlay headers', cancellable: true }, async (progress, token) => {
-        for (const [i, uri] of files.entries()) {
+        const found: string[] = [];
+        for (const uri of files) {
           if (token.isCancellationRequested) return;
-          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
-          try { await diags.check(await vscode.workspace.openTextDocument(uri)); } catch { /* a file the tree does not have */ }
-          void i;
+          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / steps });
+          try { await diags.check(await vscode.workspace.openTextDocument(uri)); found.push(uri.fsPath); } catch { /* a file the tree does not have */ }
+        }
+        if (!sweep.length || token.isCancellationRequested) return;
+        // overlayLens.sweepConfigs: what only some configurations break, kept apart from the as-you-type diagnostics
+        progress.report({ message: `under ${sweep.join(', ')}`, increment: 100 / steps });
+        sweepDiagnostics.clear();
+        try {
+          const r = await ctx.engine.request('sweep', { files: found, specs: sweep });
+          const byFile = new Map<string, vscode.Diagnostic[]>();
+          for (const f of r.findings.filter((x) => x.onlyUnder)) {
+            if (!byFile.has(f.file)) byFile.set(f.file, []);
+            byFile.get(f.file)!.push(toDiagnostic(f));
+          }
+          for (const [f, ds] of byFile) sweepDiagnostics.set(vscode.Uri.file(f), ds);
+          ctx.log(`sweep over ${r.labels.join(', ')}: ${r.findings.filter((x) => x.onlyUnder).length} finding(s) only some configurations have`);
+        } catch (e) {
+          ctx.log(`sweep failed: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(`Overlay Lens: ${(e as Error).message}`);
         }
       });
     }),

@@ -177,7 +177,22 @@ export class OverlayDiagnostics implements vscode.Disposable {
   }
 }
 
-/** The fix each unasserted-field finding carries: insert the assert line. */
+/** The command a "show where" action runs: opens a file at a 1-based line and column (not in the palette). */
+export const REVEAL_COMMAND = 'overlayLens.revealPlace';
+
+export async function revealPlace(file: string, line: number, column = 1): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const at = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), Math.max(0, column - 1));
+  // in the group already showing the file, else the first: not over a webview that asked for it
+  const column0 = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn ?? vscode.ViewColumn.One;
+  const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), preview: false, viewColumn: column0 });
+  editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/**
+ * Quick fixes: an unasserted field's finding inserts the assert line; a failing mirror assert's
+ * shows where the overlaying struct's field must go (the member now at that offset, or the one it follows).
+ */
 export class AssertQuickFix implements vscode.CodeActionProvider {
   constructor(private readonly diags: OverlayDiagnostics) {}
 
@@ -185,12 +200,22 @@ export class AssertQuickFix implements vscode.CodeActionProvider {
     const out: vscode.CodeAction[] = [];
     for (const r of this.diags.results.values()) {
       for (const f of r.findings) {
-        if (!f.fix || f.file !== doc.uri.fsPath || f.line - 1 !== range.start.line) continue;
-        const a = new vscode.CodeAction(`Add ${f.fix.text}`, vscode.CodeActionKind.QuickFix);
-        a.edit = new vscode.WorkspaceEdit();
-        a.edit.insert(vscode.Uri.file(f.fix.file), new vscode.Position(f.fix.insertBeforeLine - 1, 0), f.fix.text + '\n');
-        a.isPreferred = true;
-        out.push(a);
+        if (f.file !== doc.uri.fsPath || f.line - 1 !== range.start.line) continue;
+        if (f.fix) {
+          const a = new vscode.CodeAction(`Add ${f.fix.text}`, vscode.CodeActionKind.QuickFix);
+          a.edit = new vscode.WorkspaceEdit();
+          a.edit.insert(vscode.Uri.file(f.fix.file), new vscode.Position(f.fix.insertBeforeLine - 1, 0), f.fix.text + '\n');
+          a.isPreferred = true;
+          out.push(a);
+        }
+        const m = f.move;
+        if (m?.at) {
+          const where = m.at.place === 'at' ? `where ${m.struct}.${m.at.member} is now` : `after ${m.struct}.${m.at.member}`;
+          const a = new vscode.CodeAction(`Show where ${m.struct}.${m.field} must go: offset ${m.to}, ${where} (it is at ${m.from})`, vscode.CodeActionKind.QuickFix);
+          a.command = { title: a.title, command: REVEAL_COMMAND, arguments: [m.at.file, m.at.line, m.at.column] };
+          a.diagnostics = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === f.rule && d.range.start.line === f.line - 1);
+          out.push(a);
+        }
       }
     }
     return out;

@@ -14,7 +14,14 @@ import { LaidMember } from '../engine/layout/record-layout';
 import { typeName } from '../engine/types/type-table';
 import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
 import { runTrace, validateTrace } from '../engine/simulator/trace';
+import { findMember } from '../engine/checks/layout-view';
+import { regionFields } from '../engine/checks/mirror-map';
+import { overhead } from '../engine/checks/overhead';
+import { mergeSweep, parseSweep } from '../engine/checks/sweep';
 import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireMember, WireStruct } from './protocol';
+
+/** The region sizes a descriptor's hover prices its array for (the netmem review's 10 MB, and a gigabyte). */
+const REGIONS = [10 << 20, 1 << 30];
 
 let project: OverlayProject | undefined;
 
@@ -100,10 +107,19 @@ async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResul
   pr.prepareCheck(files);
   await pr.ready;
   const r = pr.check(files);
+  const place = (p: { file: string; line: number; column: number } | undefined) => (p ? { file: p.file, line: p.line, column: p.column } : undefined);
   return {
-    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related })),
-    asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, reason: a.reason })),
-    mirrors: r.mirrors.map((m) => ({ a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })), rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })) })),
+    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related, move: f.move })),
+    asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, op: a.op, terms: a.terms.length ? a.terms : undefined, reason: a.reason })),
+    mirrors: r.mirrors.map((m) => ({
+      a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })),
+      rows: m.rows.map((row) => ({
+        field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note,
+        at: place(row.field.decl), overlayAt: row.overlays.map((o) => place(findMember(m.a, o.path)?.decl) ?? null),
+      })),
+      aFields: regionFields(m).map((f) => ({ path: f.path, type: f.type, start: f.start, end: f.end, at: place(f.decl) })),
+    })),
+    overheads: r.overheads.map((o) => ({ ...o, regions: REGIONS.map((bytes) => overhead(o.struct, o.descriptorBytes, o.pageSize, bytes).region!) })),
     notes: r.notes,
     files,
     includes: [...new Set(files.flatMap((f) => pr.includedBy(f)))],
@@ -192,6 +208,21 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
       result.queuedMs = sched1.queuedMs - sched0.queuedMs;
     }
     return result;
+  },
+  async sweep(p) {
+    // overlayLens.sweepConfigs: the files again under each configuration; a finding some have and others not is the point
+    const pr = need();
+    const items = parseSweep(p.specs.join(','));
+    if ('error' in items) throw new Error(`overlayLens.sweepConfigs: ${items.error}`);
+    const runs = [];
+    for (const item of items) {
+      const q = item.arch || Object.keys(item.overrides).length ? await pr.withConfig({ arch: item.arch ?? pr.options.arch, overrides: item.overrides }) : pr;
+      q.prepareCheck(p.files);
+      await q.ready;
+      runs.push({ label: item.label, result: q.check(p.files) });
+    }
+    const merged = mergeSweep(runs);
+    return { labels: items.map((i) => i.label), findings: merged.map((f) => ({ rule: f.onlyUnder ? 'overlay/config-dependent' : f.rule, severity: f.onlyUnder ? 'error' as const : f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, related: f.related, move: f.move, onlyUnder: f.onlyUnder })) };
   },
   structsInFile(p) {
     return need().layoutsInFile(p.file).map(wireStruct);

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { engineConfig, readSettings } from './config';
 import { Ctx } from './context';
 import { EngineClient } from './engine-client';
-import { AssertQuickFix, OverlayDiagnostics } from './diagnostics';
+import { AssertQuickFix, OverlayDiagnostics, REVEAL_COMMAND, revealPlace } from './diagnostics';
+import { OffsetInlayHints } from './inlay-hints';
 import { LayoutHover, StructCache, StructLens } from './layout-hover';
 import { activateOverlayView } from './overlay-view';
 import { activateSimulator } from './simulator-feature';
@@ -69,12 +70,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
 
   const diagnostics = new OverlayDiagnostics(ctx);
   const structs = new StructCache(ctx, (doc) => diagnostics.idle(doc));
+  const inlayHints = new OffsetInlayHints(ctx, structs);
   context.subscriptions.push(
     output, engine, status, opened, diagnostics,
     vscode.languages.registerHoverProvider(SELECTOR, new LayoutHover(ctx, structs, diagnostics)),
     vscode.languages.registerCodeLensProvider(SELECTOR, new StructLens(ctx, structs, diagnostics)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AssertQuickFix(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('overlayLens')) void open(); }),
+    inlayHints,
+    vscode.languages.registerInlayHintsProvider(SELECTOR, inlayHints),
+    vscode.commands.registerCommand(REVEAL_COMMAND, (file: unknown, line: unknown, column: unknown) => {
+      // reached from our own code actions; still, only a file of the open tree at a sane position
+      if (typeof file !== 'string' || !root || !file.startsWith(root + path.sep) || !Number.isInteger(line)) return;
+      return revealPlace(file, line as number, Number.isInteger(column) ? (column as number) : 1);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // the hints' own switch needs no new engine: they are asked for again
+      if (e.affectsConfiguration('overlayLens.inlayHints')) inlayHints.refresh();
+      // what the engine was opened with (and the lenses, which a reopen refreshes); the debounce and sweeps are read when used
+      const reopen = ['buildDir', 'configFile', 'arch', 'extraOverlayPairs', 'keepAnswers', 'codeLens'].some((k) => e.affectsConfiguration(`overlayLens.${k}`));
+      if (reopen) void open();
+    }),
     vscode.workspace.onDidSaveTextDocument((d) => { if (ctx.inTree(d)) void engine.request('setFileText', { file: d.uri.fsPath, text: undefined }); }),
     engine.onStale((files) => {
       log(`a kept answer for ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} differed from the real check: checking again`);

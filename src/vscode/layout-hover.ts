@@ -1,9 +1,11 @@
-// Hover on a struct member: its offset, size and cacheline as pahole would
-// print them, the hole after it, and what it overlays in a mirrored struct.
+// Hovers: on a struct member, its offset, size and cacheline as pahole would
+// print them, the hole after it, and what it overlays in a mirrored struct; on
+// a struct's name, its layout and, for an overlay pair's struct, what it costs
+// per page of memory; on an assert's line, both sides and the terms behind them.
 import * as vscode from 'vscode';
 import { Ctx } from './context';
 import { OverlayDiagnostics } from './diagnostics';
-import { WireMember, WireStruct } from './protocol';
+import { WireAssert, WireMember, WireOverhead, WireStruct } from './protocol';
 
 export class StructCache {
   private readonly cache = new Map<string, { version: number; structs: Promise<WireStruct[]> }>();
@@ -37,8 +39,43 @@ function findMember(ms: WireMember[] | undefined, line: number, word: string): W
   return undefined;
 }
 
+/** `__builtin_offsetof ( struct page , pp )` as a reader writes it: `offsetof(struct page, pp)`. */
+export function tidyC(text: string): string {
+  return text.replace(/__builtin_offsetof/g, 'offsetof').replace(/\s*\(\s*/g, '(').replace(/\s+\)/g, ')').replace(/\s*,\s*/g, ', ').replace(/\s+/g, ' ').trim();
+}
+
+/** An assert's verdict with both sides and the offsetof/sizeof terms behind them. */
+function assertMarkdown(md: vscode.MarkdownString, a: WireAssert): void {
+  const verdict = a.status === 'pass' ? 'holds' : a.status === 'fail' ? '**fails**' : 'unknown';
+  md.appendMarkdown(`**${a.macro ?? 'static assert'}** — ${verdict}\n\n`);
+  md.appendCodeblock(tidyC(a.text), 'c');
+  if (a.lhs !== undefined && a.rhs !== undefined) md.appendMarkdown(`\n\n${a.lhs} ${a.op ?? 'vs'} ${a.rhs}${a.status === 'fail' ? ' is false' : ''}`);
+  for (const t of a.terms ?? []) md.appendMarkdown(`\n\n\`${tidyC(t.text)}\` = ${t.value}`);
+  if (a.status === 'unknown' && a.reason) md.appendMarkdown(`\n\nunknown, because ${a.reason}`);
+}
+
+const sizeText = (bytes: number) => (bytes % (1 << 30) === 0 ? `${bytes / (1 << 30)} GiB` : bytes % (1 << 20) === 0 ? `${bytes / (1 << 20)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} B`);
+
+/** "48 B per 4096 B page = 1.17%; a 10 MiB region: 2560 descriptors, a 120 KiB array = 30 pages; ..." */
+function overheadMarkdown(md: vscode.MarkdownString, o: WireOverhead): void {
+  md.appendMarkdown(`\n\n**Memory overhead**: ${o.descriptorBytes} B per ${o.pageSize} B page = ${Number(o.percent.toFixed(4))}% of the memory it describes`);
+  for (const r of o.regions) md.appendMarkdown(`\n\n- a ${sizeText(r.bytes)} region: ${r.descriptors} descriptors, a ${sizeText(r.arrayBytes)} array = ${r.arrayPages} pages`);
+}
+
 export class LayoutHover implements vscode.HoverProvider {
   constructor(private readonly ctx: Ctx, private readonly structs: StructCache, private readonly diags: OverlayDiagnostics) {}
+
+  /** The asserts the last checks found on a line of `file` (a macro line can hold one, a BUILD_BUG_ON block several). */
+  private assertsOn(file: string, line: number): WireAssert[] {
+    const out = new Map<string, WireAssert>();
+    for (const r of this.diags.results.values()) for (const a of r.asserts) if (a.file === file && a.line === line) out.set(`${a.column}\0${a.text}`, a);
+    return [...out.values()];
+  }
+
+  private overheadOf(struct: string): WireOverhead | undefined {
+    for (const r of this.diags.results.values()) for (const o of r.overheads ?? []) if (o.struct === struct) return o;
+    return undefined;
+  }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!this.ctx.inTree(doc)) return undefined;
@@ -47,6 +84,12 @@ export class LayoutHover implements vscode.HoverProvider {
     const word = doc.getText(range);
     const line = pos.line + 1;
     const all = await this.structs.structs(doc);
+    const asserts = this.assertsOn(doc.uri.fsPath, line);
+    if (asserts.length) {
+      const md = new vscode.MarkdownString();
+      asserts.forEach((a, i) => { if (i) md.appendMarkdown('\n\n---\n\n'); assertMarkdown(md, a); });
+      return new vscode.Hover(md, range);
+    }
     const s = all.find((x) => line >= x.line && line <= x.endLine && x.members);
     if (!s) {
       const named = all.find((x) => x.name === word && x.line === line);
@@ -57,6 +100,8 @@ export class LayoutHover implements vscode.HoverProvider {
     if (word === s.name && line === s.line) {
       md.appendMarkdown(`**${s.kind} ${s.name}** · size ${s.size} · align ${s.align} · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)\n`);
       md.appendCodeblock(s.pahole ?? '', 'c');
+      const o = this.overheadOf(s.name);
+      if (o) overheadMarkdown(md, o);
       return new vscode.Hover(md, range);
     }
     const m = findMember(s.members, line, word);

@@ -13,6 +13,9 @@ export interface EngineConfig {
   keepAnswers?: boolean;
 }
 
+/** A place in a file (1-based line and column, as the engine reports them). */
+export interface WirePlace { file: string; line: number; column: number }
+
 export interface WireFinding {
   rule: string;
   severity: 'error' | 'warning' | 'info';
@@ -22,7 +25,9 @@ export interface WireFinding {
   message: string;
   fix?: { description: string; file: string; insertBeforeLine: number; text: string };
   onlyUnder?: string[];
-  related?: Array<{ file: string; line: number; column: number; message: string }>;
+  related?: Array<WirePlace & { message: string }>;
+  /** a failing mirror assert: `struct`.`field` is at byte `from` and must be at `to`, where `at.member` is now (or after it) */
+  move?: { struct: string; field: string; from: number; to: number; at?: WirePlace & { member: string; place: 'at' | 'after' } };
 }
 
 export interface WireAssert {
@@ -34,6 +39,9 @@ export interface WireAssert {
   macro?: string;
   lhs?: string;
   rhs?: string;
+  op?: string;
+  /** the offsetof/sizeof/_Alignof terms behind the two sides, with their values */
+  terms?: Array<{ text: string; value: string }>;
   reason?: string;
 }
 
@@ -74,6 +82,10 @@ export interface WireMirrorRow {
   overlays: string[];
   status: string;
   note?: string;
+  /** where B's field is declared */
+  at?: WirePlace;
+  /** where each of `overlays` is declared (same order; null when unknown) */
+  overlayAt?: Array<WirePlace | null>;
 }
 
 export interface WireMirror {
@@ -83,12 +95,25 @@ export interface WireMirror {
   bSize: number;
   regions: Array<{ start: number; end: number; label: string }>;
   rows: WireMirrorRow[];
+  /** A's fields in the regions B mirrors, in B's byte coordinates (a union's alternatives overlap): the other side of the byte map */
+  aFields?: Array<{ path: string; type: string; start: number; end: number; at?: WirePlace }>;
+}
+
+/** What a descriptor costs: bytes per PAGE_SIZE of the memory it describes, and its array for some region sizes. */
+export interface WireOverhead {
+  struct: string;
+  descriptorBytes: number;
+  pageSize: number;
+  percent: number;
+  regions: Array<{ bytes: number; descriptors: number; arrayBytes: number; arrayPages: number }>;
 }
 
 export interface CheckResult {
   findings: WireFinding[];
   asserts: WireAssert[];
   mirrors: WireMirror[];
+  /** the overlay pairs' structs: what each costs per page, and for a 10 MiB and a 1 GiB region */
+  overheads?: WireOverhead[];
   notes: string[];
   files: string[];
   /**
@@ -112,6 +137,8 @@ export interface Requests {
   /** `text`: the checked file's buffer (undefined: back to the disk), applied first, so an edit is one round trip */
   /** haveIncludes: the caller holds this worker's last answer for these files, so an unchanged includes list may be left out */
   check: { params: { files: string[]; text?: { file: string; text: string | undefined }; haveIncludes?: boolean }; result: CheckResult };
+  /** the check of `files` under each configuration of `specs` (the CLI's --sweep items); findings some have and others not are config-dependent */
+  sweep: { params: { files: string[]; specs: string[] }; result: { labels: string[]; findings: WireFinding[] } };
   structsInFile: { params: { file: string }; result: WireStruct[] };
   layout: { params: { name: string; kind?: 'struct' | 'union' }; result: WireStruct };
   simulate: { params: { scenario: string; overrides?: Record<string, number | boolean>; rounds?: number; traceFile?: string }; result: unknown };

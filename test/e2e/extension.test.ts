@@ -7,7 +7,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackedTest, answerInput, breakByTyping, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitLens, waitProblem, webviewText } from './harness';
+import { trackedTest, answerInput, breakByTyping, cursorLine, driverReport, goToLine, hoverWord, layoutEditorText, openProblems, pick, quickOpen, REPO, runCommand, screenshot, Session, startSession, waitLens, waitProblem, webviewClick, webviewText } from './harness';
 import { Report } from '../support/driver-api';
 import { gccLayout } from '../support/gcc-layout';
 
@@ -17,6 +17,8 @@ const netmemText = fs.readFileSync(path.join(SAMPLE, NETMEM), 'utf8');
 const netIov = netmemText.slice(netmemText.indexOf('struct net_iov {'), netmemText.indexOf('};', netmemText.indexOf('struct net_iov {')));
 const netIovMembers = [...netIov.matchAll(/(\w+);/g)].map((m) => m[1]);
 const lineOf = (re: RegExp) => netmemText.split('\n').findIndex((l) => re.test(l)) + 1;
+const mmText = fs.readFileSync(path.join(SAMPLE, 'include/linux/mm_types.h'), 'utf8');
+const mmLineOf = (re: RegExp) => mmText.split('\n').findIndex((l) => re.test(l)) + 1;
 
 // gcc's answer for every net_iov member, struct page's mirrored ones and both sizes
 const truth = (() => {
@@ -62,6 +64,61 @@ test('the unasserted net_iov.owner is a warning in the Problems panel, with the 
   await openProblems(s.page);
   const row = await waitProblem(s.page, /net_iov\.owner .*NET_IOV_ASSERT_OFFSET\(_pp_mapping_pad, owner\)/, true, 20000);
   assert.ok(row.rows.some((t) => t.startsWith(String(w.message))), 'the panel shows what the API holds');
+});
+
+test('the unasserted-field warning points at the field it overlays and at the pair\'s last assert (related information)', { skip: noGcc, timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 120000);
+  const related = step(r, 'warning').related as Array<{ file: string; line: number; message: string }>;
+  assert.equal(related.length, 2, JSON.stringify(related));
+  const pad = gcc().page('_pp_mapping_pad');
+  assert.deepEqual([related[0].file, related[0].line], ['include/linux/mm_types.h', mmLineOf(/\b_pp_mapping_pad;/)]);
+  assert.match(related[0].message, new RegExp(`page\\._pp_mapping_pad \\(offset ${pad.offset}, ${pad.size} bytes\\)`));
+  assert.deepEqual([related[1].file, related[1].line], [NETMEM, lineOf(/^NET_IOV_ASSERT_OFFSET\(pp_ref_count, pp_ref_count\)/)]);
+});
+
+test('hovers: an assert\'s line gives both offsets; net_iov\'s name gives what it costs per page and per region', { skip: noGcc, timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 120000);
+  const h = String(step(r, 'assert-hover').text);
+  assert.match(h, /NET_IOV_ASSERT_OFFSET\(pp_ref_count, pp_ref_count\)\*\* — holds/);
+  const pg = gcc().page('pp_ref_count').offset, iov = gcc().iov('pp_ref_count').offset;
+  assert.ok(h.includes(`${pg} == ${iov}`), h);
+  assert.ok(h.includes(`\`offsetof(struct page, pp_ref_count)\` = ${pg}`), h);
+  assert.ok(h.includes(`\`offsetof(struct net_iov, pp_ref_count)\` = ${iov}`), h);
+  // the netmem review's sums: descriptors of 4096-byte pages for a 10 MiB region, and the array's pages
+  const n = gcc().iovSize, pageSize = 4096, descriptors = (10 << 20) / pageSize;
+  const o = String(step(r, 'name-hover').text);
+  assert.ok(o.includes(`**struct net_iov** · size ${n}`), o);
+  assert.ok(o.includes(`${n} B per ${pageSize} B page = ${Number(((n / pageSize) * 100).toFixed(4))}% of the memory it describes`), o);
+  assert.match(o, new RegExp(`a 10 MiB region: ${descriptors} descriptors, a [^=]+ array = ${Math.ceil((descriptors * n) / pageSize)} pages`));
+  assert.match(o, new RegExp(`a 1 GiB region: ${(1 << 30) / pageSize} descriptors`));
+});
+
+test('inlay hints: none by default; with overlayLens.inlayHints each net_iov member\'s offset and size at its line\'s end, as gcc lays them out', { skip: noGcc, timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 120000);
+  const x = step(r, 'inlay');
+  assert.equal(x.off, 0, 'off by default');
+  assert.equal(x.offAgain, true, 'off again when the setting is');
+  const hints = x.on as Array<{ line: number; character: number; label: string }>;
+  const lengths = x.lineLengths as number[];
+  for (const m of netIovMembers) {
+    const line = lineOf(new RegExp(`\\b${m};`));
+    const h = hints.find((y) => y.line === line);
+    assert.ok(h, `a hint on ${m}'s line ${line}: ${JSON.stringify(hints)}`);
+    assert.equal(h.label, `/* ${gcc().iov(m).offset} ${gcc().iov(m).size} */`, m);
+    assert.equal(h.character, lengths[hints.indexOf(h)], `${m}: at the end of its line`);
+  }
+});
+
+test('a failing mirror assert points at both fields, and its quick fix shows where net_iov\'s field must go', { skip: noGcc, timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 120000);
+  const m = step(r, 'move');
+  const related = m.related as Array<{ file: string; line: number; message: string }>;
+  // pp_magic and pp swapped: net_iov.pp_magic sits where gcc put pp, and must go back to page.pp_magic's offset, where pp is now
+  const to = gcc().page('pp_magic').offset, from = gcc().iov('pp').offset;
+  assert.deepEqual(related.map((x) => [x.file, x.line]), [['include/linux/mm_types.h', mmLineOf(/\bpp_magic;/)], [NETMEM, Number(m.magicLine)]]);
+  const titles = m.actions as string[];
+  assert.ok(titles.includes(`Show where net_iov.pp_magic must go: offset ${to}, where net_iov.pp is now (it is at ${from})`), titles.join(' | '));
+  assert.equal(m.revealed, m.ppLine, 'running it put the cursor on net_iov.pp');
 });
 
 test('hover on pp_ref_count shows its offset and size and what it mirrors, through the API and under the mouse', { skip: noGcc, timeout: 120000 }, async () => {
@@ -138,6 +195,19 @@ test('choosing another architecture reopens the tree: the code lens gives i386\'
   if (!noGcc) assert.equal(size(l.x86_64), gcc().iovSize, 'x86_64 size as gcc lays it out');
 });
 
+test('Check Workspace with overlayLens.sweepConfigs: a mismatch only i386 has is reported as config-dependent, naming i386', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const x = step(r, 'sweep');
+  const shown = x.shown as Array<{ message: string; line: number; severity: number }>;
+  assert.equal(x.failingHere, 0, 'under x86_64, the as-you-type configuration, every mirror still holds');
+  const magic = shown.find((d) => /NET_IOV_ASSERT_OFFSET\(pp_magic, pp_magic\)/.test(d.message));
+  assert.ok(magic, JSON.stringify(shown));
+  assert.match(magic.message, /\[only under: i386; not under: tree\]$/);
+  assert.equal(magic.severity, 0, 'an error');
+  assert.equal(x.restored, true, 'undo took the i386 member out');
+  assert.equal(x.staleLeft, 0, 'the edit cleared the sweep\'s findings (they were true of the text before it)');
+});
+
 test('typing a field into struct net_iov: the broken mirror is in the Problems panel within 2 s of the last keystroke; Ctrl+Z clears it within 2 s', { skip: noGcc, timeout: 120000 }, async () => {
   await driverReport(s, 'done', 90000);
   await quickOpen(s.page, NETMEM);
@@ -167,6 +237,24 @@ test('Show Overlay Map from the palette renders net_iov\'s mirror map in its web
   assert.match(text, new RegExp(`struct net_iov \\(${gcc().iovSize} bytes\\) over struct page \\(${gcc().pageSize} bytes\\)`));
   const owner = gcc().iov('owner');
   assert.match(text, new RegExp(`\\n${owner.offset}\\t${owner.size}\\t[^\\t]*\\bowner\\t_pp_mapping_pad\\tunasserted`));
+});
+
+test('the overlay map is live: a click on net_iov.owner puts the cursor on its line; a field typed into net_iov turns its mirrors to assert-fails there, and Ctrl+Z back', { skip: noGcc, timeout: 120000 }, async () => {
+  // the map from the test before is showing: both structs side by side, the hole-free net_iov, the owner row
+  await webviewText(s.page, /struct net_iov \(\d+ bytes\) over struct page/, 30000);
+  await webviewClick(s.page, '.link', 'owner');
+  const ownerLine = lineOf(/\*owner;/);
+  assert.equal(await cursorLine(s.page, ownerLine), ownerLine, 'the click revealed net_iov.owner');
+  await goToLine(s.page, lineOf(/unsigned long pp_magic;/));
+  await s.page.keyboard.type('void*x;');
+  // pp_magic moved 8 bytes on: its row now lies over page.pp (what page has there), and fails
+  const broken = await webviewText(s.page, /\bpp_magic\t\w+\tassert-fails/, 10000);
+  assert.match(broken, new RegExp(`\\n${gcc().iov('pp_magic').offset + 8}\\t${gcc().iov('pp_magic').size}\\t[^\\t]*\\bpp_magic\\tpp\\tassert-fails`));
+  assert.match(broken, new RegExp(`struct net_iov \\(${gcc().iovSize + 8} bytes\\)`), 'the map was drawn anew with the grown struct');
+  await screenshot(s.page, 'overlay-live');
+  await s.page.keyboard.press('Control+Z');
+  const fixed = await webviewText(s.page, /\bpp_magic\tpp_magic\tasserted/, 10000);
+  assert.doesNotMatch(fixed, /assert-fails/);
 });
 
 test('Run Page Pool Simulation from the palette: the steady-rx webview renders its charts; the PP_ALLOC_CACHE_SIZE hover previews the simulator', { timeout: 120000 }, async () => {

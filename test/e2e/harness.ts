@@ -216,9 +216,37 @@ export async function webviewText(page: Page, re: RegExp, ms: number): Promise<s
       if (re.test(t)) return t;
       if (t) seen = t;
     }
-    if (Date.now() - t0 > ms) throw new Error(`no webview showed ${re} within ${ms} ms${seen ? `; one showed ${JSON.stringify(seen.slice(0, 200))}` : ''}`);
+    if (Date.now() - t0 > ms) throw new Error(`no webview showed ${re} within ${ms} ms${seen ? `; one showed ${JSON.stringify(seen.slice(0, 2000))}` : ''}`);
     await page.waitForTimeout(250);
   }
+}
+
+/** Clicks the first element matching `selector` whose text is exactly `text` in whichever webview frame shows one. */
+export async function webviewClick(page: Page, selector: string, text: string, ms = 15000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      if (!/\/webview\/browser\/pre\//.test(f.url())) continue;
+      const target = f.locator(selector, { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+      if (await target.count().catch(() => 0)) { await target.click({ timeout: 5000 }); return; }
+    }
+    if (Date.now() - t0 > ms) throw new Error(`no webview shows ${selector} "${text}" within ${ms} ms`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The active editor's cursor as the status bar shows it ("Ln 14, Col 2"), once it is on `line` (or the last seen when not within ms). */
+export async function cursorLine(page: Page, line: number, ms = 10000): Promise<number> {
+  const item = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+  const t0 = Date.now();
+  let seen = -1;
+  while (Date.now() - t0 < ms) {
+    const m = /Ln (\d+), Col/.exec(await item.innerText({ timeout: 2000 }).catch(() => ''));
+    if (m) seen = Number(m[1]);
+    if (seen === line) break;
+    await page.waitForTimeout(100);
+  }
+  return seen;
 }
 
 /**

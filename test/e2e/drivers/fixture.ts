@@ -16,5 +16,6 @@ export const run: DriverScript = async (vscode, step) => {
   const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
   const netmem = vscode.Uri.file(path.join(root, 'include/net/netmem.h'));
   const w = await until('the unasserted-field warning on netmem.h', () => vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/unasserted-field'), 240000, 100);
-  step('warning', { message: w.value.message, line: w.value.range.start.line + 1, severity: w.value.severity });
+  const related = (w.value.relatedInformation ?? []).map((r) => ({ file: path.relative(root, r.location.uri.fsPath), line: r.location.range.start.line + 1, message: r.message }));
+  step('warning', { message: w.value.message, line: w.value.range.start.line + 1, severity: w.value.severity, related });
 };

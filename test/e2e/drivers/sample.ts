@@ -3,7 +3,7 @@
 // lenses — and breaks and restores a mirror through the editor API. The UI
 // tests take over once it reports 'done' (it leaves netmem.h unchanged).
 import * as path from 'node:path';
-import type { CodeLens, Hover } from 'vscode';
+import type { CodeAction, CodeLens, Hover, InlayHint } from 'vscode';
 import { DriverScript, hoverText, until } from '../../support/driver-api';
 import type { OverlayLensApi } from '../../../src/vscode/extension';
 
@@ -18,7 +18,8 @@ export const run: DriverScript = async (vscode, step) => {
   const editor = await vscode.window.showTextDocument(doc);
   step('language', { languageId: doc.languageId });
   const warn = await until('the unasserted-field warning', () => vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/unasserted-field'), 60000);
-  step('warning', { message: warn.value.message, line: warn.value.range.start.line + 1, severity: warn.value.severity, ms: warn.ms });
+  const placeOf = (r: { location: { uri: { fsPath: string }; range: { start: { line: number } } }; message: string }) => ({ file: path.relative(root, r.location.uri.fsPath), line: r.location.range.start.line + 1, message: r.message });
+  step('warning', { message: warn.value.message, line: warn.value.range.start.line + 1, severity: warn.value.severity, ms: warn.ms, related: (warn.value.relatedInformation ?? []).map(placeOf) });
 
   const lines = doc.getText().split('\n');
   const refLine = lines.findIndex((l) => /atomic_long_t pp_ref_count;/.test(l));
@@ -27,6 +28,27 @@ export const run: DriverScript = async (vscode, step) => {
     return /offset/.test(t) ? t : undefined;
   }, 20000);
   step('hover', { text: hover.value });
+
+  // an assert's line: both sides and the terms behind them
+  const refAssert = lines.findIndex((l) => /^NET_IOV_ASSERT_OFFSET\(pp_ref_count, pp_ref_count\)/.test(l));
+  const assertHover = hoverText(await vscode.commands.executeCommand<Hover[]>('vscode.executeHoverProvider', netmem, new vscode.Position(refAssert, 3)));
+  step('assert-hover', { text: assertHover, line: refAssert + 1 });
+  // the struct's name: its layout, and what net_iov costs per page of the memory it describes
+  const iovLine = lines.findIndex((l) => /^struct net_iov \{/.test(l));
+  const nameHover = hoverText(await vscode.commands.executeCommand<Hover[]>('vscode.executeHoverProvider', netmem, new vscode.Position(iovLine, 'struct net_iov'.length - 2)));
+  step('name-hover', { text: nameHover });
+
+  // inlay hints: none while the setting is off (its default), each member's offset and size once it is on
+  const cfg0 = vscode.workspace.getConfiguration('overlayLens');
+  const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+  const hintsNow = async () => ((await vscode.commands.executeCommand<InlayHint[]>('vscode.executeInlayHintProvider', netmem, whole)) ?? [])
+    .map((h) => ({ line: h.position.line + 1, character: h.position.character, label: typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('') }));
+  const off = await hintsNow();
+  await cfg0.update('inlayHints', true, vscode.ConfigurationTarget.Workspace);
+  const on = await until('inlay hints once the setting is on', async () => { const h = await hintsNow(); return h.length ? h : undefined; }, 20000, 200);
+  await cfg0.update('inlayHints', undefined, vscode.ConfigurationTarget.Workspace);
+  const offAgain = await until('no inlay hints once the setting is off again', async () => ((await hintsNow()).length === 0 ? true : undefined), 20000, 200);
+  step('inlay', { off: off.length, on: on.value, offAgain: offAgain.value, lineLengths: on.value.map((h) => lines[h.line - 1].length) });
 
   const lenses = await vscode.commands.executeCommand<CodeLens[]>('vscode.executeCodeLensProvider', netmem, 10);
   step('codelens', { titles: (lenses ?? []).map((l) => l.command?.title).filter(Boolean) });
@@ -41,6 +63,16 @@ export const run: DriverScript = async (vscode, step) => {
   });
   const err = await until('an assert-fails error', () => vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/assert-fails' && d.severity === vscode.DiagnosticSeverity.Error), 20000);
   step('broken', { message: err.value.message, line: err.value.range.start.line + 1, ms: Date.now() - t0 });
+  // the failing assert points at both fields, and its quick fix shows where net_iov's field must go
+  const magicAssert = vscode.languages.getDiagnostics(netmem).find((d) => d.code === 'overlay/assert-fails' && /NET_IOV_ASSERT_OFFSET\(pp_magic, pp_magic\)/.test(d.message))!;
+  const actions = (await vscode.commands.executeCommand<CodeAction[]>('vscode.executeCodeActionProvider', netmem, magicAssert.range)) ?? [];
+  const showWhere = actions.find((x) => /^Show where/.test(x.title));
+  if (showWhere?.command) await vscode.commands.executeCommand(showWhere.command.command, ...(showWhere.command.arguments ?? []));
+  const sel = vscode.window.activeTextEditor;
+  step('move', {
+    related: (magicAssert.relatedInformation ?? []).map(placeOf), actions: actions.map((x) => x.title),
+    revealed: sel && sel.document.uri.fsPath === netmem.fsPath ? sel.selection.active.line + 1 : -1, ppLine: a + 1, magicLine: b + 1,
+  });
   const t1 = Date.now();
   await vscode.commands.executeCommand('undo');
   await until('the error to go away', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
@@ -127,6 +159,20 @@ export const run: DriverScript = async (vscode, step) => {
   await cfg.update('arch', undefined, vscode.ConfigurationTarget.Workspace);
   await until('the net_iov lens back on x86_64', async () => ((await iovLens()) === x86_64 ? true : undefined), 60000, 200);
   step('arch-lens', { x86_64, i386: i386.value });
+
+  // Check Workspace with overlayLens.sweepConfigs: a member only i386 has (unsaved) breaks the mirrors there
+  // alone, which the sweep reports as config-dependent, naming i386; the as-you-type check (x86_64) stays clean
+  const netmemEditor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const magicLine = doc.getText().split('\n').findIndex((l) => /^\tunsigned long pp_magic;/.test(l));
+  await cfg.update('sweepConfigs', ['tree', 'i386'], vscode.ConfigurationTarget.Workspace);
+  await netmemEditor.edit((e) => e.insert(new vscode.Position(magicLine, 0), '#ifdef __i386__\n\tunsigned long only_on_i386;\n#endif\n'));
+  await vscode.commands.executeCommand('overlayLens.checkWorkspace');
+  const sweepShown = vscode.languages.getDiagnostics(netmem).filter((d) => d.code === 'overlay/config-dependent').map((d) => ({ message: d.message, line: d.range.start.line + 1, severity: d.severity }));
+  const failingHere = vscode.languages.getDiagnostics(netmem).filter((d) => d.code === 'overlay/assert-fails').length;
+  await vscode.commands.executeCommand('undo');
+  await cfg.update('sweepConfigs', undefined, vscode.ConfigurationTarget.Workspace);
+  const staleLeft = vscode.languages.getDiagnostics(netmem).filter((d) => d.code === 'overlay/config-dependent').length;
+  step('sweep', { shown: sweepShown, failingHere, staleLeft, restored: doc.getText() === lines.join('\n') });
   // leave netmem.h in front for the UI tests
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 };
