@@ -81,6 +81,17 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
       if (!arch) return;
       await vscode.workspace.getConfiguration('overlayLens').update('arch', arch.startsWith('(') ? undefined : arch, vscode.ConfigurationTarget.Workspace);
     }),
+    // the status bar item's click: the two things it names that can be changed
+    vscode.commands.registerCommand('overlayLens.configure', async () => {
+      const s = ctx.settings();
+      const items = [
+        { label: '$(chip) Select Architecture…', description: s.arch ?? 'from the config', command: 'overlayLens.selectArch' },
+        { label: '$(settings) Select .config…', description: s.configFile ?? (s.buildDir ? `${s.buildDir}/.config` : 'the tree\'s'), command: 'overlayLens.selectConfig' },
+        { label: '$(output) Show the Log', description: 'what was indexed, assumed and how long it took', command: 'overlayLens.showLog' },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Overlay Lens', ignoreFocusOut: true });
+      if (pick) await vscode.commands.executeCommand(pick.command);
+    }),
     vscode.commands.registerCommand('overlayLens.selectConfig', async () => {
       const f = await vscode.window.showOpenDialog({ title: 'A .config, auto.conf or autoconf.h', canSelectMany: false });
       if (!f?.[0]) return;

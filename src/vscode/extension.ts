@@ -43,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
     root = folder.uri.fsPath;
     const t0 = Date.now();
     ready = engine.request('open', cfg).then((r) => {
-      status.show(`$(layers) ${r.arch} · ${path.basename(r.configFile ?? 'no config')}`, `Overlay Lens\ntree: ${cfg.srcDir}\nbuild: ${cfg.buildDir ?? '(in tree)'}\n${r.label}${r.assumptions.length ? `\nassuming: ${r.assumptions.join('; ')}` : ''}\nclick to change the architecture`);
+      status.show(`$(layers) ${r.arch} · ${path.basename(r.configFile ?? 'no config')}`, `Overlay Lens\ntree: ${cfg.srcDir}\nbuild: ${cfg.buildDir ?? '(in tree)'}\n${r.label}${r.assumptions.length ? `\nassuming: ${r.assumptions.join('; ')}` : ''}\nclick to change the architecture or .config`);
       log(`opened ${cfg.srcDir}: ${r.label} in ${Date.now() - t0} ms`);
       for (const a of r.assumptions) log(`assuming: ${a}`);
       // unsaved edits reach a fresh worker (a restart) before any check reads the files they change
@@ -78,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Overla
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AssertQuickFix(diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     inlayHints,
     vscode.languages.registerInlayHintsProvider(SELECTOR, inlayHints),
+    vscode.commands.registerCommand('overlayLens.showLog', () => output.show(true)),
     vscode.commands.registerCommand(REVEAL_COMMAND, (file: unknown, line: unknown, column: unknown) => {
       // reached from our own code actions; still, only a file of the open tree at a sane position
       if (typeof file !== 'string' || !root || !file.startsWith(root + path.sep) || !Number.isInteger(line)) return;

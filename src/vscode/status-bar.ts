@@ -6,7 +6,7 @@ export class TreeStatus implements vscode.Disposable {
 
   constructor() {
     this.item.name = 'Overlay Lens';
-    this.item.command = 'overlayLens.selectArch';
+    this.item.command = 'overlayLens.configure';
     this.show('$(sync~spin) Overlay Lens', 'Opening the kernel tree…');
   }
 

@@ -52,6 +52,13 @@ test('activates on the kernel tree; .h files are C; the status bar names arch an
   const status = s.page.locator('.statusbar-item', { hasText: 'x86_64' });
   await status.first().waitFor({ timeout: 30000 });
   assert.match(await status.first().innerText(), /x86_64 · \.config/);
+  // a click offers what it names: the architecture and the .config (and the log)
+  await status.first().click();
+  const rows = s.page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 10000 });
+  const labels = await rows.allInnerTexts();
+  await s.page.keyboard.press('Escape');
+  assert.ok(labels.some((l) => /Select Architecture/.test(l)) && labels.some((l) => /Select \.config/.test(l)), labels.join(' | '));
 });
 
 test('the unasserted net_iov.owner is a warning in the Problems panel, with the assert to add', { skip: noGcc, timeout: 120000 }, async () => {
