@@ -46,7 +46,7 @@ function members(ms: LaidMember[], a: LayoutAnswer & { ok: true }, prefix = ''):
     const end = m.offsetBits + (m.bitWidth || m.sizeBits);
     const hole = next && !next.bitWidth && a.layout.kind === 'struct' && !m.bitWidth ? (next.offsetBits - end) / 8 : 0;
     const path = m.name === null ? prefix.replace(/\.$/, '') : prefix + m.name;
-    const w: WireMember = { name: m.name, path, offset: Math.floor(m.offsetBits / 8), bitOffset: m.offsetBits % 8, size: m.sizeBits / 8, bitfield: m.bitWidth, type: typeName(m.type), line: pos?.line, file: pos?.file };
+    const w: WireMember = { name: m.name, path, offset: Math.floor(m.offsetBits / 8), bitOffset: m.offsetBits % 8, size: m.sizeBits / 8, align: m.align, bitfield: m.bitWidth, type: typeName(m.type), line: pos?.line, file: pos?.file };
     if (hole > 0) w.holeAfter = hole;
     if (m.children) { w.children = members(m.children, a, m.name === null ? prefix : `${path}.`); w.aggregate = m.aggregate; }
     return w;

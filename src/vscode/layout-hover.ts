@@ -107,7 +107,7 @@ export class LayoutHover implements vscode.HoverProvider {
     const m = findMember(s.members, line, word);
     if (!m) return undefined;
     const where = m.bitfield ? `offset ${m.offset}:${m.bitOffset} (bit-field :${m.bitfield})` : `offset ${m.offset}`;
-    md.appendMarkdown(`**${s.name}.${m.path}** — \`${m.type}\`\n\n${where} · size ${m.size} · cacheline ${Math.floor(m.offset / 64)}`);
+    md.appendMarkdown(`**${s.name}.${m.path}** — \`${m.type}\`\n\n${where} · size ${m.size}${m.align ? ` · align ${m.align}` : ''} · cacheline ${Math.floor(m.offset / 64)}`);
     if (m.holeAfter) md.appendMarkdown(` · **${m.holeAfter}-byte hole after it**`);
     md.appendMarkdown(`\n\n\`/* ${String(m.offset).padStart(5)} ${String(m.size).padStart(5)} */\``);
     for (const r of this.diags.results.values()) {

@@ -51,6 +51,8 @@ export interface WireMember {
   offset: number;
   bitOffset: number;
   size: number;
+  /** the alignment it was placed at (packed and aligned() applied) */
+  align?: number;
   bitfield: number;
   type: string;
   line?: number;

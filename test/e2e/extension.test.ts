@@ -130,7 +130,7 @@ test('a failing mirror assert points at both fields, and its quick fix shows whe
 
 test('hover on pp_ref_count shows its offset and size and what it mirrors, through the API and under the mouse', { skip: noGcc, timeout: 120000 }, async () => {
   const ref = gcc().iov('pp_ref_count');
-  const where = `offset ${ref.offset} · size ${ref.size} · cacheline ${Math.floor(ref.offset / 64)}`;
+  const where = `offset ${ref.offset} · size ${ref.size} · align ${ref.align} · cacheline ${Math.floor(ref.offset / 64)}`;
   const r = await driverReport(s, 'done', 90000);
   const h = String(step(r, 'hover').text);
   assert.match(h, /net_iov\.pp_ref_count/);

@@ -6,15 +6,15 @@ import { spawnSync } from 'node:child_process';
 
 export type Query = { struct: string; member?: string };
 
-/** offsetof / sizeof per query (sizeof the member, or of the struct when no member), or why gcc could not say. */
-export function gccLayout(tree: string, header: string, queries: Query[]): Array<{ offset: number; size: number }> | { error: string } {
+/** offsetof / sizeof / __alignof__ per query (the member's, or the struct's when no member), or why gcc could not say. */
+export function gccLayout(tree: string, header: string, queries: Query[]): Array<{ offset: number; size: number; align: number }> | { error: string } {
   if (spawnSync('sh', ['-c', 'command -v gcc']).status !== 0) return { error: 'no gcc here' };
   const lines = [`#include <${header}>`];
   queries.forEach((q, i) => {
     const t = `struct ${q.struct}`;
     lines.push(q.member
-      ? `const unsigned long long ol_off_${i} = offsetof(${t}, ${q.member}); const unsigned long long ol_size_${i} = sizeof(((${t} *)0)->${q.member});`
-      : `const unsigned long long ol_off_${i} = 0; const unsigned long long ol_size_${i} = sizeof(${t});`);
+      ? `const unsigned long long ol_off_${i} = offsetof(${t}, ${q.member}); const unsigned long long ol_size_${i} = sizeof(((${t} *)0)->${q.member}); const unsigned long long ol_align_${i} = __alignof__(((${t} *)0)->${q.member});`
+      : `const unsigned long long ol_off_${i} = 0; const unsigned long long ol_size_${i} = sizeof(${t}); const unsigned long long ol_align_${i} = __alignof__(${t});`);
   });
   const r = spawnSync('gcc', ['-nostdinc', '-I', 'arch/x86/include', '-I', 'include', '-include', 'include/linux/compiler-version.h', '-include', 'include/linux/kconfig.h',
     '-include', 'include/linux/compiler_types.h', '-D__KERNEL__', '-std=gnu11', '-O0', '-S', '-o', '-', '-x', 'c', '-'], { cwd: tree, input: lines.join('\n') + '\n', encoding: 'utf8' });
@@ -25,5 +25,5 @@ export function gccLayout(tree: string, header: string, queries: Query[]): Array
     if (!m) throw new Error(`no ${sym} in gcc's assembly`);
     return m[1] === 'zero' ? 0 : Number(m[2]);
   };
-  return queries.map((_, i) => ({ offset: value(`ol_off_${i}`), size: value(`ol_size_${i}`) }));
+  return queries.map((_, i) => ({ offset: value(`ol_off_${i}`), size: value(`ol_size_${i}`), align: value(`ol_align_${i}`) }));
 }
