@@ -15,10 +15,10 @@ import { typeName } from '../engine/types/type-table';
 import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
 import { runTrace, validateTrace } from '../engine/simulator/trace';
 import { findMember } from '../engine/checks/layout-view';
-import { regionFields } from '../engine/checks/mirror-map';
+import { MirrorMap, regionFields } from '../engine/checks/mirror-map';
 import { overhead } from '../engine/checks/overhead';
 import { mergeSweep, parseSweep } from '../engine/checks/sweep';
-import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireMember, WireStruct } from './protocol';
+import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireMember, WireMirror, WireStruct } from './protocol';
 
 /** The region sizes a descriptor's hover prices its array for (the netmem review's 10 MB, and a gigabyte). */
 const REGIONS = [10 << 20, 1 << 30];
@@ -103,21 +103,35 @@ function asOnDisk(pr: OverlayProject): boolean {
 }
 
 /** The check of `files` as it is now, without timings (every file the units read in `includes`). */
+/** The last check's mirror maps per checked file set: the overlay view asks for them in full (overlayMaps), a keystroke's answer carries only their rows. */
+const lastMirrors = new Map<string, MirrorMap[]>();
+
+const place = (p: { file: string; line: number; column: number } | undefined) => (p ? { file: p.file, line: p.line, column: p.column } : undefined);
+
+/** A mirror map as the overlay view draws it: every row's and overlaid field's declaration, and A's fields beside B's. */
+function detailedMirror(m: MirrorMap): WireMirror {
+  return {
+    a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })),
+    rows: m.rows.map((row) => ({
+      field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note,
+      at: place(row.field.decl), overlayAt: row.overlays.map((o) => place(findMember(m.a, o.path)?.decl) ?? null),
+    })),
+    aFields: regionFields(m).map((f) => ({ path: f.path, type: f.type, start: f.start, end: f.end, at: place(f.decl) })),
+  };
+}
+
 async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResult> {
   pr.prepareCheck(files);
   await pr.ready;
   const r = pr.check(files);
-  const place = (p: { file: string; line: number; column: number } | undefined) => (p ? { file: p.file, line: p.line, column: p.column } : undefined);
+  lastMirrors.set(files.join('\0'), r.mirrors);
   return {
     findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related, move: f.move })),
     asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, op: a.op, terms: a.terms.length ? a.terms : undefined, reason: a.reason })),
+    // the rows only: hovers and lenses read them; the overlay view asks for the rest (overlayMaps), not every keystroke's answer
     mirrors: r.mirrors.map((m) => ({
       a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })),
-      rows: m.rows.map((row) => ({
-        field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note,
-        at: place(row.field.decl), overlayAt: row.overlays.map((o) => place(findMember(m.a, o.path)?.decl) ?? null),
-      })),
-      aFields: regionFields(m).map((f) => ({ path: f.path, type: f.type, start: f.start, end: f.end, at: place(f.decl) })),
+      rows: m.rows.map((row) => ({ field: row.field.path, type: row.field.type, start: row.start, end: row.end, overlays: row.overlays.map((o) => o.path), status: row.status, note: row.note })),
     })),
     overheads: r.overheads.map((o) => ({ ...o, regions: REGIONS.map((bytes) => overhead(o.struct, o.descriptorBytes, o.pageSize, bytes).region!) })),
     notes: r.notes,
@@ -208,6 +222,13 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
       result.queuedMs = sched1.queuedMs - sched0.queuedMs;
     }
     return result;
+  },
+  async overlayMaps(p) {
+    // the last check of these files (the view asks right after one), else one now
+    const pr = need();
+    const key = p.files.join('\0');
+    if (!lastMirrors.has(key)) await checkNow(pr, p.files);
+    return (lastMirrors.get(key) ?? []).map(detailedMirror);
   },
   async sweep(p) {
     // overlayLens.sweepConfigs: the files again under each configuration; a finding some have and others not is the point

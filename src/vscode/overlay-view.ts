@@ -35,9 +35,11 @@ export function activateOverlayView(context: vscode.ExtensionContext, ctx: Ctx, 
   let shown: vscode.Uri | undefined;
   let places = new Set<string>();
 
-  const dataFor = (uri: vscode.Uri): MapData => {
-    const r = diags.results.get(uri.fsPath);
-    return { mirrors: r?.mirrors ?? [], note: r ? `No overlay pairs found in ${vscode.workspace.asRelativePath(uri)}.` : 'The check has not run.' };
+  // the maps in full, from the engine's last check of the file (a check's own answer carries only their rows)
+  const dataFor = async (uri: vscode.Uri): Promise<MapData> => {
+    const checked = diags.results.has(uri.fsPath);
+    const mirrors = checked ? await ctx.engine.request('overlayMaps', { files: [uri.fsPath] }) : [];
+    return { mirrors, note: checked ? `No overlay pairs found in ${vscode.workspace.asRelativePath(uri)}.` : 'The check has not run.' };
   };
 
   context.subscriptions.push(
@@ -45,7 +47,7 @@ export function activateOverlayView(context: vscode.ExtensionContext, ctx: Ctx, 
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc || !ctx.inTree(doc)) { void vscode.window.showInformationMessage('Overlay Lens: open a header of the kernel tree first.'); return; }
       await diags.check(doc);
-      const data = dataFor(doc.uri);
+      const data = await dataFor(doc.uri);
       if (!panel) {
         panel = vscode.window.createWebviewPanel('overlayLens.overlay', 'Overlay Map', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')] });
         panel.onDidDispose(() => { panel = undefined; shown = undefined; });
@@ -60,9 +62,10 @@ export function activateOverlayView(context: vscode.ExtensionContext, ctx: Ctx, 
       panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'overlay-view.js', 'Overlay Map', data);
     }),
     // live: the shown file was checked again (an edit of it, or of a header it includes)
-    diags.onDidCheck((file) => {
+    diags.onDidCheck(async (file) => {
       if (!panel || !shown || shown.fsPath !== file) return;
-      const data = dataFor(shown);
+      const data = await dataFor(shown).catch(() => undefined);
+      if (!data || !panel || shown?.fsPath !== file) return;
       places = placesIn(data);
       void panel.webview.postMessage({ type: 'update', data });
     }),

@@ -84,9 +84,9 @@ export interface WireMirrorRow {
   overlays: string[];
   status: string;
   note?: string;
-  /** where B's field is declared */
+  /** where B's field is declared (overlayMaps only) */
   at?: WirePlace;
-  /** where each of `overlays` is declared (same order; null when unknown) */
+  /** where each of `overlays` is declared, same order, null when unknown (overlayMaps only) */
   overlayAt?: Array<WirePlace | null>;
 }
 
@@ -97,7 +97,7 @@ export interface WireMirror {
   bSize: number;
   regions: Array<{ start: number; end: number; label: string }>;
   rows: WireMirrorRow[];
-  /** A's fields in the regions B mirrors, in B's byte coordinates (a union's alternatives overlap): the other side of the byte map */
+  /** A's fields in the regions B mirrors, in B's byte coordinates (a union's alternatives overlap): the other side of the byte map (overlayMaps only) */
   aFields?: Array<{ path: string; type: string; start: number; end: number; at?: WirePlace }>;
 }
 
@@ -139,6 +139,8 @@ export interface Requests {
   /** `text`: the checked file's buffer (undefined: back to the disk), applied first, so an edit is one round trip */
   /** haveIncludes: the caller holds this worker's last answer for these files, so an unchanged includes list may be left out */
   check: { params: { files: string[]; text?: { file: string; text: string | undefined }; haveIncludes?: boolean }; result: CheckResult };
+  /** the mirror maps of the last check of `files` in full (every field's declaration, A's fields): what the overlay view draws */
+  overlayMaps: { params: { files: string[] }; result: WireMirror[] };
   /** the check of `files` under each configuration of `specs` (the CLI's --sweep items); findings some have and others not are config-dependent */
   sweep: { params: { files: string[]; specs: string[] }; result: { labels: string[]; findings: WireFinding[] } };
   structsInFile: { params: { file: string }; result: WireStruct[] };
