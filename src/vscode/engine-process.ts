@@ -18,7 +18,8 @@ import { findMember } from '../engine/checks/layout-view';
 import { MirrorMap, regionFields } from '../engine/checks/mirror-map';
 import { overhead } from '../engine/checks/overhead';
 import { mergeSweep, parseSweep } from '../engine/checks/sweep';
-import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireMember, WireMirror, WireStruct } from './protocol';
+import { Finding } from '../engine/checks/findings';
+import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireFinding, WireMember, WireMirror, WireStruct } from './protocol';
 
 /** The region sizes a descriptor's hover prices its array for (the netmem review's 10 MB, and a gigabyte). */
 const REGIONS = [10 << 20, 1 << 30];
@@ -102,7 +103,6 @@ function asOnDisk(pr: OverlayProject): boolean {
   return pr.files.unsaved().every(([f, text]) => { try { return fs.readFileSync(f, 'utf8') === text; } catch { return false; } });
 }
 
-/** The check of `files` as it is now, without timings (every file the units read in `includes`). */
 /** The last check's mirror maps per checked file set: the overlay view asks for them in full (overlayMaps), a keystroke's answer carries only their rows. */
 const lastMirrors = new Map<string, MirrorMap[]>();
 
@@ -120,13 +120,18 @@ function detailedMirror(m: MirrorMap): WireMirror {
   };
 }
 
+function wireFinding(f: Finding): WireFinding {
+  return { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related, move: f.move };
+}
+
+/** The check of `files` as it is now, without timings (every file the units read in `includes`). */
 async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResult> {
   pr.prepareCheck(files);
   await pr.ready;
   const r = pr.check(files);
   lastMirrors.set(files.join('\0'), r.mirrors);
   return {
-    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, onlyUnder: f.onlyUnder, related: f.related, move: f.move })),
+    findings: r.findings.map(wireFinding),
     asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, op: a.op, terms: a.terms.length ? a.terms : undefined, reason: a.reason })),
     // the rows only: hovers and lenses read them; the overlay view asks for the rest (overlayMaps), not every keystroke's answer
     mirrors: r.mirrors.map((m) => ({
@@ -178,6 +183,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     // The grammar's wasm compiles while the first requests preprocess their headers (see check).
     project = OverlayProject.opening({ srcDir: p.srcDir, buildDir: p.buildDir, configFile: p.configFile, arch: p.arch, extraPairs: p.extraPairs });
     checkedHere.clear();
+    lastMirrors.clear();
     try {
       kept = p.keepAnswers === false ? undefined : KeptAnswers.open(defaultCacheDir(), 'editor', project.config, kbuildCompileSettings(project.config).includeDirs);
     } catch (e) {
@@ -242,8 +248,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
       await q.ready;
       runs.push({ label: item.label, result: q.check(p.files) });
     }
-    const merged = mergeSweep(runs);
-    return { labels: items.map((i) => i.label), findings: merged.map((f) => ({ rule: f.onlyUnder ? 'overlay/config-dependent' : f.rule, severity: f.onlyUnder ? 'error' as const : f.severity, file: f.file, line: f.line, column: f.column, message: f.message, fix: f.fix, related: f.related, move: f.move, onlyUnder: f.onlyUnder })) };
+    return { labels: items.map((i) => i.label), findings: mergeSweep(runs).map(wireFinding) };
   },
   structsInFile(p) {
     return need().layoutsInFile(p.file).map(wireStruct);

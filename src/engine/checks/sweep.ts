@@ -2,7 +2,7 @@
 // A finding seen under only some of them is the interesting kind (a layout
 // that breaks on i386 or with CONFIG_MEMCG off): it is kept once, with the
 // list of configurations that have it.
-import { Finding } from './findings';
+import { Finding, RULES } from './findings';
 
 export interface SweepRun<T extends { findings: Finding[] }> {
   label: string;
@@ -23,7 +23,8 @@ export function mergeSweep<T extends { findings: Finding[] }>(runs: SweepRun<T>[
   const out: Finding[] = [];
   for (const { f, labels } of seen.values()) {
     if (labels.length === all) out.push(f);
-    else out.push({ ...f, onlyUnder: labels, message: `${f.message} [only under: ${labels.join(', ')}; not under: ${runs.map((r) => r.label).filter((l) => !labels.includes(l)).join(', ')}]` });
+    // its own rule id would read as if every configuration had it: overlay/config-dependent, at the finding's own severity
+    else out.push({ ...f, rule: RULES.configOnly.id, onlyUnder: labels, message: `${f.message} [only under: ${labels.join(', ')}; not under: ${runs.map((r) => r.label).filter((l) => !labels.includes(l)).join(', ')}]` });
   }
   return out;
 }

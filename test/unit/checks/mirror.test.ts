@@ -189,7 +189,10 @@ test('sweep: findings present under some configurations only are labelled with t
   assert.equal(merged.length, 2);
   const only = merged.find((f) => f.key === 'only-i386')!;
   assert.deepEqual(only.onlyUnder, ['i386']);
+  assert.equal(only.rule, 'overlay/config-dependent');
+  assert.equal(only.severity, 'error', 'at the finding\'s own severity');
   assert.match(only.message, /only under: i386; not under: tree/);
+  assert.equal(merged.find((f) => f.key === 'both')!.rule, 'overlay/assert-fails', 'what every configuration has keeps its rule');
   assert.deepEqual(parseSweep('tree,memcg-off,i386+CONFIG_SMP=n'), [
     { label: 'tree', overrides: {} },
     { label: 'memcg-off', overrides: { CONFIG_MEMCG: null } },
