@@ -10,6 +10,17 @@ const SEVERITY: Record<WireFinding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/** A file's Uri, made once: a keystroke's answer names the same few files in every related location. */
+const uris = new Map<string, vscode.Uri>();
+function uriOf(file: string): vscode.Uri {
+  let u = uris.get(file);
+  if (!u) {
+    if (uris.size > 4096) uris.clear();
+    uris.set(file, (u = vscode.Uri.file(file)));
+  }
+  return u;
+}
+
 export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.Diagnostic {
   const line = Math.max(0, f.line - 1);
   const lineText = doc && line < doc.lineCount ? doc.lineAt(line).text : '';
@@ -18,7 +29,7 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
   const d = new vscode.Diagnostic(new vscode.Range(line, start, line, end), f.message, SEVERITY[f.severity]);
   d.source = 'overlay-lens';
   d.code = f.rule;
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(Math.max(0, r.line - 1), Math.max(0, r.column - 1))), r.message));
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uriOf(r.file), new vscode.Position(Math.max(0, r.line - 1), Math.max(0, r.column - 1))), r.message));
   return d;
 }
 
@@ -143,10 +154,11 @@ export class OverlayDiagnostics implements vscode.Disposable {
       r.includes ??= this.results.get(file)?.includes;
       this.results.set(file, r);
       const byFile = new Map<string, vscode.Diagnostic[]>();
-      const docOf = (f: string) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f);
+      // the open documents once per answer (the getter makes a new array each time)
+      const docs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d] as const));
       for (const f of r.findings) {
         if (!byFile.has(f.file)) byFile.set(f.file, []);
-        byFile.get(f.file)!.push(toDiagnostic(f, docOf(f.file)));
+        byFile.get(f.file)!.push(toDiagnostic(f, docs.get(f.file)));
       }
       // Asserts the engine could not decide are shown as such, never as failures.
       for (const a of r.asserts.filter((x) => x.status === 'unknown')) {
@@ -158,7 +170,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
       }
       // The checked file is owned by this check even when it has no findings now.
       if (!byFile.has(file)) byFile.set(file, []);
-      for (const [f, ds] of byFile) this.collection.set(vscode.Uri.file(f), ds);
+      for (const [f, ds] of byFile) this.collection.set(uriOf(f), ds);
       this.published.fire({ file, version });
       this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms${r.kept ? " (the answer an earlier session kept: every file it was made from is unchanged; checking for real next)" : ""}`);
       this.changed.fire(file);

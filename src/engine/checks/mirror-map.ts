@@ -256,7 +256,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     const lastAssert = [...pair.asserts].sort((x, y) => x.result.site.at.line - y.result.site.at.line).slice(-1);
     findings.push(finding(rule, pos!,
       `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined,
-      [...overlaidDecls(a, row.overlays), ...assertedAt(lastAssert, `the pair's ${pair.asserts.length > 1 ? 'last ' : ''}assert: `)]));
+      [...overlaidDecls(a, same ? [same] : row.overlays), ...assertedAt(lastAssert, `the pair's ${pair.asserts.length > 1 ? 'last ' : ''}assert: `)]));
   }
 
   const maxEnd = Math.max(...[...regions.values()].map((r) => r.end));
@@ -268,9 +268,9 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
   return { pair, a, b, regions: [...regions.values()].sort((x, y) => x.start - y.start), rows, findings, failing: failingMirrors(pair, a, b) };
 }
 
-/** The A fields a row overlays, at their declarations. */
-function overlaidDecls(a: StructView, overlays: OverlaidField[]): Related[] {
-  return overlays.flatMap((o) => declared(a, findMember(a, o.path), 'overlays '));
+/** The A fields a row overlays, at their declarations: the first few (a union's alternatives can be a dozen). */
+function overlaidDecls(a: StructView, overlays: OverlaidField[], most = 3): Related[] {
+  return overlays.slice(0, most).flatMap((o) => declared(a, findMember(a, o.path), 'overlays '));
 }
 
 /**
