@@ -49,8 +49,20 @@ export function namedMembers(members: MemberView[]): MemberView[] {
   return out;
 }
 
+/** Designators already resolved per view: a mirror map asks for the same few fields of a struct many times. */
+const found = new WeakMap<StructView, Map<string, MemberView | undefined>>();
+
 /** Resolve a designator ("a.b", "lru") to a member, searching through anonymous members. */
 export function findMember(view: StructView, path: string): MemberView | undefined {
+  let byPath = found.get(view);
+  if (!byPath) found.set(view, (byPath = new Map()));
+  if (byPath.has(path)) return byPath.get(path);
+  const m = resolveMember(view, path);
+  byPath.set(path, m);
+  return m;
+}
+
+function resolveMember(view: StructView, path: string): MemberView | undefined {
   const parts = path.split('.');
   let level: MemberView[] = view.members;
   let found: MemberView | undefined;
