@@ -21,7 +21,8 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
   const sweepDiagnostics = vscode.languages.createDiagnosticCollection('overlay-lens-sweep');
   context.subscriptions.push(
     // they were true of the text as it was: an edit makes them stale (the next Check Workspace sweeps again)
-    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) sweepDiagnostics.delete(e.document.uri); }),
+    // (delete() tells VS Code of a change even for a file it holds nothing for: only files it holds)
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && sweepDiagnostics.has(e.document.uri)) sweepDiagnostics.delete(e.document.uri); }),
     vscode.workspace.registerTextDocumentContentProvider(LAYOUT_SCHEME, {
       provideTextDocumentContent: (uri) => {
         const [kind, name] = decodeURIComponent(uri.path).replace(/^\//, '').replace(/\.pahole$/, '').split(' ');

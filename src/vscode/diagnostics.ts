@@ -33,6 +33,18 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
   return d;
 }
 
+/** What a file's diagnostics say and where, everything the Problems panel and the editor show of them. */
+function signature(ds: vscode.Diagnostic[]): string {
+  let s = '';
+  for (const d of ds) {
+    const r = d.range;
+    s += `${d.code}\u0001${d.severity}\u0001${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\u0001${d.message}`;
+    for (const x of d.relatedInformation ?? []) s += `\u0002${x.location.uri.fsPath}:${x.location.range.start.line}:${x.location.range.start.character}\u0002${x.message}`;
+    s += '\u0003';
+  }
+  return s;
+}
+
 /** Runs fn after `ms`; with 0, once the current event's other listeners have run (a timer's floor is 1 ms). Returns a cancel. */
 function later(ms: number, fn: () => void): () => void {
   if (ms <= 0) { const h = setImmediate(fn); return () => clearImmediate(h); }
@@ -51,6 +63,8 @@ export class OverlayDiagnostics implements vscode.Disposable {
   /** edited file → open files that include it, to re-check once the edited file's own check is done */
   private readonly afterCheckOf = new Map<string, Set<vscode.TextDocument>>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** per file, what the diagnostics set last were (see signature) */
+  private readonly shownSig = new Map<string, string>();
   /** the last result per checked file, for quick fixes and the overlay view */
   readonly results = new Map<string, CheckResult>();
   private readonly changed = new vscode.EventEmitter<string>();
@@ -83,6 +97,7 @@ export class OverlayDiagnostics implements vscode.Disposable {
         this.checkDependants(d.uri.fsPath);
         void ctx.engine.request('setFileText', { file: d.uri.fsPath, text: undefined });
         this.collection.delete(d.uri);
+        this.shownSig.delete(d.uri.fsPath);
         this.results.delete(d.uri.fsPath);
       }),
       ctx.onDidOpenTree(() => this.scheduleAll()),
@@ -170,7 +185,13 @@ export class OverlayDiagnostics implements vscode.Disposable {
       }
       // The checked file is owned by this check even when it has no findings now.
       if (!byFile.has(file)) byFile.set(file, []);
-      for (const [f, ds] of byFile) this.collection.set(uriOf(f), ds);
+      for (const [f, ds] of byFile) {
+        // most keystrokes change no finding: the Problems panel and the editor are not asked to redraw the same ones
+        const sig = signature(ds);
+        if (this.shownSig.get(f) === sig && this.collection.has(uriOf(f))) continue;
+        this.shownSig.set(f, sig);
+        this.collection.set(uriOf(f), ds);
+      }
       this.published.fire({ file, version });
       this.ctx.log(`checked ${vscode.workspace.asRelativePath(file)}: ${r.asserts.length} asserts, ${r.findings.length} findings, ${r.ms.toFixed(0)} ms${r.kept ? " (the answer an earlier session kept: every file it was made from is unchanged; checking for real next)" : ""}`);
       this.changed.fire(file);

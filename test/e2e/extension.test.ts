@@ -161,6 +161,15 @@ test('breaking the mirror through the editor API shows an error within 2 s; undo
   console.log(`API: edit → error ${broken.ms} ms; undo → clear ${fixed.ms} ms`);
 });
 
+test('an edit that changes no finding is checked but sets no diagnostics anew (no change event for the file)', { timeout: 120000 }, async () => {
+  const r = await driverReport(s, 'done', 90000);
+  const u = step(r, 'unchanged');
+  assert.ok(Number(u.line) > 0, 'the sample netmem.h has a comment line');
+  assert.equal(u.published, 2, 'both the edit and its undo were checked');
+  assert.equal(u.changed, 0, 'VS Code saw no diagnostics change for netmem.h');
+  assert.equal(u.restored, true);
+});
+
 test('Restart the Engine: a fresh engine process re-checks the open header from its unsaved text', { timeout: 120000 }, async () => {
   const r = await driverReport(s, 'done', 90000);
   const x = step(r, 'restarted');

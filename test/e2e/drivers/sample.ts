@@ -78,6 +78,22 @@ export const run: DriverScript = async (vscode, step) => {
   await until('the error to go away', () => !vscode.languages.getDiagnostics(netmem).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 20000);
   step('fixed', { ms: Date.now() - t1, dirty: doc.isDirty, restored: doc.getText() === lines.join('\n') });
 
+  // an edit that changes no finding (a space after a comment): the check publishes, but sets nothing anew
+  const apiNow = ext.exports as OverlayLensApi;
+  const comment = lines.findIndex((l) => /^\s*\/\*.*\*\/\s*$/.test(l) || /^\/\*/.test(l));
+  const changes: string[] = [];
+  const subChange = vscode.languages.onDidChangeDiagnostics((e) => { for (const u of e.uris) changes.push(u.fsPath); });
+  const published: number[] = [];
+  const subPub = apiNow.diagnostics.onDidPublish((p) => { if (p.file === netmem.fsPath) published.push(Date.now()); });
+  await editor.edit((e) => e.insert(new vscode.Position(comment, lines[comment].length), ' '));
+  await until('the check after a space in a comment', () => published.length > 0, 20000);
+  await new Promise((r) => setTimeout(r, 300)); // VS Code holds diagnostics events for 50 ms
+  await vscode.commands.executeCommand('undo');
+  await until('the check after its undo', () => published.length > 1, 20000);
+  await new Promise((r) => setTimeout(r, 300));
+  subChange.dispose(); subPub.dispose();
+  step('unchanged', { published: published.length, changed: changes.filter((f) => f === netmem.fsPath).length, line: comment + 1, restored: doc.getText() === lines.join('\n') });
+
   // Restart the engine with the mirror broken again, unsaved: the fresh engine process re-checks netmem.h from the
   // editor's text (not the disk's, where the mirror holds), so the error is published again by it.
   const api = ext.exports as OverlayLensApi;
