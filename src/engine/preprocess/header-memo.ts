@@ -75,8 +75,12 @@ export interface Chunk {
   /** files asked whether their function bodies are kept (at a body's opening brace), and the answer */
   keepNames: string[];
   keepValues: boolean[];
-  /** __COUNTER__ was expanded: the chunk holds only at this counter, and leaves counterEnd */
-  counterStart?: number;
+  /**
+   * __COUNTER__ was expanded: the chunk holds only at this counter, and leaves counterEnd; -1 when not.
+   * (A number either way: a field holding undefined in some chunks and a small integer in others
+   * changes the chunks' hidden class, and TurboFan's replay loop left its code at every old one.)
+   */
+  counterStart: number;
   counterEnd: number;
   /** __BASE_FILE__ was expanded */
   mainFile?: string;

@@ -987,7 +987,7 @@ export class Preprocessor {
       firstFile: n > 0 ? this.oFiles[m.oCount] : -1, firstLine: n > 0 ? this.oLines[m.oCount] : -1,
       lastFile: this.curFile, lastLine: this.curLine,
       readNames: r.readNames, readIds: Int32Array.from(r.readNames, macroId), readDefs: r.readDefs, onceNames: r.onceNames, onceValues: r.onceValues, keepNames: r.keepNames, keepValues: r.keepValues,
-      counterStart: r.counterUsed ? r.counter : undefined, counterEnd: this.counter,
+      counterStart: r.counterUsed ? r.counter : -1, counterEnd: this.counter,
       mainFile: r.baseFileUsed ? this.mainFile : undefined,
       pack: r.packUsed ? { start: r.pack, end: [this.packValue, ...this.packStack] } : undefined,
       setNames: r.written, setIds: Int32Array.from(r.written, macroId), setDefs: r.written.map((name) => this.macros.get(name)), onces: r.onces, guards: r.guards,
@@ -1078,7 +1078,7 @@ export class Preprocessor {
     const decisions: Decision[] = [];
     for (const it of e.items) {
       if (it.kind === 'chunk') {
-        if (it.counterStart !== undefined && it.counterStart !== run.counter) return undefined;
+        if (it.counterStart >= 0 && it.counterStart !== run.counter) return undefined;
         if (it.mainFile !== undefined && it.mainFile !== this.mainFile) return undefined;
         if (it.pack && (it.pack.start.length !== run.pack.length || it.pack.start.some((v, k) => v !== run.pack[k]))) return undefined;
         for (let k = 0; k < it.onceNames.length; k++) if (run.isOnce(it.onceNames[k]) !== it.onceValues[k]) return undefined;
@@ -1092,7 +1092,7 @@ export class Preprocessor {
         for (let k = 0; k < setIds.length; k++) run.setId(setIds[k], setDefs[k]);
         for (const f of it.onces) run.addOnce(f);
         for (const [f, g] of it.guards) run.setGuard(f, g);
-        if (it.counterStart !== undefined) run.counter = it.counterEnd;
+        if (it.counterStart >= 0) run.counter = it.counterEnd;
         if (it.pack) run.pack = it.pack.end;
         continue;
       }
