@@ -104,6 +104,7 @@ test('hover on pp_ref_count in struct net_iov shows the offset and size BTF give
   // BTF records no alignment: the hover's own is checked against gcc on the sample
   assert.match(text, new RegExp(`offset ${ref.offset} · size ${ref.size} · align \\d+ · cacheline ${Math.floor(ref.offset / 64)}`));
   assert.match(text, /over struct page: pp_ref_count — asserted/);
+  await s.page.waitForTimeout(400); // the hover's fade-in: a crisp picture for the README
   await screenshot(s.page, 'fixture-hover', { keepMouse: true });
 });
 
