@@ -100,7 +100,8 @@ export class OverlayDiagnostics implements vscode.Disposable {
         this.shownSig.delete(d.uri.fsPath);
         this.results.delete(d.uri.fsPath);
       }),
-      ctx.onDidOpenTree(() => this.scheduleAll()),
+      // a reopened tree (a restarted engine, another config): its first answers are set even when they say the same
+      ctx.onDidOpenTree(() => { this.shownSig.clear(); this.scheduleAll(); }),
     );
     this.scheduleAll();
   }
