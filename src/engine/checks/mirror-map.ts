@@ -169,6 +169,8 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     for (const [k, ms] of byK) regions.set(k, regionFor(a, ms, k));
   }
   const fallback = opts.fallbackPosition ?? b.decl ?? pair.asserts[0]?.result.site.at;
+  // where an unasserted field's finding points for the asserts: the pair's last, where the fix goes after
+  const lastAssert = [...pair.asserts].sort((x, y) => x.result.site.at.line - y.result.site.at.line).slice(-1);
 
   const rows: MirrorRow[] = [];
   for (const f of namedMembers(b.members)) {
@@ -253,7 +255,6 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     // A descriptor that owns all of struct A (slab, ptdesc, folio's tail pages) reuses A's
     // fields by design; one that mirrors a sub-struct (net_iov) must assert every field.
     const rule = region?.member ? RULES.unasserted : { ...RULES.unasserted, severity: 'info' as const };
-    const lastAssert = [...pair.asserts].sort((x, y) => x.result.site.at.line - y.result.site.at.line).slice(-1);
     findings.push(finding(rule, pos!,
       `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined,
       [...overlaidDecls(a, same ? [same] : row.overlays), ...assertedAt(lastAssert, `the pair's ${pair.asserts.length > 1 ? 'last ' : ''}assert: `)]));
