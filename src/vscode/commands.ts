@@ -1,7 +1,7 @@
 // Palette commands that are not a feature of their own.
 import * as vscode from 'vscode';
 import { Ctx } from './context';
-import { OverlayDiagnostics, toDiagnostic } from './diagnostics';
+import { diagnosticsByFile, OverlayDiagnostics } from './diagnostics';
 
 /** Read-only documents holding pahole-style layouts: overlay-lens-layout:/struct page.pahole */
 export const LAYOUT_SCHEME = 'overlay-lens-layout';
@@ -64,12 +64,7 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
         sweepDiagnostics.clear();
         try {
           const r = await ctx.engine.request('sweep', { files: found, specs: sweep });
-          const byFile = new Map<string, vscode.Diagnostic[]>();
-          for (const f of r.findings.filter((x) => x.onlyUnder)) {
-            if (!byFile.has(f.file)) byFile.set(f.file, []);
-            byFile.get(f.file)!.push(toDiagnostic(f));
-          }
-          for (const [f, ds] of byFile) sweepDiagnostics.set(vscode.Uri.file(f), ds);
+          for (const [f, ds] of diagnosticsByFile(r.findings.filter((x) => x.onlyUnder))) sweepDiagnostics.set(vscode.Uri.file(f), ds);
           ctx.log(`sweep over ${r.labels.join(', ')}: ${r.findings.filter((x) => x.onlyUnder).length} finding(s) only some configurations have`);
         } catch (e) {
           ctx.log(`sweep failed: ${(e as Error).message}`);

@@ -33,6 +33,16 @@ export function toDiagnostic(f: WireFinding, doc?: vscode.TextDocument): vscode.
   return d;
 }
 
+/** Findings as diagnostics, grouped by the file they are in (`docs`: the open documents, for the ranges' ends). */
+export function diagnosticsByFile(findings: WireFinding[], docs?: Map<string, vscode.TextDocument>): Map<string, vscode.Diagnostic[]> {
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const f of findings) {
+    if (!byFile.has(f.file)) byFile.set(f.file, []);
+    byFile.get(f.file)!.push(toDiagnostic(f, docs?.get(f.file)));
+  }
+  return byFile;
+}
+
 /** What a file's diagnostics say and where, everything the Problems panel and the editor show of them. */
 function signature(ds: vscode.Diagnostic[]): string {
   let s = '';
@@ -169,13 +179,8 @@ export class OverlayDiagnostics implements vscode.Disposable {
       // come in request order). None held (the file was closed meanwhile): the next request asks for it again.
       r.includes ??= this.results.get(file)?.includes;
       this.results.set(file, r);
-      const byFile = new Map<string, vscode.Diagnostic[]>();
       // the open documents once per answer (the getter makes a new array each time)
-      const docs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d] as const));
-      for (const f of r.findings) {
-        if (!byFile.has(f.file)) byFile.set(f.file, []);
-        byFile.get(f.file)!.push(toDiagnostic(f, docs.get(f.file)));
-      }
+      const byFile = diagnosticsByFile(r.findings, new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d] as const)));
       // Asserts the engine could not decide are shown as such, never as failures.
       for (const a of r.asserts.filter((x) => x.status === 'unknown')) {
         const d = new vscode.Diagnostic(new vscode.Range(a.line - 1, Math.max(0, a.column - 1), a.line - 1, Math.max(1, a.column)), `unknown, because ${a.reason}`, vscode.DiagnosticSeverity.Hint);

@@ -14,6 +14,7 @@ import { LaidMember } from '../engine/layout/record-layout';
 import { typeName } from '../engine/types/type-table';
 import { scenario, SCENARIOS } from '../engine/simulator/scenarios';
 import { runTrace, validateTrace } from '../engine/simulator/trace';
+import { macroCall } from '../engine/checks/asserts';
 import { findMember } from '../engine/checks/layout-view';
 import { MirrorMap, regionFields } from '../engine/checks/mirror-map';
 import { overhead } from '../engine/checks/overhead';
@@ -132,7 +133,7 @@ async function checkNow(pr: OverlayProject, files: string[]): Promise<CheckResul
   lastMirrors.set(files.join('\0'), r.mirrors);
   return {
     findings: r.findings.map(wireFinding),
-    asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')})` : undefined, lhs: a.lhs, rhs: a.rhs, op: a.op, terms: a.terms.length ? a.terms : undefined, reason: a.reason })),
+    asserts: r.asserts.map((a) => ({ file: a.site.at.file, line: a.site.at.line, column: a.site.at.column, status: a.status, text: a.site.text, macro: macroCall(a.site), lhs: a.lhs, rhs: a.rhs, op: a.op, terms: a.terms.length ? a.terms : undefined, reason: a.reason })),
     // the rows only: hovers and lenses read them; the overlay view asks for the rest (overlayMaps), not every keystroke's answer
     mirrors: r.mirrors.map((m) => ({
       a: m.a.name, b: m.b.name, aSize: m.a.size, bSize: m.b.size, regions: m.regions.map((g) => ({ start: g.start, end: g.end, label: g.label })),

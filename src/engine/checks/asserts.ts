@@ -31,6 +31,11 @@ export interface AssertSite {
   condOffset?: number;
 }
 
+/** "NET_IOV_ASSERT_OFFSET(pp, pp)": the macro invocation an assert came from, as written. */
+export function macroCall(site: AssertSite): string | undefined {
+  return site.macro ? `${site.macro.name}(${site.macro.args.join(', ')})` : undefined;
+}
+
 export type AssertStatus = 'pass' | 'fail' | 'unknown';
 
 /** One offsetof/sizeof/_Alignof term met while evaluating, with its value. */

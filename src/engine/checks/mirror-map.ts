@@ -2,7 +2,7 @@
 // fields of A it overlays under the current config, and a status. Findings
 // come only from layouts and assert values the engine is sure of.
 import { Finding, Fix, Move, Related, RULES, RuleInfo } from './findings';
-import { AssertResult } from './asserts';
+import { AssertResult, macroCall } from './asserts';
 import { MemberView, StructView, ancestry, byteRange, findMember, namedMembers, SourcePosition } from './layout-view';
 import { MirrorAssert, OverlayPair } from './overlay-pairs';
 
@@ -115,8 +115,13 @@ function regionFor(a: StructView, asserted: MemberView[], k: number): Region {
 }
 
 /** A's fields a byte range overlays, looking inside the region's sub-struct when there is one. */
+/** The fields of A a region is made of, as C names them: the region's sub-struct's, else all of A's. */
+function regionPool(a: StructView, region: Region | undefined): MemberView[] {
+  return region?.member?.children ? namedMembers(region.member.children) : namedMembers(a.members);
+}
+
 function overlaidFields(a: StructView, region: Region | undefined, start: number, end: number): OverlaidField[] {
-  const pool = region?.member?.children ? namedMembers(region.member.children) : namedMembers(a.members);
+  const pool = regionPool(a, region);
   const out: OverlaidField[] = [];
   const visit = (ms: MemberView[]) => {
     for (const m of ms) {
@@ -145,7 +150,7 @@ function declared(view: StructView, m: MemberView | undefined, what = ''): Relat
 
 /** The assert sites of a pair's mirrors, as related locations. */
 function assertedAt(asserts: MirrorAssert[], what: string): Related[] {
-  return asserts.map((m) => ({ ...m.result.site.at, message: `${what}${m.result.site.macro ? `${m.result.site.macro.name}(${m.result.site.macro.args.join(', ')})` : m.result.site.text}` }));
+  return asserts.map((m) => ({ ...m.result.site.at, message: `${what}${macroCall(m.result.site) ?? m.result.site.text}` }));
 }
 
 export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts: MirrorOptions = {}): MirrorMap {
@@ -315,8 +320,7 @@ export function regionFields(map: MirrorMap): RegionField[] {
   const out: RegionField[] = [];
   for (const r of map.regions) {
     const base = r.k * map.a.size;
-    const pool = r.member?.children ? namedMembers(r.member.children) : namedMembers(map.a.members);
-    for (const m of pool) {
+    for (const m of regionPool(map.a, r)) {
       const [s, e] = byteRange(m);
       if (base + s < r.start || base + e > r.end) continue;
       out.push({ path: m.path, type: m.type, start: base + s, end: base + e, ...(m.decl ? { decl: m.decl } : {}) });

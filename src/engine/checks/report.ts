@@ -1,7 +1,7 @@
 // The result of `check`, and its three printed forms: text for a terminal,
 // the JSON the issue specifies, and SARIF 2.1.0 for code-scanning uploads.
 import * as path from 'node:path';
-import { AssertClass, AssertResult, summarize } from './asserts';
+import { AssertClass, AssertResult, macroCall, summarize } from './asserts';
 import { Finding, Move, RULES, Severity } from './findings';
 import { MirrorMap } from './mirror-map';
 import { Overhead, formatOverhead } from './overhead';
@@ -64,7 +64,6 @@ export function failed(report: CheckReport): boolean {
   return report.findings.some((f) => f.severity === 'error') || report.asserts.some((a) => a.status === 'fail');
 }
 
-/** Failing asserts are findings too (rule overlay/assert-fails), reported at the assert's line. */
 /** "net_iov.pp_magic must be at offset 8, not 16: where net_iov.pp is now (netmem.h:13)" */
 export function moveText(m: Move, file: (f: string) => string = (f) => f): string {
   const where = m.at ? `: ${m.at.place === 'at' ? `where ${m.struct}.${m.at.member} is now` : `after ${m.struct}.${m.at.member}`} (${file(m.at.file)}:${m.at.line})` : '';
@@ -76,12 +75,13 @@ export function assertKey(a: AssertResult): string {
   return `assert:${a.site.at.file}:${a.site.text}`;
 }
 
+/** Failing asserts are findings too (rule overlay/assert-fails), reported at the assert's line. */
 export function assertFindings(asserts: AssertResult[]): Finding[] {
   return asserts.filter((a) => a.status === 'fail').map((a) => ({
     rule: RULES.assertFails.id, severity: RULES.assertFails.severity,
     file: a.site.at.file, line: a.site.at.line, column: a.site.at.column,
     key: assertKey(a),
-    message: `${a.site.macro ? `${a.site.macro.name}(${a.site.macro.args.join(', ')}): ` : ''}${a.site.text} is false` +
+    message: `${a.site.macro ? `${macroCall(a.site)}: ` : ''}${a.site.text} is false` +
       (a.lhs !== undefined && a.rhs !== undefined ? ` (${a.lhs} ${a.op ?? 'vs'} ${a.rhs})` : '') +
       (a.terms.length ? `: ${a.terms.map((t) => `${t.text} = ${t.value}`).join(', ')}` : ''),
   }));
@@ -95,7 +95,7 @@ export function toJson(report: CheckReport): object {
     ...(report.sweep ? { sweep: report.sweep } : {}),
     asserts: report.asserts.map((a) => ({
       file: rel(report.root, a.site.at.file), line: a.site.at.line, expr: a.site.text,
-      ...(a.site.macro ? { macro: `${a.site.macro.name}(${a.site.macro.args.join(', ')})` } : {}),
+      ...(a.site.macro ? { macro: macroCall(a.site) } : {}),
       status: a.status, lhs: a.lhs ?? null, rhs: a.rhs ?? null, reason: a.reason ?? null,
       terms: a.terms,
       ...(a.class ? { class: a.class } : {}),

@@ -1908,7 +1908,7 @@ export class Preprocessor {
       return hasPaste ? this.paste(out) : out;
     }
     // each argument fully expanded at most once (C11 6.10.3.1), when a parameter not beside # or ## asks for it
-    let expandedCache: Array<Token[] | undefined> | undefined;
+    const expandedCache: Array<Token[] | undefined> = [];
     const vaIdx = m.variadic ? params.length - 1 : -1;
     const vaEmpty = vaIdx >= 0 && (rawArgs[vaIdx]?.length ?? 0) === 0;
     const out: Token[] = [];
@@ -1949,11 +1949,11 @@ export class Preprocessor {
             continue;
           }
           out.pop(); // the ## does not paste here: comma, then the arguments
-          const toks = (expandedCache ??= [])[pi] ??= this.expandToList(rawArgs[pi] ?? NO_TOKENS);
+          const toks = this.expandedArg(expandedCache, rawArgs, pi);
           if (toks.length) out.push(spaced(toks[0], b.space), ...toks.slice(1));
           continue;
         }
-        const toks = prevPaste || nextPaste ? rawArgs[pi] ?? NO_TOKENS : ((expandedCache ??= [])[pi] ??= this.expandToList(rawArgs[pi] ?? NO_TOKENS));
+        const toks = prevPaste || nextPaste ? rawArgs[pi] ?? NO_TOKENS : this.expandedArg(expandedCache, rawArgs, pi);
         if (toks.length === 0) {
           if (prevPaste || nextPaste) { out.push(makeToken(TokKind.Other, PLACEMARKER, b.line, b.col, b.file, b.space, false, exp, true, false)); placemarkers = true; }
           continue;
@@ -1969,6 +1969,11 @@ export class Preprocessor {
     const result = placemarkers ? pasted.filter((x) => x.text !== PLACEMARKER || x.kind !== TokKind.Other) : pasted;
     if (result.length) result[0] = spaced(result[0], call.space);
     return result;
+  }
+
+  /** Argument `i` fully expanded, once per invocation (`cache`). */
+  private expandedArg(cache: Array<Token[] | undefined>, rawArgs: Token[][], i: number): Token[] {
+    return (cache[i] ??= this.expandToList(rawArgs[i] ?? NO_TOKENS));
   }
 
   private paste(toks: Token[]): Token[] {

@@ -22,13 +22,16 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   return e;
 };
 
-/** A name that opens its declaration in the editor when clicked (the extension checks the place is one it sent). */
+/** A click on `e` opens `at` in the editor (the extension checks the place is one it sent). */
+function revealsOnClick(e: HTMLElement, at: Place | null | undefined): void {
+  if (at) e.addEventListener('click', () => vscode.postMessage({ type: 'reveal', file: at.file, line: at.line, column: at.column }));
+}
+
+/** A name that opens its declaration when clicked. */
 function link(text: string, at: Place | null | undefined, cls = ''): HTMLElement {
   const a = el('span', text, `${cls} ${at ? 'link' : ''}`.trim());
-  if (at) {
-    a.title = `${text}: ${at.file.split('/').slice(-2).join('/')}:${at.line}`;
-    a.addEventListener('click', () => vscode.postMessage({ type: 'reveal', file: at.file, line: at.line, column: at.column }));
-  }
+  if (at) a.title = `${text}: ${at.file.split('/').slice(-2).join('/')}:${at.line}`;
+  revealsOnClick(a, at);
   return a;
 }
 
@@ -100,14 +103,14 @@ function render(data: Data): void {
     const aParts = placedA.map(({ x, lane }) => {
       const s = segment(x.start, x.end, total, x.path, `${over(x)} a-field`, lane);
       s.title = `struct ${m.a}.${x.path}: ${x.type}, bytes ${x.start}..${x.end}`;
-      if (x.at) s.addEventListener('click', () => vscode.postMessage({ type: 'reveal', file: x.at!.file, line: x.at!.line, column: x.at!.column }));
+      revealsOnClick(s, x.at);
       return s;
     });
     const bParts = [
       ...m.rows.map((r) => {
         const s = segment(r.start, r.end, total, r.field, r.status);
         s.title = `struct ${m.b}.${r.field}: ${r.type}, bytes ${r.start}..${r.end} → ${r.overlays.join(', ') || 'nothing'} (${r.status}${r.note ? `: ${r.note}` : ''})`;
-        if (r.at) s.addEventListener('click', () => vscode.postMessage({ type: 'reveal', file: r.at!.file, line: r.at!.line, column: r.at!.column }));
+        revealsOnClick(s, r.at);
         return s;
       }),
       ...holes.map((h) => { const s = segment(h.start, h.end, total, '', 'hole'); s.title = `hole: bytes ${h.start}..${h.end} (${h.end - h.start} bytes)`; return s; }),
