@@ -19,7 +19,7 @@ table { border-collapse: collapse; font-family: var(--vscode-editor-font-family)
 td, th { padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); text-align: left; }
 .asserted, .group { color: var(--vscode-testing-iconPassed); } .unasserted { color: var(--vscode-editorWarning-foreground); }
 .assert-fails, .size-differs, .outside-region, .group-moved { color: var(--vscode-editorError-foreground); font-weight: bold; }
-.padding, .whole { color: var(--vscode-descriptionForeground); }
+.padding, .whole, .own { color: var(--vscode-descriptionForeground); }
 .link { cursor: pointer; text-decoration: underline dotted; } .link:hover { color: var(--vscode-textLink-activeForeground); }
 .maps { max-width: 960px; margin: 8px 0 12px; }
 .map-row { display: flex; align-items: flex-start; margin: 2px 0; }
@@ -33,7 +33,7 @@ td, th { padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); 
 .seg.unasserted, .chip.unasserted { background: color-mix(in srgb, var(--vscode-editorWarning-foreground) 45%, transparent); }
 .seg.assert-fails, .seg.size-differs, .seg.outside-region, .seg.group-moved, .chip.assert-fails { background: color-mix(in srgb, var(--vscode-editorError-foreground) 55%, transparent); }
 .seg.type-differs, .seg.assert-unknown { background: color-mix(in srgb, var(--vscode-editorInfo-foreground) 40%, transparent); }
-.seg.padding, .seg.whole, .seg.free, .chip.padding { background: color-mix(in srgb, var(--vscode-descriptionForeground) 25%, transparent); }
+.seg.padding, .seg.whole, .seg.own, .seg.free, .chip.padding, .chip.own { background: color-mix(in srgb, var(--vscode-descriptionForeground) 25%, transparent); }
 .seg.hole, .chip.hole { background: repeating-linear-gradient(45deg, transparent 0 3px, var(--vscode-panel-border) 3px 5px); cursor: default; }
 .chip { display: inline-block; padding: 0 6px; margin-right: 6px; border-radius: 3px; font-size: 11px; }
 .cacheline-row td { color: var(--vscode-descriptionForeground); font-style: italic; border-bottom: 2px dashed var(--vscode-editorRuler-foreground, var(--vscode-panel-border)); }

@@ -16,6 +16,7 @@ export type MirrorStatus =
   | 'outside-region'    // reaches A bytes outside the region it mirrors
   | 'padding'           // a padding/unused field: overlaying is its job
   | 'whole'             // a whole struct A placed in B (folio's `struct page page`)
+  | 'own'               // past the one struct A that B starts with: B's own bytes (net_iov after its netmem_desc)
   | 'group'             // A's struct_group_tagged() group, embedded by its tag at the same offset
   | 'group-moved';      // the same, at another offset
 
@@ -167,9 +168,18 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
   const groupA = pair.group && findMember(a, pair.group.aPath);
   const groupB = pair.group && findMember(b, pair.group.bPath);
   if (groupA) { if (!byK.has(0)) byK.set(0, []); byK.get(0)!.push(groupA); }
+  // B starts with a whole A and nothing puts another A after it (no whole A there, no assert with
+  // `+ k * sizeof(struct A)`): B extends A, as net_iov does with the netmem_desc in its first union
+  // (6.17). Its bytes past sizeof(A) are its own, not the next A's: folio is an array of pages, net_iov
+  // is not an array of netmem_descs.
+  const members = namedMembers(b.members);
+  const isWhole = (f: MemberView) => f.type === `struct ${a.name}` && f.offsetBits % 8 === 0 && f.sizeBits === a.size * 8;
+  const extendsA = a.size > 0 && members.some((f) => isWhole(f) && f.offsetBits === 0)
+    && !members.some((f) => isWhole(f) && f.offsetBits >= a.size * 8) && pair.asserts.every((m) => m.k === 0);
+
   const regions = new Map<number, Region>();
   if (byK.size === 0) {
-    for (let k = 0; k * a.size < b.size; k++) regions.set(k, regionFor(a, [], k));
+    for (let k = 0; k * a.size < b.size && (k === 0 || !extendsA); k++) regions.set(k, regionFor(a, [], k));
   } else {
     for (const [k, ms] of byK) regions.set(k, regionFor(a, ms, k));
   }
@@ -178,7 +188,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
   const lastAssert = [...pair.asserts].sort((x, y) => x.result.site.at.line - y.result.site.at.line).slice(-1);
 
   const rows: MirrorRow[] = [];
-  for (const f of namedMembers(b.members)) {
+  for (const f of members) {
     const [s, e] = byteRange(f);
     const k = a.size > 0 ? Math.floor(s / a.size) : 0;
     const base = k * a.size;
@@ -190,7 +200,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     const where = `${b.name}.${f.path} (offset ${s}, ${e - s} bytes)`;
     const key = `${pair.a}:${pair.b}:${f.path}`;
 
-    if (f.type === `struct ${a.name}` && s % a.size === 0 && e - s === a.size) {
+    if (isWhole(f) && s % a.size === 0) {
       row.status = 'whole';
       continue;
     }
@@ -240,6 +250,13 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       row.status = 'asserted';
       continue;
     }
+    if (extendsA && s >= a.size) {
+      row.status = 'own';
+      row.overlays = [];
+      row.k = 0;
+      row.note = `${b.name}'s own: past the struct ${a.name} it starts with`;
+      continue;
+    }
     if (isPad(f.name ?? '')) {
       row.status = 'padding';
       continue;
@@ -257,16 +274,17 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     const same = row.overlays.find((o) => o.start === s - base && o.end === e - base) ?? row.overlays.find((o) => o.start === s - base);
     const fix = same && opts.fixFor?.(pair, same.path, f.path);
     const over = row.overlays.length ? row.overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s - base}..${e - base} of struct ${a.name}`;
-    // A descriptor that owns all of struct A (slab, ptdesc, folio's tail pages) reuses A's
-    // fields by design; one that mirrors a sub-struct (net_iov) must assert every field.
-    const rule = region?.member ? RULES.unasserted : { ...RULES.unasserted, severity: 'info' as const };
+    // A descriptor that owns all of struct A (slab, ptdesc, folio's tail pages) reuses A's fields by
+    // design; one that mirrors a sub-struct (net_iov in 6.12), or spells A's fields again beside the
+    // whole A it starts with (net_iov's netmem_desc in 6.17), must assert every field.
+    const rule = region?.member || extendsA ? RULES.unasserted : { ...RULES.unasserted, severity: 'info' as const };
     findings.push(finding(rule, pos!,
       `${where} overlays ${over}${same ? describeMember(a, findMember(a, same.path)!) : ''} but no assert ties them${fix ? `; add: ${fix.text.trim()}` : ''}`, key, fix || undefined,
       [...overlaidDecls(a, same ? [same] : row.overlays), ...assertedAt(lastAssert, `the pair's ${pair.asserts.length > 1 ? 'last ' : ''}assert: `)]));
   }
 
   const maxEnd = Math.max(...[...regions.values()].map((r) => r.end));
-  if (b.size > maxEnd && !rows.some((r) => r.status === 'outside-region' && r.end > maxEnd) && fallback) {
+  if (b.size > maxEnd && !extendsA && !rows.some((r) => r.status === 'outside-region' && r.end > maxEnd) && fallback) {
     const last = [...regions.values()].find((r) => r.end === maxEnd);
     findings.push(finding(RULES.tooLarge, fallback,
       `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pair.a}:${pair.b}:size`, undefined, declared(a, last?.member, 'the region it overlays: ')));

@@ -88,7 +88,10 @@ function render(data: Data): void {
   root.replaceChildren();
   if (!data.mirrors || data.mirrors.length === 0) { root.append(el('p', data.note ?? 'No overlay pairs in this file.')); return; }
   const legend = el('p', undefined, 'legend');
-  for (const [cls, text] of [['asserted', 'asserted'], ['unasserted', 'overlays, no assert'], ['assert-fails', 'failing'], ['padding', 'padding'], ['hole', 'hole']]) legend.append(el('span', text, `chip ${cls}`));
+  const chips = [['asserted', 'asserted'], ['unasserted', 'overlays, no assert'], ['assert-fails', 'failing'], ['padding', 'padding'], ['hole', 'hole']];
+  // a descriptor that starts with a whole struct A and goes on past it (net_iov after its netmem_desc)
+  if (data.mirrors.some((m) => m.rows.some((r) => r.status === 'own'))) chips.push(['own', 'its own, past the A it starts with']);
+  for (const [cls, text] of chips) legend.append(el('span', text, `chip ${cls}`));
   root.append(legend);
   for (const m of data.mirrors) {
     root.append(el('h2', `struct ${m.b} (${m.bSize} bytes) over struct ${m.a} (${m.aSize} bytes)`));

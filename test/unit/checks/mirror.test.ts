@@ -174,6 +174,54 @@ test('a union holding a whole struct page makes an overlay pair; other structs i
   assert.deepEqual(pairsFromUnions(folio, new Set(['list_head_only'])), []);
 });
 
+// 6.17's netmem.h: struct netmem_desc mirrors struct page (NETMEM_DESC_ASSERT_OFFSET), and net_iov holds a
+// whole netmem_desc in its first union beside the same fields spelled out (NET_IOV_ASSERT_OFFSET), then its own.
+const DESC: Array<[string, string, number]> = [['_flags', 'unsigned long', 8], ['pp_magic', 'unsigned long', 8], ['pp', 'struct page_pool *', 8], ['_pp_mapping_pad', 'unsigned long', 8], ['dma_addr', 'unsigned long', 8], ['pp_ref_count', 'atomic_long_t', 8]];
+function descPair(asserted: string[], tail: Array<[string, string, number]> = [['owner', 'struct net_iov_area *', 8], ['type', 'enum net_iov_type', 4]], secondDesc = false) {
+  const desc = view('netmem_desc', NETMEM, DESC);
+  const niov = view('net_iov', NETMEM, [
+    [null, 'union', [['desc', 'struct', DESC], [null, 'struct', DESC]]],
+    ...(secondDesc ? [[null, 'union', [['__desc_1', 'struct', DESC], [null, 'struct', DESC.map(([n, t, z]) => [`${n}_1`, t, z] as [string, string, number])]]] as never] : []),
+    ...tail,
+  ]);
+  niov.members[0].children![0].type = 'struct netmem_desc';
+  if (secondDesc) niov.members[1].children![0].type = 'struct netmem_desc';
+  const results = evaluateAsserts(asserted.map((f, i) => ({
+    kind: 'static_assert', at: { file: NETMEM, line: 60 + i, column: 1 }, macro: { name: 'NET_IOV_ASSERT_OFFSET', args: [f, f] },
+    text: `offsetof(struct netmem_desc, ${f}) == offsetof(struct net_iov, ${f})`, cond: mirrorExpr('netmem_desc', f, 'net_iov', f),
+  }) as AssertSite), ctxOf(desc, niov));
+  const [pair] = pairsFromAsserts(results);
+  return { results, pair, map: mirrorMap(pair, desc, niov), desc, niov };
+}
+
+test('6.17-shaped net_iov starts with a whole netmem_desc: its fields past it are its own, not a next netmem_desc\'s (no false alarm)', () => {
+  const all = DESC.map(([n]) => n);
+  const { results, pair, map, niov } = descPair(all);
+  assert.deepEqual([pair.a, pair.b, niov.size], ['netmem_desc', 'net_iov', 64]);
+  assert.ok(results.every((r) => r.status === 'pass'));
+  const status = Object.fromEntries(map.rows.map((r) => [r.field.path, r.status]));
+  assert.equal(status.desc, 'whole');
+  for (const f of all) assert.equal(status[f], 'asserted', f);
+  // owner at 48 would wrap onto netmem_desc._flags if net_iov were taken for an array of them
+  assert.equal(status.owner, 'own');
+  assert.equal(status.type, 'own');
+  assert.deepEqual(map.rows.find((r) => r.field.path === 'owner')!.overlays, []);
+  assert.deepEqual(map.findings, [], 'no outside-region, no larger-than-region');
+  assert.deepEqual(map.regions.map((r) => [r.start, r.end]), [[0, 48]]);
+  // an assert deleted: the field spelled beside the whole netmem_desc must mirror it, so this is a warning
+  const gap = descPair(all.filter((f) => f !== 'dma_addr'));
+  assert.deepEqual(gap.map.findings.map((f) => [f.rule, f.severity, f.message.split(' ')[0]]), [['overlay/unasserted-field', 'warning', 'net_iov.dma_addr']]);
+});
+
+test('a descriptor holding a second whole struct after the first is an array of them (folio\'s __page_1): its later fields overlay the next one', () => {
+  const { map } = descPair(DESC.map(([n]) => n), [], true);
+  const tail = map.rows.find((r) => r.field.path === 'pp_1')!;
+  // what it was before B-extends-A existed: no assert ties the second copy, so it is outside the asserted region
+  assert.equal(tail.status, 'outside-region');
+  assert.equal(tail.k, 1);
+  assert.deepEqual(tail.overlays.map((o) => o.path), ['pp']);
+});
+
 test('overhead: the seed thread numbers', () => {
   const o = overhead('net_iov', 48, 4096, parseSize('10M'));
   assert.deepEqual(o.region, { bytes: 10485760, descriptors: 2560, arrayBytes: 122880, arrayPages: 30 });

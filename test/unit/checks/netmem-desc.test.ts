@@ -1,0 +1,81 @@
+// netmem.h as 6.17 writes it: struct netmem_desc mirrors struct page
+// (NETMEM_DESC_ASSERT_OFFSET), and struct net_iov holds a whole netmem_desc
+// in its first union beside the same fields spelled out (NET_IOV_ASSERT_OFFSET),
+// then fields of its own. On a copy of the sample tree, through the whole
+// engine: net_iov's own fields past the netmem_desc are no overlay of anything
+// (they were once reported as spilling onto a "next" netmem_desc), and a real
+// mistake in the mirror is still caught.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OverlayProject } from '../../../src/engine/project';
+
+const sample = path.resolve(__dirname, '../../../../samples/mini-kernel');
+
+const FIELDS = ['unsigned long _flags;', 'unsigned long pp_magic;', 'struct page_pool *pp;', 'unsigned long _pp_mapping_pad;', 'unsigned long dma_addr;', 'atomic_long_t pp_ref_count;'];
+const NAMES = ['_flags', 'pp_magic', 'pp', '_pp_mapping_pad', 'dma_addr', 'pp_ref_count'];
+
+function netmem617(mirror = FIELDS): string {
+  return `struct netmem_desc {
+${FIELDS.map((f) => `\t${f}`).join('\n')}
+};
+
+#define NETMEM_DESC_ASSERT_OFFSET(pg, desc) \\
+	static_assert(offsetof(struct page, pg) == offsetof(struct netmem_desc, desc))
+${['flags', ...NAMES.slice(1)].map((pg, i) => `NETMEM_DESC_ASSERT_OFFSET(${pg}, ${NAMES[i]});`).join('\n')}
+#undef NETMEM_DESC_ASSERT_OFFSET
+
+struct net_iov {
+	union {
+		struct netmem_desc desc;
+		struct {
+${mirror.map((f) => `\t\t\t${f}`).join('\n')}
+		};
+	};
+	struct dmabuf_chunk_owner *owner;
+	int type;
+};
+
+#define NET_IOV_ASSERT_OFFSET(desc, iov) \\
+	static_assert(offsetof(struct netmem_desc, desc) == offsetof(struct net_iov, iov))
+${NAMES.map((n) => `NET_IOV_ASSERT_OFFSET(${n}, ${n});`).join('\n')}
+#undef NET_IOV_ASSERT_OFFSET
+
+`;
+}
+
+test('6.17-shaped netmem.h: page ◀ netmem_desc ◀ net_iov, net_iov\'s own fields past its netmem_desc are no finding; a swap in the mirror is', async () => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-netmem-desc-'));
+  try {
+    fs.cpSync(sample, tree, { recursive: true });
+    const netmem = path.join(tree, 'include/net/netmem.h');
+    const text = fs.readFileSync(netmem, 'utf8');
+    const start = text.indexOf('struct net_iov {'), end = text.indexOf('#undef NET_IOV_ASSERT_OFFSET');
+    assert.ok(start > 0 && end > start, 'the sample\'s net_iov and its asserts');
+    const newer = (mirror?: string[]) => text.slice(0, start) + netmem617(mirror) + text.slice(end + '#undef NET_IOV_ASSERT_OFFSET'.length);
+    fs.writeFileSync(netmem, newer());
+    const p = await OverlayProject.open({ srcDir: tree });
+    const r = p.check([netmem]);
+    assert.deepEqual(r.asserts.map((a) => a.status), Array(12).fill('pass'), JSON.stringify(r.asserts.map((a) => a.reason)));
+    const pairs = r.mirrors.map((m) => `${m.pair.a}◀${m.pair.b}`);
+    assert.ok(pairs.includes('page◀netmem_desc') && pairs.includes('netmem_desc◀net_iov'), pairs.join(', '));
+    const niov = r.mirrors.find((m) => m.pair.b === 'net_iov')!;
+    const status = Object.fromEntries(niov.rows.map((row) => [row.field.path, row.status]));
+    assert.equal(status.desc, 'whole');
+    assert.equal(status.owner, 'own');
+    assert.equal(status.type, 'own');
+    assert.deepEqual(r.findings.map((f) => `${f.rule} ${f.message}`), [], 'no finding on the tree as 6.17 has it');
+
+    // pp and _pp_mapping_pad swapped in net_iov's spelled-out mirror: both asserts fail, nothing else is said
+    const swapped = [...FIELDS];
+    [swapped[2], swapped[3]] = [swapped[3], swapped[2]];
+    p.setFileText(netmem, newer(swapped));
+    const bad = p.check([netmem]);
+    assert.deepEqual(bad.asserts.filter((a) => a.status === 'fail').map((a) => a.site.macro?.args.join(',')), ['pp,pp', '_pp_mapping_pad,_pp_mapping_pad']);
+    assert.deepEqual(bad.findings.map((f) => f.rule), ['overlay/assert-fails', 'overlay/assert-fails']);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
