@@ -146,7 +146,8 @@ function finding(rule: RuleInfo, pos: SourcePosition, message: string, key: stri
 function declared(view: StructView, m: MemberView | undefined, what = ''): Related[] {
   if (!m?.decl) return [];
   const [s, e] = byteRange(m);
-  return [{ ...m.decl, message: `${what}${view.name}.${m.path} (offset ${s}, ${e - s} bytes)` }];
+  const name = m.name === null ? `the anonymous ${m.aggregate ?? 'struct'} of struct ${view.name}` : `${view.name}.${m.path}`;
+  return [{ ...m.decl, message: `${what}${name} (offset ${s}, ${e - s} bytes)` }];
 }
 
 /** The assert sites of a pair's mirrors, as related locations. */
@@ -262,6 +263,21 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       continue;
     }
     const inRegion = region && s >= region.start && e <= region.end;
+    // Wholly in front of the mirrored sub-struct (page.flags, before the first union): where every
+    // net_iov keeps a first word of its own (padding in 6.12, `type` in 6.13-6.16), outside the part
+    // its asserts say it mirrors. Said, as info and with no assert to add; spilling past the region's
+    // end (into _mapcount, _refcount) is the mistake outside-region is for.
+    // outside the region, what it overlays is any of A's fields, not the region's
+    if (!inRegion && region?.member) row.overlays = overlaidFields(a, undefined, s - base, e - base);
+    if (!inRegion && region && e <= region.start) {
+      row.status = 'unasserted';
+      row.note = `in front of the region it mirrors (${region.label})`;
+      const over = row.overlays.length ? row.overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s - base}..${e - base} of struct ${a.name}`;
+      findings.push(finding({ ...RULES.unasserted, severity: 'info' }, pos!,
+        `${where} overlays ${over}, in front of the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name}), with no assert`, key, undefined,
+        overlaidDecls(a, row.overlays)));
+      continue;
+    }
     if (!inRegion) {
       row.status = 'outside-region';
       const what = region ? `the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name})` : `any part of struct ${a.name} that has asserts`;

@@ -139,6 +139,23 @@ test('a deleted assert leaves its field unasserted; growing net_iov spills out o
   const spill = g.findings.find((f) => f.rule === 'overlay/outside-region');
   assert.ok(spill, JSON.stringify(g.findings));
   assert.match(spill.message, /net_iov\.extra \(offset 48, 8 bytes\) lies outside the region it mirrors/);
+  // what it runs into: struct page's fields after the region, not the region's (it has none there)
+  assert.match(spill.message, /it overlays page\._mapcount, page\.page_type/);
+  assert.match(spill.related![0].message, /the region it mirrors: the anonymous struct of struct page \(offset 8, 40 bytes\)/);
+});
+
+test('6.13-6.16-shaped net_iov: its own first word (`type`) over page.flags, in front of the mirrored region, is info with no assert to add, not an error', () => {
+  const page = view('page', 'mm_types.h', pageSpec);
+  const spec = netIovSpec.slice();
+  spec[0] = ['type', 'enum net_iov_type', 8];
+  const { map } = check(page, view('net_iov', NETMEM, spec));
+  const row = map.rows.find((r) => r.field.path === 'type')!;
+  assert.equal(row.status, 'unasserted');
+  assert.deepEqual(row.overlays.map((o) => o.path), ['flags']);
+  const f = map.findings.find((x) => x.key.endsWith(':type'))!;
+  assert.deepEqual([f.rule, f.severity, f.fix], ['overlay/unasserted-field', 'info', undefined]);
+  assert.match(f.message, /net_iov\.type \(offset 0, 8 bytes\) overlays page\.flags, in front of the region it mirrors/);
+  assert.deepEqual(map.findings.filter((x) => x.severity === 'error'), []);
 });
 
 test('an inserted field before pp shifts the mirror: asserts fail', () => {

@@ -1,10 +1,11 @@
-// netmem.h as 6.17 writes it: struct netmem_desc mirrors struct page
-// (NETMEM_DESC_ASSERT_OFFSET), and struct net_iov holds a whole netmem_desc
-// in its first union beside the same fields spelled out (NET_IOV_ASSERT_OFFSET),
-// then fields of its own. On a copy of the sample tree, through the whole
-// engine: net_iov's own fields past the netmem_desc are no overlay of anything
-// (they were once reported as spilling onto a "next" netmem_desc), and a real
-// mistake in the mirror is still caught.
+// netmem.h as kernels after the 6.12 fixture write it, on a copy of the sample
+// tree, through the whole engine. 6.13-6.16: net_iov's first word is its
+// `type` (an enum forced to unsigned long), over page.flags, in front of the
+// page_pool fields it mirrors. 6.17: struct netmem_desc mirrors struct page
+// (NETMEM_DESC_ASSERT_OFFSET), and net_iov holds a whole netmem_desc in its
+// first union beside the same fields spelled out (NET_IOV_ASSERT_OFFSET), then
+// fields of its own. Both were once reported as errors (outside-region) on
+// trees the kernel builds; a real mistake in the mirror is still caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -45,6 +46,38 @@ ${NAMES.map((n) => `NET_IOV_ASSERT_OFFSET(${n}, ${n});`).join('\n')}
 
 `;
 }
+
+test('6.13-6.16-shaped netmem.h: net_iov.type over page.flags is an info, owner the one warning, no error', async () => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-netmem-type-'));
+  try {
+    fs.cpSync(sample, tree, { recursive: true });
+    const netmem = path.join(tree, 'include/net/netmem.h');
+    const text = fs.readFileSync(netmem, 'utf8');
+    const newer = text.replace('struct net_iov {\n\tunsigned long __unused_padding;', `#define ULONG_MAX (~0UL)
+enum net_iov_type {
+	NET_IOV_DMABUF,
+	NET_IOV_IOURING,
+	/* Force size to unsigned long to make the NET_IOV_ASSERTS below pass. */
+	NET_IOV_MAX = ULONG_MAX
+};
+
+struct net_iov {
+	enum net_iov_type type;`);
+    assert.notEqual(newer, text, 'the sample\'s net_iov starts with its padding word');
+    fs.writeFileSync(netmem, newer);
+    const p = await OverlayProject.open({ srcDir: tree });
+    const r = p.check([netmem]);
+    assert.deepEqual(r.asserts.map((a) => a.status), ['pass', 'pass', 'pass', 'pass'], JSON.stringify(r.asserts.map((a) => a.reason)));
+    const niov = r.mirrors.find((m) => m.pair.a === 'page' && m.pair.b === 'net_iov')!;
+    assert.equal(niov.b.size, 48);
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.severity, f.message.split(' ')[0]]), [
+      ['overlay/unasserted-field', 'info', 'net_iov.type'],
+      ['overlay/unasserted-field', 'warning', 'net_iov.owner'],
+    ]);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
 
 test('6.17-shaped netmem.h: page ◀ netmem_desc ◀ net_iov, net_iov\'s own fields past its netmem_desc are no finding; a swap in the mirror is', async () => {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-netmem-desc-'));
