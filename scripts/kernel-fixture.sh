@@ -28,13 +28,22 @@ SRCVER=$(policy "linux-source-$MAJOR")
 if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then apt-get update -qq || true; SRCVER=$(policy "linux-source-$MAJOR"); fi
 if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then echo "no linux-source-$MAJOR package in this machine's apt sources" >&2; exit 77; fi
 UP=${SRCVER%%-*}                       # 6.12.117-1~deb12u1 → 6.12.117
-ABI=$(apt-cache search -n "^linux-headers-${UP}[^ ]*-amd64$" | awk '{print $1}' | grep -v cloud | sed 's/^linux-headers-//; s/-amd64$//' | head -1)
-[ -n "$ABI" ] || { echo "no linux-headers-$UP*-amd64 package" >&2; exit 1; }
+ABI=$(apt-cache search -n "^linux-headers-${UP}[^ ]*-amd64$" | awk '{print $1}' | grep -v cloud | sed 's/^linux-headers-//; s/-amd64$//' | head -1 || true)
+# Older series name the ABI, not the upstream version (6.1: linux-headers-6.1.0-57-amd64 is 6.1.192-3):
+# the headers package whose version is the source's.
+if [ -z "$ABI" ]; then
+  for h in $(apt-cache search -n "^linux-headers-${MAJOR}\.[0-9]+-[0-9]+-amd64$" | awk '{print $1}'); do
+    [ "$(policy "$h")" = "$SRCVER" ] && { ABI=${h#linux-headers-}; ABI=${ABI%-amd64}; break; }
+  done
+fi
+[ -n "$ABI" ] || { echo "no linux-headers-*-amd64 package of version $SRCVER" >&2; exit 1; }
+# linux-kbuild-6.12.118+deb12 (named by the ABI), or linux-kbuild-6.1 (by the series)
+case "$ABI" in *+*) KBUILD_PKG="linux-kbuild-$ABI" ;; *) KBUILD_PKG="linux-kbuild-$MAJOR" ;; esac
 
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/debs" "$TMP/root"
 fetch() { (cd "$TMP/debs" && apt-get download -qq "$@"); }
-pkgs=("linux-source-$MAJOR=$SRCVER" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common" "linux-kbuild-${ABI%%+*}+${ABI#*+}")
+pkgs=("linux-source-$MAJOR=$SRCVER" "linux-headers-$ABI-amd64" "linux-headers-$ABI-common" "$KBUILD_PKG")
 # A stale package index names versions the mirror no longer has: refresh it and retry once.
 fetch "${pkgs[@]}" 2>/dev/null || { apt-get update -qq || true; fetch "${pkgs[@]}"; } || { echo "apt-get download failed: ${pkgs[*]}" >&2; exit 1; }
 fetch "linux-image-$ABI-amd64-unsigned" 2>/dev/null || fetch "linux-image-$ABI-amd64" || { echo "apt-get download failed: linux-image-$ABI-amd64" >&2; exit 1; }

@@ -52,6 +52,8 @@ const tiers = [
   { name: 'unit', dir: 'out/test/unit' },
   { name: 'fixture', dir: 'out/test/fixture', setup: ['bash', ['scripts/kernel-fixture.sh']],
     why: 'needs the Debian linux-source-6.12 tree, its amd64 build dir and BTF (scripts/kernel-fixture.sh)' },
+  { name: 'fixture-6.1', dir: 'out/test/fixture-6.1', setup: ['bash', ['scripts/kernel-fixture.sh', '', '6.1']],
+    why: 'needs the Debian linux-source-6.1 tree, its amd64 build dir and BTF (scripts/kernel-fixture.sh "" 6.1)' },
   { name: 'e2e', dir: 'out/test/e2e', setup: ['bash', ['scripts/setup-code-server.sh']],
     why: 'needs code-server 4.100.3, Debian chromium and playwright-core (scripts/setup-code-server.sh)' },
   { name: 'electron', dir: 'out/test/electron' },
@@ -85,6 +87,6 @@ for (const tier of tiers) {
 }
 
 console.log('\n=== summary');
-for (const [name, what] of results) console.log(`  ${name.padEnd(9)} ${what}`);
+for (const [name, what] of results) console.log(`  ${name.padEnd(11)} ${what}`);
 console.log(`tests: ${total.pass} passed, ${total.fail} failed`);
 process.exit(total.fail ? 1 : 0);

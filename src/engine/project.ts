@@ -22,6 +22,8 @@ import { FileSystem } from './preprocess/preprocessor';
 import { DeclarationParses } from './parse/declaration-parses';
 import { HeaderMemo } from './preprocess/header-memo';
 import { StructIndex } from './project/struct-index';
+import { includerOf } from './project/private-headers';
+import { KbuildObjects } from './config/kbuild-objects';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
 import { simParamsFromTree } from './simulator/params';
@@ -83,6 +85,9 @@ export interface CheckOptions {
   /** bytes of memory to price descriptor arrays for (the seed's 10 MB) */
   region?: number;
 }
+
+/** Why a header's own probe cannot lay a struct out when the header leans on what its includer brings along. */
+const LEANS_ON_INCLUDER = /unknown type name|incomplete type|not a known constant|is not defined/;
 
 /** Included first when a header is not self-contained. */
 const PRELUDE = '#include <linux/kernel.h>\n#include <linux/types.h>\n#include <linux/slab.h>\n';
@@ -221,7 +226,7 @@ export class OverlayProject {
     if (files.length === 0) return { ok: false, name, kind, reason: `no definition of ${kind} ${name} found under include/ or arch/${this.config.srcArch}/include` };
     let last = '';
     for (const file of files.slice(0, 4)) {
-      const u = this.unit(file);
+      const u = this.layoutUnit(file, name, kind);
       const rec = u.table.record(name);
       if (!rec) { last = `${path.relative(this.config.srcDir, file)} does not define ${kind} ${name} under this configuration`; continue; }
       const l = u.layout(name, kind);
@@ -279,7 +284,13 @@ export class OverlayProject {
   /** Structs and unions whose definition starts in `file`, with their layouts. */
   layoutsInFile(file: string): LayoutAnswer[] {
     const abs = path.resolve(this.config.srcDir, file);
-    const u = this.unit(abs);
+    let u = this.unit(abs);
+    const ctx = this.includerContext(abs);
+    if (ctx) {
+      // a private header's records that its own probe cannot lay out: read them where a .c file includes it
+      const wanting = u.recordNamesFrom(abs).some((name) => { const rec = u.table.record(name); const l = rec && u.layout(name, rec.kind); return !!l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason); });
+      if (wanting) u = this.unit(ctx);
+    }
     const out: LayoutAnswer[] = [];
     for (const name of u.recordNamesFrom(abs)) {
       const rec = u.table.record(name);
@@ -328,7 +339,7 @@ export class OverlayProject {
       for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name)) break; }
       // Headers that are not self-contained lean on what their includers bring along.
       const got = out.get(name);
-      if (got && 'error' in got && /unknown type name|incomplete type|not a known constant|is not defined/.test(got.error)) harvest(files[0], PRELUDE);
+      if (got && 'error' in got && LEANS_ON_INCLUDER.test(got.error)) harvest(files[0], PRELUDE);
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
       progress?.(out.size, total);
     }
@@ -550,9 +561,32 @@ export class OverlayProject {
   private unitHolding(pair: OverlayPair, units: TranslationUnit[]): TranslationUnit | undefined {
     for (const u of units) if (u.table.record(pair.a) && u.table.record(pair.b)) return u;
     const fa = this.locate(pair.b)[0];
-    if (fa) { const u = this.unit(fa); if (u.table.record(pair.a) && u.table.record(pair.b)) return u; }
+    if (fa) { const u = this.layoutUnit(fa, pair.b, 'struct'); if (u.table.record(pair.a) && u.table.record(pair.b)) return u; }
     return undefined;
   }
+
+  /**
+   * The unit `file` is laid out from for `name`: its own (a probe of a header), unless it is a private
+   * header that leans on its includer (6.1's mm/slab.h includes nothing, so struct slab's rcu_head is
+   * incomplete in a probe of it alone): then the unit of the .c file beside it that includes it.
+   */
+  private layoutUnit(file: string, name: string, kind: 'struct' | 'union'): TranslationUnit {
+    const u = this.unit(file);
+    const ctx = this.includerContext(path.resolve(this.config.srcDir, file));
+    if (!ctx) return u;
+    const rec = u.table.record(name);
+    const l = rec ? u.layout(name, kind) : undefined;
+    return !rec || (l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason)) ? this.unit(ctx) : u;
+  }
+
+  /** For a private header (private-headers.ts), the .c file a compile reads it from; undefined otherwise. */
+  private includerContext(abs: string): string | undefined {
+    if (abs.endsWith('.c')) return undefined;
+    this.kbuildObjects ??= new KbuildObjects(this.config.srcDir, this.config.kconfig);
+    const kb = this.kbuildObjects;
+    return includerOf(this.config.srcDir, abs, (c) => this.files.read(c), (c) => kb.object(c).built !== 'n');
+  }
+  private kbuildObjects?: KbuildObjects;
 
   /** The assert line to add for an unasserted field: the pair's own macro when it has one. */
   private fixFor(pair: OverlayPair, aPath: string, bPath: string): Fix | undefined {

@@ -9,15 +9,19 @@ export function fixtureDir(): string {
   return process.env.OVERLAY_LENS_FIXTURE ?? path.join(os.homedir(), '.cache/overlay-lens/kernel-6.12');
 }
 
-export function fixturePaths() {
-  const d = fixtureDir();
+/** The second, older kernel (Debian's 6.1: no net_iov, an mm/slab.h that includes nothing) of the fixture-6.1 tier. */
+export function olderFixtureDir(): string {
+  return process.env.OVERLAY_LENS_FIXTURE_6_1 ?? path.join(os.homedir(), '.cache/overlay-lens/kernel-6.1');
+}
+
+export function fixturePaths(d = fixtureDir()) {
   return { src: path.join(d, 'src'), build: path.join(d, 'build'), btf: path.join(d, 'btf.json'), layouts: path.join(d, 'layouts.json'), vmlinux: path.join(d, 'vmlinux') };
 }
 
-let layouts: Record<string, BtfLayout> | undefined;
-export function loadBtfLayouts(): Record<string, BtfLayout> {
-  layouts ??= JSON.parse(fs.readFileSync(fixturePaths().layouts, 'utf8'));
-  return layouts!;
+const layouts = new Map<string, Record<string, BtfLayout>>();
+export function loadBtfLayouts(d = fixtureDir()): Record<string, BtfLayout> {
+  if (!layouts.has(d)) layouts.set(d, JSON.parse(fs.readFileSync(fixturePaths(d).layouts, 'utf8')));
+  return layouts.get(d)!;
 }
 
 /** Compares our flattened layout with BTF's: the first differences, empty when byte-exact. */

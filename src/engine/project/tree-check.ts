@@ -29,6 +29,7 @@ import { HeaderMemo } from '../preprocess/header-memo';
 import type { OverlayProject, ProjectOptions } from '../project';
 import type { TranslationUnit } from './translation-unit';
 import type { KeptUnits } from './kept-answers';
+import { includerOf } from './private-headers';
 
 /** What one file's check found, from whichever unit read it. */
 export interface FileCheck {
@@ -249,17 +250,9 @@ class Plan {
     return [...jobs.values()];
   }
   private includerOf(h: string): string | undefined {
-    const rel = path.relative(this.project.config.srcDir, h).split(path.sep);
-    if (rel[0] === 'include' || (rel[0] === 'arch' && rel[2] === 'include')) return undefined;
-    const dir = path.dirname(h);
-    const re = new RegExp(`^\\s*#\\s*include\\s*"${path.basename(h).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
-    let names: string[];
-    try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.c')).sort(); } catch { return undefined; }
-    const includers = names.map((n) => path.join(dir, n)).filter((c) => re.test(this.project.files.read(c) ?? ''));
-    // one kbuild compiles, and the smallest of those: the unit is built for this header alone
-    const rank = (c: string) => [Number(this.kbuild.object(c).built === 'n'), this.project.files.read(c)?.length ?? 0];
-    return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
+    return includerOf(this.project.config.srcDir, h, (c) => this.project.files.read(c), (c) => this.kbuild.object(c).built !== 'n');
   }
+
 
   take(jobs: UnitJob[], results: UnitResult[]): void {
     const order = new Map(jobs.map((j, i) => [j.main, i]));
