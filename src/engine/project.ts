@@ -141,7 +141,7 @@ export class OverlayProject {
 
   /** Builds (preprocesses) the units that layoutMany(names) will read, before the grammar is needed. */
   prepareLayouts(names: Array<{ name: string; kind: 'struct' | 'union' }>): void {
-    const homes = [...new Set(names.map((n) => this.locate(n.name, n.kind)[0]).filter((f): f is string => !!f))];
+    const homes = [...new Set(names.map((n) => this.compiledFirst(this.locate(n.name, n.kind))[0]).filter((f): f is string => !!f))];
     if (names.length >= 2 && homes.length >= 2) this.probeUnit(homes);
     else for (const h of homes) this.unit(h);
   }
@@ -222,7 +222,7 @@ export class OverlayProject {
   }
 
   layout(name: string, kind: 'struct' | 'union' = 'struct'): LayoutAnswer {
-    const files = this.locate(name, kind);
+    const files = this.compiledFirst(this.locate(name, kind));
     if (files.length === 0) return { ok: false, name, kind, reason: `no definition of ${kind} ${name} found under include/ or arch/${this.config.srcArch}/include` };
     let last = '';
     for (const file of files.slice(0, 4)) {
@@ -243,7 +243,7 @@ export class OverlayProject {
    * cannot answer is laid out from its own home, as layout() would.
    */
   layoutMany(names: Array<{ name: string; kind: 'struct' | 'union' }>): LayoutAnswer[] {
-    const homes = [...new Set(names.map((n) => this.locate(n.name, n.kind)[0]).filter((f): f is string => !!f))];
+    const homes = [...new Set(names.map((n) => this.compiledFirst(this.locate(n.name, n.kind))[0]).filter((f): f is string => !!f))];
     if (names.length < 2 || homes.length < 2) return names.map((n) => this.layout(n.name, n.kind));
     const u = this.probeUnit(homes);
     return names.map((n) => {
@@ -577,6 +577,24 @@ export class OverlayProject {
     const rec = u.table.record(name);
     const l = rec ? u.layout(name, kind) : undefined;
     return !rec || (l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason)) ? this.unit(ctx) : u;
+  }
+
+  /**
+   * Several headers defining the same struct, those this configuration compiles first: 6.1 has struct
+   * kmem_cache in slab_def.h and in slub_def.h, and mm/slab.h includes one of them by CONFIG_SLAB or
+   * CONFIG_SLUB. A header is compiled when a unit of one of the files that include it reads it, and
+   * not when every such unit leaves it out; with no includer found, its place is kept.
+   */
+  private compiledFirst(files: string[]): string[] {
+    if (files.length < 2) return files;
+    const verdict = (file: string): number => {
+      const includers = this.index.includersOf(file, ['mm']).slice(0, 3);
+      if (!includers.length) return 1;
+      for (const f of includers) if (this.unit(f).pp.includedFiles.includes(file)) return 0;
+      return 2;
+    };
+    const rank = new Map(files.map((f) => [f, verdict(f)]));
+    return [...files].sort((a, b) => rank.get(a)! - rank.get(b)!);
   }
 
   /** For a private header (private-headers.ts), the .c file a compile reads it from; undefined otherwise. */

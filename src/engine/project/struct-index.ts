@@ -44,9 +44,13 @@ export function scanDefinitions(file: string, text: string): StructLocation[] {
   return out;
 }
 
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm;
+
 export class StructIndex {
   private byName = new Map<string, StructLocation[]>();
   private scanned = false;
+  /** #include lines by the path they name ('linux/slub_def.h'): the files that have one */
+  private readonly includeLines = new Map<string, string[]>();
   /** a well-known home's definitions, while its size and mtime stay (a check asks for each base on every keystroke) */
   private readonly homes = new Map<string, { size: number; mtimeMs: number; defs: StructLocation[] }>();
 
@@ -78,6 +82,7 @@ export class StructIndex {
         if (fs.statSync(abs).size > this.maxFileBytes) continue;
         text = fs.readFileSync(abs, 'latin1');
       } catch { continue; }
+      this.noteIncludes(abs, text);
       for (const loc of scanDefinitions(abs, text)) {
         const name = (loc as StructLocation & { name: string }).name;
         delete (loc as { name?: string }).name;
@@ -86,6 +91,43 @@ export class StructIndex {
       }
     }
   }
+
+  private noteIncludes(abs: string, text: string): void {
+    INCLUDE.lastIndex = 0;
+    for (let m: RegExpExecArray | null; (m = INCLUDE.exec(text));) {
+      const spec = path.normalize(m[1]);
+      if (!this.includeLines.has(spec)) this.includeLines.set(spec, []);
+      this.includeLines.get(spec)!.push(abs);
+    }
+  }
+
+  /**
+   * Files with an #include line that may name `file`: headers under the index's directories, and the
+   * private headers of `extraDirs` (mm/: 6.1's mm/slab.h picks slab_def.h or slub_def.h by config).
+   */
+  includersOf(file: string, extraDirs: string[] = []): string[] {
+    this.scanAll();
+    for (const d of extraDirs) {
+      if (this.extraScanned.has(d)) continue;
+      this.extraScanned.add(d);
+      let names: string[] = [];
+      try { names = fs.readdirSync(path.join(this.srcDir, d)).filter((n) => n.endsWith('.h')); } catch { /* none */ }
+      for (const n of names) {
+        const abs = path.join(this.srcDir, d, n);
+        try { this.noteIncludes(abs, fs.readFileSync(abs, 'latin1')); } catch { /* unreadable: no includes */ }
+      }
+    }
+    const out = new Set<string>();
+    for (const [spec, files] of this.includeLines) {
+      if (!file.endsWith(path.sep + spec)) continue;
+      // the path resolves to this file: under an include/ directory (the tree's, an arch's), or beside the includer
+      const underInclude = file.endsWith(`${path.sep}include${path.sep}${spec}`);
+      for (const f of files) if (underInclude || path.join(path.dirname(f), spec) === file) out.add(f);
+    }
+    out.delete(file);
+    return [...out].sort();
+  }
+  private readonly extraScanned = new Set<string>();
 
   /** Candidate definitions of `struct name` (or union), best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): StructLocation[] {
