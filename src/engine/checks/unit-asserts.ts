@@ -3,14 +3,13 @@
 // with types. The unit is seen through the few things this needs, so checks/
 // does not depend on how units are built.
 import { CExpr } from '../eval/c-expr';
-import { parseExpression } from '../eval/c-reader';
 import { TypedEval } from '../eval/c-typed';
 import { TypeTable } from '../types/type-table';
 import { AssertResult } from './asserts';
 import { assertSites, findRawAsserts, RawAssert } from './assert-sites';
 import { SourcePosition } from './layout-view';
 import { decide, readCondition, toExpr } from './typed-asserts';
-import { UnitScopes } from './unit-scope';
+import { typedArraySize, UnitScopes } from './unit-scope';
 import type { UnitSyntax } from '../project/unit-syntax';
 import type { TextSource } from '../preprocess/piece-text';
 
@@ -50,14 +49,8 @@ export class UnitAsserts {
       for (let k = lo; k < offsets.length && offsets[k] < to; k++) out.push(offsets[k], this.raws[k].condStart);
       return out;
     };
-    // array bounds like [sizeof(rfc1042_header)] or IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO: read with types too
-    u.table.arraySizeFallback ??= (size) => {
-      const at = u.table.offsetOf(size);
-      const text = this.text.slice(at, at + size.endIndex - size.startIndex);
-      const scope = this.scopes.scopeAt(at);
-      const v = new TypedEval(u.table, scope, text).value(parseExpression(text, scope));
-      return v.k === 'int' ? { ok: true, value: v.v, type: v.t } : undefined;
-    };
+    // array bounds like [sizeof(rfc1042_header)]: read with types too (a TranslationUnit has this already)
+    u.table.arraySizeFallback ??= (size) => typedArraySize(this.scopes, size);
   }
 
   private rawsIn(files: string[]): RawAssert[] {

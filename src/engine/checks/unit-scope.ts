@@ -15,6 +15,7 @@ import { parseDeclaration, parseExpression, readFunction } from '../eval/c-reade
 import { LocalConstant, TypedEval, TypedScope, Val, VarInfo } from '../eval/c-typed';
 import { classify } from './typed-asserts';
 import { RecordDecl, TypeTable } from '../types/type-table';
+import type { EvalResult } from '../eval/expr';
 
 interface LocalDecl {
   name: string;
@@ -42,6 +43,19 @@ interface FunctionScope {
   locals: LocalDecl[];
   /** names declared anywhere in the function (they shadow typedef names) */
   names: Set<string>;
+}
+
+/**
+ * An array bound the plain evaluator cannot read (`[sizeof(" or ")]`, ALIGN()'s typeof casts, min()
+ * of constants, IP_TUNNEL_OPTS_MAX's BUILD_BUG_ON_ZERO), read with types as the assert checker reads
+ * conditions: the TypeTable's arraySizeFallback, for layouts and checks alike.
+ */
+export function typedArraySize(scopes: UnitScopes, size: Node): EvalResult | undefined {
+  const at = scopes.table.offsetOf(size);
+  const text = scopes.text.slice(at, at + size.endIndex - size.startIndex);
+  const scope = scopes.scopeAt(at);
+  const v = new TypedEval(scopes.table, scope, text).value(parseExpression(text, scope));
+  return v.k === 'int' ? { ok: true, value: v.v, type: v.t } : undefined;
 }
 
 export class UnitScopes {

@@ -18,6 +18,7 @@ import { FileSystem, PreprocessResult, Preprocessor } from '../preprocess/prepro
 import { layoutLookups, layoutRecord, RecordLayout, setLayoutOptions } from '../layout/record-layout';
 import { ReusableRecord, TypeTable } from '../types/type-table';
 import { UnitSyntax, unitSyntax } from './unit-syntax';
+import { typedArraySize, UnitScopes } from '../checks/unit-scope';
 
 export interface Timings {
   preprocessMs: number;
@@ -83,6 +84,9 @@ export class TranslationUnit {
     setLayoutOptions(table, { randstruct: isEnabled(config.kconfig, 'CONFIG_RANDSTRUCT') });
     const unit = new TranslationUnit(config, parser, main, pp, declarations, table, model, { preprocessMs, indexMs: performance.now() - t0 });
     unit.snippets = snippets;
+    // array bounds the plain evaluator cannot read are read with types (neighbour.ha's ALIGN(), edac's sizeof(" or "))
+    let scopes: UnitScopes | undefined;
+    table.arraySizeFallback = (size) => typedArraySize((scopes ??= new UnitScopes(pp.source ?? pp.text, unit.syntax, table)), size);
     return unit;
   }
 
