@@ -66,7 +66,8 @@ export function exprFromSyntax(n: Node | null, longBits = 64): Expr {
     case 'offsetof_expression': {
       const t = n.childForFieldName('type');
       const m = n.childForFieldName('member');
-      return t && m ? { k: 'offsetof', type: typeRef(t), designator: [m.text] } : { k: 'unknown', reason: `cannot read ${n.text}` };
+      // a member chain arrives as one name with `$` for its dots (parse/gnu-extensions.ts)
+      return t && m ? { k: 'offsetof', type: typeRef(t), designator: m.text.split('$') } : { k: 'unknown', reason: `cannot read ${n.text}` };
     }
     case 'call_expression': {
       const fn = n.childForFieldName('function');

@@ -21,6 +21,18 @@ export interface Blanked {
 
 const PATTERN = /\b(__builtin_offsetof|__attribute__|__attribute|_Static_assert|__extension__|asm|__asm__|__asm|__restrict__|__restrict|__volatile__|__inline__|__inline|__signed__|__const__|__const)\b/g;
 
+/** The first `,` of s[from, to) outside parentheses, brackets and braces, or -1. */
+function topLevelComma(s: string, from: number, to: number): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = s[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) return i;
+  }
+  return -1;
+}
+
 function splitTopLevel(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -87,10 +99,24 @@ export function blankGnuExtensions(src: string): Blanked {
         PATTERN.lastIndex = stop;
         break;
       }
-      case '__builtin_offsetof':
-        // tree-sitter-c knows offsetof(type, member) as an expression
+      case '__builtin_offsetof': {
+        // tree-sitter-c knows offsetof(type, member) as an expression, with one member name: a chain
+        // (`halg . base`, crypto's `char head[offsetof(struct ahash_alg, halg.base)]`) is written as
+        // one identifier, its dots as `$` (no kernel name has one; from-syntax.ts splits it back)
         chars.splice(start, word.length, ...('offsetof' + ' '.repeat(word.length - 8)).split(''));
+        let p = start + word.length;
+        while (p < src.length && /\s/.test(src[p])) p++;
+        const end = src[p] === '(' ? matchParen(src, p) : -1;
+        const comma = end > 0 ? topLevelComma(src, p + 1, end - 1) : -1;
+        if (comma > 0) {
+          const chain = src.slice(comma + 1, end - 1);
+          if (/^\s*[A-Za-z_]\w*(\s*\.\s*[A-Za-z_]\w*)+\s*$/.test(chain)) {
+            const joined = chain.replace(/\s+/g, '').replace(/\./g, '$');
+            chars.splice(comma + 1, chain.length, ...(' ' + joined + ' '.repeat(chain.length - joined.length - 1)).split(''));
+          }
+        }
         break;
+      }
       case '__signed__':
         chars.splice(start, word.length, ...'signed    '.split(''));
         break;

@@ -50,9 +50,12 @@ struct bool_s { _Bool a; _Bool b:1; unsigned short c:9; };
 struct counters_s { void *freelist; union { unsigned long counters; struct { unsigned inuse:16; unsigned objects:15; unsigned frozen:1; }; }; };
 struct ms_tagged { unsigned long flags; struct counters_s; unsigned int after; };
 /* bounds only a typed reading decides: sizeof a string (edac's label), ALIGN()'s typeof casts (neighbour.ha) */
+/* crypto's instances: a head sized by offsetof through a member chain */
+struct inner_o { int a; struct { int x; int y; } h; };
+struct chain_off { char head[__builtin_offsetof(struct inner_o, h.y)]; int after; };
 struct typed_bounds { char label[(31 + 1 + sizeof(" or ")) * 8]; unsigned char ha[((32) + ((__typeof__(32))(sizeof(unsigned long)) - 1)) & ~((__typeof__(32))(sizeof(unsigned long)) - 1)]; short tail; };
 `;
-const NAMES = ['bits', 'zerobit', 'straddle', 'packed_s', 'packed_bits', 'member_aligned', 'struct_aligned', 'lowered', 'holds_boxed', 'flex', 'zero_len', 'enums', 'nested', 'al', 'wide', 'pragma_packed', 'after_pop', 'arrays', 'bool_s', 'ms_tagged', 'typed_bounds'];
+const NAMES = ['bits', 'zerobit', 'straddle', 'packed_s', 'packed_bits', 'member_aligned', 'struct_aligned', 'lowered', 'holds_boxed', 'flex', 'zero_len', 'enums', 'nested', 'al', 'wide', 'pragma_packed', 'after_pop', 'arrays', 'bool_s', 'ms_tagged', 'typed_bounds', 'chain_off'];
 
 async function checkArch(arch: 'x86_64' | 'i386', flag: string) {
   const project = await OverlayProject.open({ srcDir: SAMPLE, arch });
