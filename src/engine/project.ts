@@ -333,7 +333,9 @@ export class OverlayProject {
     const total = wanted.size;
     for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }
     for (const name of names) {
-      if (out.has(name)) continue;
+      // an umbrella's unit that could not lay it out (its home read there out of the order it expects) is not the last word
+      const had = out.get(name);
+      if (had && !('error' in had)) continue;
       const files = this.locate(name);
       if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
       for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name)) break; }
