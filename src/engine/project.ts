@@ -87,7 +87,7 @@ export interface CheckOptions {
 }
 
 /** Why a header's own probe cannot lay a struct out when the header leans on what its includer brings along. */
-const LEANS_ON_INCLUDER = /unknown type name|incomplete type|not a known constant|is not defined/;
+const LEANS_ON_INCLUDER = /unknown type name|incomplete type|not a known constant|is not defined|cannot read type/;
 
 /** Included first when a header is not self-contained. */
 const PRELUDE = '#include <linux/kernel.h>\n#include <linux/types.h>\n#include <linux/slab.h>\n';
@@ -342,6 +342,12 @@ export class OverlayProject {
       // Headers that are not self-contained lean on what their includers bring along.
       const got = out.get(name);
       if (got && 'error' in got && LEANS_ON_INCLUDER.test(got.error)) harvest(files[0], PRELUDE);
+      // a header that is not self-contained, as the headers that include it read it (xen's physdev.h
+      // through asm/xen/hypercall.h, which brings domid_t and GUEST_HANDLE first)
+      const still = out.get(name);
+      if (still && 'error' in still && LEANS_ON_INCLUDER.test(still.error)) {
+        for (const inc of this.index.includersOf(files[0]).filter((f) => f.endsWith('.h')).slice(0, 2)) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
+      }
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
       progress?.(out.size, total);
     }
@@ -574,11 +580,19 @@ export class OverlayProject {
    */
   private layoutUnit(file: string, name: string, kind: 'struct' | 'union'): TranslationUnit {
     const u = this.unit(file);
-    const ctx = this.includerContext(path.resolve(this.config.srcDir, file));
-    if (!ctx) return u;
     const rec = u.table.record(name);
     const l = rec ? u.layout(name, kind) : undefined;
-    return !rec || (l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason)) ? this.unit(ctx) : u;
+    if (rec && !(l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason))) return u;
+    const ctx = this.includerContext(path.resolve(this.config.srcDir, file));
+    if (ctx) return this.unit(ctx);
+    // a public header that is not self-contained: as a header that includes it reads it
+    if (!rec) return u;
+    for (const inc of this.index.includersOf(path.resolve(this.config.srcDir, file)).filter((f) => f.endsWith('.h')).slice(0, 2)) {
+      const v = this.unit(inc);
+      const lv = v.table.record(name) ? v.layout(name, kind) : undefined;
+      if (lv && !('reason' in lv)) return v;
+    }
+    return u;
   }
 
   /**
