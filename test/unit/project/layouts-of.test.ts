@@ -30,3 +30,26 @@ test('a struct an umbrella unit cannot lay out is laid out from its own header',
     fs.rmSync(tree, { recursive: true, force: true });
   }
 });
+
+test('a public header that is not self-contained is laid out as a header that includes it reads it', async () => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-layouts-of-'));
+  try {
+    fs.cpSync(sample, tree, { recursive: true });
+    const inc = path.join(tree, 'include/xenish');
+    fs.mkdirSync(inc);
+    // like xen's interface/physdev.h: it uses domid_t and leaves it to its includer (asm/xen/hypercall.h)
+    fs.writeFileSync(path.join(inc, 'physdev.h'), 'struct physdev_op { domid_t domid; int pirq; unsigned long gmfn; };\n');
+    fs.writeFileSync(path.join(inc, 'hypercall.h'), 'typedef unsigned short domid_t;\n#include <xenish/physdev.h>\n');
+    const p = await OverlayProject.open({ srcDir: tree });
+    const alone = p.unit(path.join(inc, 'physdev.h')).layout('physdev_op', 'struct');
+    assert.ok('reason' in alone && /domid_t/.test(alone.reason), 'its own probe cannot');
+    const l = p.layout('physdev_op');
+    assert.ok(l.ok, l.ok ? '' : l.reason);
+    assert.deepEqual([l.layout.size, path.basename(l.file)], [16, 'physdev.h']);
+    const all = p.layoutsOf(['physdev_op'], undefined, []).get('physdev_op');
+    assert.ok(all && !('error' in all), all && 'error' in all ? all.error : 'no answer');
+    assert.equal(all.size, 16);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
