@@ -338,7 +338,8 @@ export class OverlayProject {
       if (had && !('error' in had)) continue;
       const files = this.locate(name);
       if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
-      for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name)) break; }
+      // the first candidate that defines it answers (an umbrella's error stands until one does)
+      for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name) && out.get(name) !== had) break; }
       // Headers that are not self-contained lean on what their includers bring along.
       const got = out.get(name);
       if (got && 'error' in got && LEANS_ON_INCLUDER.test(got.error)) harvest(files[0], PRELUDE);

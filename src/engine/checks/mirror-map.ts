@@ -263,12 +263,12 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
       continue;
     }
     const inRegion = region && s >= region.start && e <= region.end;
+    // outside the region, what it overlays is any of A's fields, not the region's
+    if (!inRegion && region?.member) row.overlays = overlaidFields(a, undefined, s - base, e - base);
     // Wholly in front of the mirrored sub-struct (page.flags, before the first union): where every
     // net_iov keeps a first word of its own (padding in 6.12, `type` in 6.13-6.16), outside the part
     // its asserts say it mirrors. Said, as info and with no assert to add; spilling past the region's
     // end (into _mapcount, _refcount) is the mistake outside-region is for.
-    // outside the region, what it overlays is any of A's fields, not the region's
-    if (!inRegion && region?.member) row.overlays = overlaidFields(a, undefined, s - base, e - base);
     if (!inRegion && region && e <= region.start) {
       row.status = 'unasserted';
       row.note = `in front of the region it mirrors (${region.label})`;

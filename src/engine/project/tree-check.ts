@@ -253,7 +253,6 @@ class Plan {
     return includerOf(this.project.config.srcDir, h, (c) => this.project.files.read(c), (c) => this.kbuild.object(c).built !== 'n');
   }
 
-
   take(jobs: UnitJob[], results: UnitResult[]): void {
     const order = new Map(jobs.map((j, i) => [j.main, i]));
     for (const r of results.sort((a, b) => order.get(a.main)! - order.get(b.main)!)) {
