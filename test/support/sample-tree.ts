@@ -21,3 +21,14 @@ export function agedSampleCopy(prefix: string, add?: (dir: string) => void): str
   age(dir);
   return dir;
 }
+
+/** Runs `fn` on a fresh copy of the sample in a temp dir, removed afterwards whatever happens. */
+export async function withSampleCopy(prefix: string, fn: (tree: string) => Promise<void> | void): Promise<void> {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    fs.cpSync(SAMPLE, tree, { recursive: true });
+    await fn(tree);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+}

@@ -5,6 +5,7 @@
 // incremental edits — and remembered here, so the type table can still apply
 // aligned/packed by position.
 import { matchParen } from '../checks/assert-sites';
+import { topLevelComma } from './snippet-holes';
 
 export interface AttributeGroup {
   start: number;
@@ -20,18 +21,6 @@ export interface Blanked {
 }
 
 const PATTERN = /\b(__builtin_offsetof|__attribute__|__attribute|_Static_assert|__extension__|asm|__asm__|__asm|__restrict__|__restrict|__volatile__|__inline__|__inline|__signed__|__const__|__const)\b/g;
-
-/** The first `,` of s[from, to) outside parentheses, brackets and braces, or -1. */
-function topLevelComma(s: string, from: number, to: number): number {
-  let depth = 0;
-  for (let i = from; i < to; i++) {
-    const c = s[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) return i;
-  }
-  return -1;
-}
 
 function splitTopLevel(s: string): string[] {
   const out: string[] = [];

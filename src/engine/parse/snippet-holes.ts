@@ -49,7 +49,7 @@ const ATTRIBUTE = new Set(['__attribute__', '__attribute']);
 const HOLE_PREFIX: Record<HoleKind, string> = { typeof: '__olT', offsetof: '__olO', compat: '__olC', alignof: '__olA', default: '__olD' };
 
 /** The first comma of [from, to) outside parentheses, brackets, braces and literals. */
-function topLevelComma(text: string, from: number, to: number): number {
+export function topLevelComma(text: string, from: number, to: number): number {
   let depth = 0;
   for (let i = from; i < to; i++) {
     const c = text[i];

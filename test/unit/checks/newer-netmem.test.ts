@@ -9,11 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-
-const sample = path.resolve(__dirname, '../../../../samples/mini-kernel');
+import { withSampleCopy } from '../../support/sample-tree';
 
 const FIELDS = ['unsigned long _flags;', 'unsigned long pp_magic;', 'struct page_pool *pp;', 'unsigned long _pp_mapping_pad;', 'unsigned long dma_addr;', 'atomic_long_t pp_ref_count;'];
 const NAMES = ['_flags', 'pp_magic', 'pp', '_pp_mapping_pad', 'dma_addr', 'pp_ref_count'];
@@ -48,9 +46,7 @@ ${NAMES.map((n) => `NET_IOV_ASSERT_OFFSET(${n}, ${n});`).join('\n')}
 }
 
 test('6.13-6.16-shaped netmem.h: net_iov.type over page.flags is an info, owner the one warning, no error', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-netmem-type-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-netmem-type-', async (tree) => {
     const netmem = path.join(tree, 'include/net/netmem.h');
     const text = fs.readFileSync(netmem, 'utf8');
     const newer = text.replace('struct net_iov {\n\tunsigned long __unused_padding;', `#define ULONG_MAX (~0UL)
@@ -74,15 +70,11 @@ struct net_iov {
       ['overlay/unasserted-field', 'info', 'net_iov.type'],
       ['overlay/unasserted-field', 'warning', 'net_iov.owner'],
     ]);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });
 
 test('6.17-shaped netmem.h: page ◀ netmem_desc ◀ net_iov, net_iov\'s own fields past its netmem_desc are no finding; a swap in the mirror is', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-netmem-desc-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-netmem-desc-', async (tree) => {
     const netmem = path.join(tree, 'include/net/netmem.h');
     const text = fs.readFileSync(netmem, 'utf8');
     const start = text.indexOf('struct net_iov {'), end = text.indexOf('#undef NET_IOV_ASSERT_OFFSET');
@@ -108,7 +100,5 @@ test('6.17-shaped netmem.h: page ◀ netmem_desc ◀ net_iov, net_iov\'s own fie
     const bad = p.check([netmem]);
     assert.deepEqual(bad.asserts.filter((a) => a.status === 'fail').map((a) => a.site.macro?.args.join(',')), ['pp,pp', '_pp_mapping_pad,_pp_mapping_pad']);
     assert.deepEqual(bad.findings.map((f) => f.rule), ['overlay/assert-fails', 'overlay/assert-fails']);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });

@@ -6,16 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-
-const sample = path.resolve(__dirname, '../../../../samples/mini-kernel');
+import { withSampleCopy } from '../../support/sample-tree';
 
 test('a struct two headers define is laid out from the one the configuration includes', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-alternatives-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-alternatives-', async (tree) => {
     const inc = path.join(tree, 'include/linux');
     // "a_" sorts first: without the configuration's say, it would be the one laid out
     fs.writeFileSync(path.join(inc, 'a_cache_def.h'), 'struct kcache { void *cpu_cache; unsigned int batch; unsigned int limit; unsigned long flags; };\n');
@@ -36,7 +32,5 @@ test('a struct two headers define is laid out from the one the configuration inc
     assert.ok(la.ok, la.ok ? '' : la.reason);
     assert.equal(path.basename(la.file), 'a_cache_def.h');
     assert.equal(la.layout.size, 24);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,16 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-
-const sample = path.resolve(__dirname, '../../../../samples/mini-kernel');
+import { withSampleCopy } from '../../support/sample-tree';
 
 test('a struct an umbrella unit cannot lay out is laid out from its own header', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-layouts-of-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-layouts-of-', async (tree) => {
     const inc = path.join(tree, 'include/linux');
     fs.writeFileSync(path.join(inc, 'thing_size.h'), '#ifndef THING_SIZE_H\n#define THING_SIZE_H\n#define THING_SIZE 16\n#endif\n');
     fs.writeFileSync(path.join(inc, 'thing.h'), '#ifndef THING_H\n#define THING_H\n#include <linux/thing_size.h>\nstruct thing { char b[THING_SIZE]; long after; };\n#endif\n');
@@ -26,15 +22,11 @@ test('a struct an umbrella unit cannot lay out is laid out from its own header',
     const got = p.layoutsOf(['thing'], undefined, ['include/linux/umbrella.h']).get('thing');
     assert.ok(got && !('error' in got), got && 'error' in got ? got.error : 'no answer');
     assert.equal(got.size, 24);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a public header that is not self-contained is laid out as a header that includes it reads it', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-layouts-of-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-layouts-of-', async (tree) => {
     const inc = path.join(tree, 'include/xenish');
     fs.mkdirSync(inc);
     // like xen's interface/physdev.h: it uses domid_t and leaves it to its includer (asm/xen/hypercall.h)
@@ -49,7 +41,5 @@ test('a public header that is not self-contained is laid out as a header that in
     const all = p.layoutsOf(['physdev_op'], undefined, []).get('physdev_op');
     assert.ok(all && !('error' in all), all && 'error' in all ? all.error : 'no answer');
     assert.equal(all.size, 16);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });

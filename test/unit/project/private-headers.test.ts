@@ -7,12 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
+import { withSampleCopy } from '../../support/sample-tree';
 import { includerOf, isPrivateHeader } from '../../../src/engine/project/private-headers';
-
-const sample = path.resolve(__dirname, '../../../../samples/mini-kernel');
 
 const SLAB_H = `/* like 6.1's mm/slab.h: no #include of its own */
 #ifndef MM_SLAB_H
@@ -33,9 +31,7 @@ SLAB_MATCH(lru, slab_list);
 `;
 
 test('a private header that includes nothing is laid out and paired where a .c file beside it includes it', async () => {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-private-'));
-  try {
-    fs.cpSync(sample, tree, { recursive: true });
+  await withSampleCopy('ol-private-', async (tree) => {
     fs.mkdirSync(path.join(tree, 'mm'));
     const slabH = path.join(tree, 'mm/slab.h');
     fs.writeFileSync(slabH, SLAB_H);
@@ -56,7 +52,5 @@ test('a private header that includes nothing is laid out and paired where a .c f
     const r = await p.checkAsync(['mm', 'include'], { workers: 1 });
     assert.deepEqual(r.asserts.filter((a) => a.site.at.file === slabH).map((a) => a.status), ['pass', 'pass']);
     assert.ok(r.mirrors.some((m) => m.pair.a === 'page' && m.pair.b === 'slab'), `pairs: ${r.mirrors.map((m) => `${m.pair.a}◀${m.pair.b}`).join(', ')}; notes: ${r.notes.filter((n) => /overlay/.test(n)).join('; ')}`);
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 });
