@@ -336,7 +336,7 @@ export class OverlayProject {
       // an umbrella's unit that could not lay it out (its home read there out of the order it expects) is not the last word
       const had = out.get(name);
       if (had && !('error' in had)) continue;
-      const files = this.locate(name);
+      const files = this.compiledFirst(this.locate(name), false);
       if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
       // the first candidate that defines it answers (an umbrella's error stands until one does)
       for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name) && out.get(name) !== had) break; }
@@ -602,12 +602,21 @@ export class OverlayProject {
    * CONFIG_SLUB. A header is compiled when a unit of one of the files that include it reads it, and
    * not when every such unit leaves it out; with no includer found, its place is kept.
    */
-  private compiledFirst(files: string[]): string[] {
+  private compiledFirst(files: string[], keepUnits = true): string[] {
     if (files.length < 2) return files;
+    const reads = (includer: string, file: string): boolean => {
+      const key = `${path.resolve(this.config.srcDir, includer)}\0false\0`;
+      const cached = this.units.has(key);
+      const u = this.unit(includer);
+      const yes = u.pp.includedFiles.includes(file);
+      // a batch (layoutsOf) does not keep the includers' units: memory
+      if (!keepUnits && !cached) { this.units.delete(key); u.dispose(); }
+      return yes;
+    };
     const verdict = (file: string): number => {
       const includers = this.index.includersOf(file, ['mm']).slice(0, 3);
       if (!includers.length) return 1;
-      for (const f of includers) if (this.unit(f).pp.includedFiles.includes(file)) return 0;
+      for (const f of includers) if (reads(f, file)) return 0;
       return 2;
     };
     const rank = new Map(files.map((f) => [f, verdict(f)]));

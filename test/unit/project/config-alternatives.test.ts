@@ -26,6 +26,10 @@ test('a struct two headers define is laid out from the one the configuration inc
     assert.ok(b.ok, b.ok ? '' : b.reason);
     assert.equal(path.basename(b.file), 'b_cache_def.h');
     assert.deepEqual([b.layout.size, b.layout.members.map((m) => m.name)], [16, ['cpu_slab', 'flags']]);
+    // and in a batch (`layout --all-headers`), which does not keep the includer's unit
+    const batch = p.layoutsOf(['kcache'], undefined, []).get('kcache');
+    assert.ok(batch && !('error' in batch), batch && 'error' in batch ? batch.error : 'no answer');
+    assert.deepEqual(batch.members.map((m) => m.path), ['cpu_slab', 'flags']);
 
     const a = await p.withConfig({ overrides: { CONFIG_CACHE_A: 'y', CONFIG_CACHE_B: 'n' } });
     const la = a.layout('kcache');
