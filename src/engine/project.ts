@@ -178,6 +178,18 @@ export class OverlayProject {
   }
 
   /** The translation unit of a header (a probe that includes it) or of a .c file. */
+  /** `fn` of `file`'s layout unit; a unit built for it is dropped after, unless `keep` (a batch over many files: memory). */
+  private withUnit<T>(file: string, keep: boolean, fn: (u: TranslationUnit) => T, prelude = ''): T {
+    const key = `${path.resolve(this.config.srcDir, file)}\0false\0${prelude}`;
+    const cached = this.units.has(key);
+    const u = this.unit(file, false, prelude);
+    try {
+      return fn(u);
+    } finally {
+      if (!keep && !cached) { this.units.delete(key); u.dispose(); }
+    }
+  }
+
   unit(file: string, keepBodies = false, prelude = ''): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
     const key = `${abs}\0${keepBodies}\0${prelude}`;
@@ -285,12 +297,11 @@ export class OverlayProject {
   layoutsInFile(file: string): LayoutAnswer[] {
     const abs = path.resolve(this.config.srcDir, file);
     let u = this.unit(abs);
-    const ctx = this.includerContext(abs);
-    if (ctx) {
-      // a private header's records that its own probe cannot lay out: read them where a .c file includes it
-      const wanting = u.recordNamesFrom(abs).some((name) => { const rec = u.table.record(name); const l = rec && u.layout(name, rec.kind); return !!l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason); });
-      if (wanting) u = this.unit(ctx);
-    }
+    // a private header's records that its own probe cannot lay out are read where a .c file includes it
+    // (looked for only then: finding that file reads the directory's .c files, and hovers ask on every edit)
+    const wanting = u.recordNamesFrom(abs).some((name) => { const rec = u.table.record(name); const l = rec && u.layout(name, rec.kind); return !!l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason); });
+    const ctx = wanting ? this.includerContext(abs) : undefined;
+    if (ctx) u = this.unit(ctx);
     const out: LayoutAnswer[] = [];
     for (const name of u.recordNamesFrom(abs)) {
       const rec = u.table.record(name);
@@ -316,19 +327,17 @@ export class OverlayProject {
       seenUnits.add(file + prelude);
       const abs = path.resolve(this.config.srcDir, file);
       if (!fs.existsSync(abs)) return;
-      const key = `${abs}\0false\0${prelude}`;
-      const cached = this.units.has(key);
-      const u = this.unit(abs, false, prelude);
-      for (const name of u.table.recordNames()) {
-        if (!wanted.has(name)) continue;
-        const have = out.get(name);
-        if (have && !('error' in have)) continue;
-        const rec = u.table.record(name);
-        if (!rec) continue;
-        const l = u.layout(name, rec.kind);
-        out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
-      }
-      if (!cached) { this.units.delete(key); u.dispose(); }
+      this.withUnit(abs, false, (u) => {
+        for (const name of u.table.recordNames()) {
+          if (!wanted.has(name)) continue;
+          const have = out.get(name);
+          if (have && !('error' in have)) continue;
+          const rec = u.table.record(name);
+          if (!rec) continue;
+          const l = u.layout(name, rec.kind);
+          out.set(name, 'reason' in l ? { error: l.reason } : flatten(l));
+        }
+      }, prelude);
     };
     const total = wanted.size;
     for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }
@@ -347,7 +356,7 @@ export class OverlayProject {
       // through asm/xen/hypercall.h, which brings domid_t and GUEST_HANDLE first)
       const still = out.get(name);
       if (still && 'error' in still && LEANS_ON_INCLUDER.test(still.error)) {
-        for (const inc of this.index.includersOf(files[0]).filter((f) => f.endsWith('.h')).slice(0, 2)) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
+        for (const inc of this.includingHeaders(files[0])) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
       }
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
       progress?.(out.size, total);
@@ -588,7 +597,7 @@ export class OverlayProject {
     if (ctx) return this.unit(ctx);
     // a public header that is not self-contained: as a header that includes it reads it
     if (!rec) return u;
-    for (const inc of this.index.includersOf(path.resolve(this.config.srcDir, file)).filter((f) => f.endsWith('.h')).slice(0, 2)) {
+    for (const inc of this.includingHeaders(file)) {
       const v = this.unit(inc);
       const lv = v.table.record(name) ? v.layout(name, kind) : undefined;
       if (lv && !('reason' in lv)) return v;
@@ -604,23 +613,19 @@ export class OverlayProject {
    */
   private compiledFirst(files: string[], keepUnits = true): string[] {
     if (files.length < 2) return files;
-    const reads = (includer: string, file: string): boolean => {
-      const key = `${path.resolve(this.config.srcDir, includer)}\0false\0`;
-      const cached = this.units.has(key);
-      const u = this.unit(includer);
-      const yes = u.pp.includedFiles.includes(file);
-      // a batch (layoutsOf) does not keep the includers' units: memory
-      if (!keepUnits && !cached) { this.units.delete(key); u.dispose(); }
-      return yes;
-    };
     const verdict = (file: string): number => {
       const includers = this.index.includersOf(file, ['mm']).slice(0, 3);
       if (!includers.length) return 1;
-      for (const f of includers) if (reads(f, file)) return 0;
+      for (const f of includers) if (this.withUnit(f, keepUnits, (u) => u.pp.includedFiles.includes(file))) return 0;
       return 2;
     };
     const rank = new Map(files.map((f) => [f, verdict(f)]));
     return [...files].sort((a, b) => rank.get(a)! - rank.get(b)!);
+  }
+
+  /** The first two headers that include `file` (a header that is not self-contained is read as they read it). */
+  private includingHeaders(file: string): string[] {
+    return this.index.includersOf(path.resolve(this.config.srcDir, file)).filter((f) => f.endsWith('.h')).slice(0, 2);
   }
 
   /** For a private header (private-headers.ts), the .c file a compile reads it from; undefined otherwise. */

@@ -32,3 +32,11 @@ export async function withSampleCopy(prefix: string, fn: (tree: string) => Promi
     fs.rmSync(tree, { recursive: true, force: true });
   }
 }
+
+/** Writes files into a tree (paths relative to it; directories made as needed). */
+export function writeTreeFiles(tree: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(tree, rel)), { recursive: true });
+    fs.writeFileSync(path.join(tree, rel), text);
+  }
+}

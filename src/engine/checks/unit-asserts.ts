@@ -9,7 +9,7 @@ import { AssertResult } from './asserts';
 import { assertSites, findRawAsserts, RawAssert } from './assert-sites';
 import { SourcePosition } from './layout-view';
 import { decide, readCondition, toExpr } from './typed-asserts';
-import { typedArraySize, UnitScopes } from './unit-scope';
+import { UnitScopes } from './unit-scope';
 import type { UnitSyntax } from '../project/unit-syntax';
 import type { TextSource } from '../preprocess/piece-text';
 
@@ -49,8 +49,6 @@ export class UnitAsserts {
       for (let k = lo; k < offsets.length && offsets[k] < to; k++) out.push(offsets[k], this.raws[k].condStart);
       return out;
     };
-    // array bounds like [sizeof(rfc1042_header)]: read with types too (a TranslationUnit has this already)
-    u.table.arraySizeFallback ??= (size) => typedArraySize(this.scopes, size);
   }
 
   private rawsIn(files: string[]): RawAssert[] {

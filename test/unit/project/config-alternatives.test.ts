@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-import { withSampleCopy } from '../../support/sample-tree';
+import { withSampleCopy, writeTreeFiles } from '../../support/sample-tree';
 
 test('a struct two headers define is laid out from the one the configuration includes', async () => {
   await withSampleCopy('ol-alternatives-', async (tree) => {
-    const inc = path.join(tree, 'include/linux');
-    // "a_" sorts first: without the configuration's say, it would be the one laid out
-    fs.writeFileSync(path.join(inc, 'a_cache_def.h'), 'struct kcache { void *cpu_cache; unsigned int batch; unsigned int limit; unsigned long flags; };\n');
-    fs.writeFileSync(path.join(inc, 'b_cache_def.h'), 'struct kcache { void *cpu_slab; unsigned int flags; };\n');
-    fs.writeFileSync(path.join(inc, 'kcache.h'), '#ifdef CONFIG_CACHE_A\n#include <linux/a_cache_def.h>\n#endif\n#ifdef CONFIG_CACHE_B\n#include <linux/b_cache_def.h>\n#endif\n');
+    writeTreeFiles(path.join(tree, 'include/linux'), {
+      // "a_" sorts first: without the configuration's say, it would be the one laid out
+      'a_cache_def.h': 'struct kcache { void *cpu_cache; unsigned int batch; unsigned int limit; unsigned long flags; };\n',
+      'b_cache_def.h': 'struct kcache { void *cpu_slab; unsigned int flags; };\n',
+      'kcache.h': '#ifdef CONFIG_CACHE_A\n#include <linux/a_cache_def.h>\n#endif\n#ifdef CONFIG_CACHE_B\n#include <linux/b_cache_def.h>\n#endif\n',
+    });
     // the configuration as kbuild leaves it: .config, and the autoconf.h the preprocessor reads
     fs.appendFileSync(path.join(tree, '.config'), 'CONFIG_CACHE_B=y\n');
     fs.appendFileSync(path.join(tree, 'include/generated/autoconf.h'), '#define CONFIG_CACHE_B 1\n');

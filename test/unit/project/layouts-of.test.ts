@@ -4,18 +4,19 @@
 // not expect) is laid out again from its own header, not left unknown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-import { withSampleCopy } from '../../support/sample-tree';
+import { withSampleCopy, writeTreeFiles } from '../../support/sample-tree';
 
 test('a struct an umbrella unit cannot lay out is laid out from its own header', async () => {
   await withSampleCopy('ol-layouts-of-', async (tree) => {
     const inc = path.join(tree, 'include/linux');
-    fs.writeFileSync(path.join(inc, 'thing_size.h'), '#ifndef THING_SIZE_H\n#define THING_SIZE_H\n#define THING_SIZE 16\n#endif\n');
-    fs.writeFileSync(path.join(inc, 'thing.h'), '#ifndef THING_H\n#define THING_H\n#include <linux/thing_size.h>\nstruct thing { char b[THING_SIZE]; long after; };\n#endif\n');
-    // the umbrella marks thing_size.h as read without reading it: THING_SIZE is unknown in its unit
-    fs.writeFileSync(path.join(inc, 'umbrella.h'), '#define THING_SIZE_H\n#include <linux/thing.h>\n');
+    writeTreeFiles(inc, {
+      'thing_size.h': '#ifndef THING_SIZE_H\n#define THING_SIZE_H\n#define THING_SIZE 16\n#endif\n',
+      'thing.h': '#ifndef THING_H\n#define THING_H\n#include <linux/thing_size.h>\nstruct thing { char b[THING_SIZE]; long after; };\n#endif\n',
+      // the umbrella marks thing_size.h as read without reading it: THING_SIZE is unknown in its unit
+      'umbrella.h': '#define THING_SIZE_H\n#include <linux/thing.h>\n',
+    });
     const p = await OverlayProject.open({ srcDir: tree });
     const inUmbrella = p.unit(path.join(inc, 'umbrella.h')).layout('thing', 'struct');
     assert.ok('reason' in inUmbrella && /THING_SIZE/.test(inUmbrella.reason), 'the umbrella alone cannot');
@@ -28,10 +29,11 @@ test('a struct an umbrella unit cannot lay out is laid out from its own header',
 test('a public header that is not self-contained is laid out as a header that includes it reads it', async () => {
   await withSampleCopy('ol-layouts-of-', async (tree) => {
     const inc = path.join(tree, 'include/xenish');
-    fs.mkdirSync(inc);
-    // like xen's interface/physdev.h: it uses domid_t and leaves it to its includer (asm/xen/hypercall.h)
-    fs.writeFileSync(path.join(inc, 'physdev.h'), 'struct physdev_op { domid_t domid; int pirq; unsigned long gmfn; };\n');
-    fs.writeFileSync(path.join(inc, 'hypercall.h'), 'typedef unsigned short domid_t;\n#include <xenish/physdev.h>\n');
+    writeTreeFiles(inc, {
+      // like xen's interface/physdev.h: it uses domid_t and leaves it to its includer (asm/xen/hypercall.h)
+      'physdev.h': 'struct physdev_op { domid_t domid; int pirq; unsigned long gmfn; };\n',
+      'hypercall.h': 'typedef unsigned short domid_t;\n#include <xenish/physdev.h>\n',
+    });
     const p = await OverlayProject.open({ srcDir: tree });
     const alone = p.unit(path.join(inc, 'physdev.h')).layout('physdev_op', 'struct');
     assert.ok('reason' in alone && /domid_t/.test(alone.reason), 'its own probe cannot');

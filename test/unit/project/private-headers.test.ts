@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OverlayProject } from '../../../src/engine/project';
-import { withSampleCopy } from '../../support/sample-tree';
+import { withSampleCopy, writeTreeFiles } from '../../support/sample-tree';
 import { includerOf, isPrivateHeader } from '../../../src/engine/project/private-headers';
 
 const SLAB_H = `/* like 6.1's mm/slab.h: no #include of its own */
@@ -32,12 +32,13 @@ SLAB_MATCH(lru, slab_list);
 
 test('a private header that includes nothing is laid out and paired where a .c file beside it includes it', async () => {
   await withSampleCopy('ol-private-', async (tree) => {
-    fs.mkdirSync(path.join(tree, 'mm'));
     const slabH = path.join(tree, 'mm/slab.h');
-    fs.writeFileSync(slabH, SLAB_H);
-    fs.writeFileSync(path.join(tree, 'mm/big.c'), '#include <linux/mm_types.h>\n#include "slab.h"\nint big_one(void) { return 0; }\n/* the larger includer */\n');
-    fs.writeFileSync(path.join(tree, 'mm/slab_common.c'), '#include <linux/mm_types.h>\n#include "slab.h"\n');
-    fs.writeFileSync(path.join(tree, 'mm/other.c'), '#include <linux/types.h>\n');
+    writeTreeFiles(tree, {
+      'mm/slab.h': SLAB_H,
+      'mm/big.c': '#include <linux/mm_types.h>\n#include "slab.h"\nint big_one(void) { return 0; }\n/* the larger includer */\n',
+      'mm/slab_common.c': '#include <linux/mm_types.h>\n#include "slab.h"\n',
+      'mm/other.c': '#include <linux/types.h>\n',
+    });
     assert.ok(isPrivateHeader(tree, slabH) && !isPrivateHeader(tree, path.join(tree, 'include/linux/types.h')));
     assert.equal(includerOf(tree, slabH, (f) => fs.readFileSync(f, 'utf8'), () => true), path.join(tree, 'mm/slab_common.c'), 'the smaller of the two includers');
 
