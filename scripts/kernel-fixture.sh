@@ -7,12 +7,21 @@
 #   DEST/vmlinux      that kernel's image; DEST/btf.json its BTF (bpftool -j)
 #   DEST/layouts.json every named struct/union of the BTF, flattened by src/engine/btf
 #   DEST/VERSION      package versions (marks completion)
-# Usage: scripts/kernel-fixture.sh [DEST] [MAJOR]
+# Usage: scripts/kernel-fixture.sh [DEST] [MAJOR] [ARCH]
 #   default DEST: $OVERLAY_LENS_FIXTURE or ~/.cache/overlay-lens/kernel-MAJOR
+#   (kernel-MAJOR-ARCH for an ARCH other than amd64)
+# ARCH (a Debian architecture, default amd64): another architecture's build dir
+# and BTF over the same source, which comes from the amd64 fixture (made first
+# when missing; DEST/src is a link to it). Its packages are fetched through an
+# apt state of its own under a temporary directory: the machine's dpkg
+# architectures and package lists are left as they are. Only kernels whose
+# headers package ships vmlinux (its BTF, for module builds: 6.12) have one.
 # Exit 77 when this machine cannot provide it (no apt-get and no cache).
 set -euo pipefail
 MAJOR=${2:-6.12}
-DEST=${1:-${OVERLAY_LENS_FIXTURE:-$HOME/.cache/overlay-lens/kernel-$MAJOR}}
+ARCH=${3:-amd64}
+if [ "$ARCH" = amd64 ]; then DEFAULT_DEST=${OVERLAY_LENS_FIXTURE:-$HOME/.cache/overlay-lens/kernel-$MAJOR}; else DEFAULT_DEST=$HOME/.cache/overlay-lens/kernel-$MAJOR-$ARCH; fi
+DEST=${1:-$DEFAULT_DEST}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # pahole (dwarves) is the oracle of the pahole-text fixture test; best effort, cached fixture or not.
 command -v pahole >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y -qq dwarves || { apt-get update -qq && apt-get install -y -qq dwarves; }; } >/dev/null 2>&1 || true; }
@@ -28,6 +37,36 @@ SRCVER=$(policy "linux-source-$MAJOR")
 if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then apt-get update -qq || true; SRCVER=$(policy "linux-source-$MAJOR"); fi
 if [ -z "$SRCVER" ] || [ "$SRCVER" = "(none)" ]; then echo "no linux-source-$MAJOR package in this machine's apt sources" >&2; exit 77; fi
 UP=${SRCVER%%-*}                       # 6.12.117-1~deb12u1 → 6.12.117
+if [ "$ARCH" != amd64 ]; then
+  BASE=$HOME/.cache/overlay-lens/kernel-$MAJOR
+  bash "$0" "$BASE" "$MAJOR"
+  # the version of the source it links to, which may be older than the archive's newest
+  SRCVER=$(sed -n "s/^linux-source-$MAJOR //p" "$BASE/VERSION")
+  KERNEL=$(sed -n 's/^kernel //p' "$BASE/VERSION"); ABI=${KERNEL%-amd64}
+  TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+  mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/debs" "$TMP/root"
+  APT=(-o "Dir::State::Lists=$TMP/lists" -o "Dir::Cache=$TMP/cache" -o "APT::Architectures::=$ARCH" -o "APT::Architecture=$ARCH")
+  apt-get -qq "${APT[@]}" update >/dev/null 2>&1 || { echo "apt-get update for $ARCH failed" >&2; exit 1; }
+  HDR="linux-headers-$ABI-$ARCH"
+  (cd "$TMP/debs" && apt-get -qq "${APT[@]}" download "$HDR=$SRCVER" 2>/dev/null) || { echo "apt-get download failed: $HDR=$SRCVER ($ARCH)" >&2; exit 1; }
+  dpkg -x "$TMP"/debs/*.deb "$TMP/root"
+  [ -f "$TMP/root/usr/src/$HDR/vmlinux" ] || { echo "$HDR ships no vmlinux (its BTF): no $ARCH fixture for $MAJOR" >&2; exit 77; }
+  rm -rf "$DEST.part"; mkdir -p "$DEST.part"
+  ln -s "$BASE/src" "$DEST.part/src"
+  cp -a "$TMP/root/usr/src/$HDR" "$DEST.part/build"
+  # as for amd64: the package's links point into /usr; the common half and kbuild are the amd64 fixture's
+  echo "include $BASE/common/Makefile" > "$DEST.part/build/Makefile"
+  for l in scripts tools; do
+    if [ -L "$DEST.part/build/$l" ]; then rm -f "$DEST.part/build/$l"; ln -s "$BASE/kbuild/$l" "$DEST.part/build/$l"; fi
+  done
+  mv "$DEST.part/build/vmlinux" "$DEST.part/vmlinux"
+  bpftool btf dump file "$DEST.part/vmlinux" -j > "$DEST.part/btf.json"
+  node "$ROOT/out/src/engine/btf/cli.js" "$DEST.part/btf.json" > "$DEST.part/layouts.json"
+  printf 'linux-source-%s %s\nkernel %s-%s\n' "$MAJOR" "$SRCVER" "$ABI" "$ARCH" > "$DEST.part/VERSION"
+  rm -rf "$DEST"; mv "$DEST.part" "$DEST"
+  echo "kernel fixture ready: $DEST"; cat "$DEST/VERSION"
+  exit 0
+fi
 ABI=$(apt-cache search -n "^linux-headers-${UP}[^ ]*-amd64$" | awk '{print $1}' | grep -v cloud | sed 's/^linux-headers-//; s/-amd64$//' | head -1 || true)
 # Older series name the ABI, not the upstream version (6.1: linux-headers-6.1.0-57-amd64 is 6.1.192-3):
 # the headers package whose version is the source's.

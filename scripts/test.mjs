@@ -54,6 +54,8 @@ const tiers = [
     why: 'needs the Debian linux-source-6.12 tree, its amd64 build dir and BTF (scripts/kernel-fixture.sh)' },
   { name: 'fixture-6.1', dir: 'out/test/fixture-6.1', setup: ['bash', ['scripts/kernel-fixture.sh', '', '6.1']],
     why: 'needs the Debian linux-source-6.1 tree, its amd64 build dir and BTF (scripts/kernel-fixture.sh "" 6.1)' },
+  { name: 'fixture-arm64', dir: 'out/test/fixture-arm64', setup: ['bash', ['scripts/kernel-fixture.sh', '', '6.12', 'arm64']],
+    why: 'needs the 6.12 fixture and Debian\'s linux-headers-*-arm64 of the same version, with its vmlinux BTF (scripts/kernel-fixture.sh "" 6.12 arm64)' },
   { name: 'e2e', dir: 'out/test/e2e', setup: ['bash', ['scripts/setup-code-server.sh']],
     why: 'needs code-server 4.100.3, Debian chromium and playwright-core (scripts/setup-code-server.sh)' },
   { name: 'electron', dir: 'out/test/electron' },

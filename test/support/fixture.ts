@@ -14,6 +14,11 @@ export function olderFixtureDir(): string {
   return process.env.OVERLAY_LENS_FIXTURE_6_1 ?? path.join(os.homedir(), '.cache/overlay-lens/kernel-6.1');
 }
 
+/** The 6.12 source with Debian's arm64 build dir and BTF (scripts/kernel-fixture.sh "" 6.12 arm64): the fixture-arm64 tier. */
+export function arm64FixtureDir(): string {
+  return process.env.OVERLAY_LENS_FIXTURE_ARM64 ?? path.join(os.homedir(), '.cache/overlay-lens/kernel-6.12-arm64');
+}
+
 export function fixturePaths(d = fixtureDir()) {
   return { src: path.join(d, 'src'), build: path.join(d, 'build'), btf: path.join(d, 'btf.json'), layouts: path.join(d, 'layouts.json'), vmlinux: path.join(d, 'vmlinux') };
 }

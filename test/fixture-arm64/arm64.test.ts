@@ -1,0 +1,74 @@
+// A second architecture: the 6.12 fixture's source with Debian's arm64 build
+// dir (its .config, arch/arm64 generated headers) and the BTF of that arm64
+// kernel (scripts/kernel-fixture.sh "" 6.12 arm64). Nothing here says arm64:
+// the engine must take the architecture from the .config, as it does for a
+// user's tree. The same truths as on amd64 must hold: the structs overlays
+// are about byte-exact against this kernel's BTF (where arm64's differ from
+// amd64's, ours must follow), the whole tree's asserts never `fail` and are
+// decided at ≥ 95%, no finding of error severity, and a sample of every
+// struct the headers define is byte-exact at ≥ 98%.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { OverlayProject } from '../../src/engine/project';
+import { classSummary, unknownGroups } from '../../src/engine/checks/report';
+import { DECIDABLE_CLASSES } from '../../src/engine/checks/typed-asserts';
+import { btfCoverage, printCoverage } from '../support/btf-coverage';
+import { arm64FixtureDir, diffLayouts, fixtureDir, fixturePaths, loadBtfLayouts } from '../support/fixture';
+
+const dir = arm64FixtureDir();
+const f = fixturePaths(dir);
+const NAMES = ['page', 'folio', 'slab', 'ptdesc', 'net_iov', 'page_pool', 'page_pool_params', 'sk_buff', 'skb_shared_info', 'net_device', 'zone', 'address_space', 'mm_struct', 'task_struct'];
+const STRIDE = Number(process.env.OVERLAY_LENS_COVERAGE_STRIDE ?? 16);
+
+test('arm64: the architecture comes from the .config; the structs overlays are about are byte-exact against the arm64 BTF, where it differs from amd64 too', async () => {
+  const project = await OverlayProject.open({ srcDir: f.src, buildDir: f.build });
+  assert.equal(project.config.arch, 'arm64');
+  const btf = loadBtfLayouts(dir);
+  const amd64 = loadBtfLayouts(fixtureDir());
+  const problems: string[] = [];
+  const differFromAmd64: string[] = [];
+  for (const name of NAMES) {
+    const ours = project.json(project.layout(name));
+    if ('error' in ours) { problems.push(`${name}: unknown: ${ours.error}`); continue; }
+    assert.ok(btf[name], `the arm64 BTF has struct ${name}`);
+    const d = diffLayouts(ours, btf[name]);
+    const other = amd64[name] && diffLayouts(ours, amd64[name]).length > 0;
+    if (other) differFromAmd64.push(name);
+    console.log(`  ${name.padEnd(18)} size ${String(ours.size).padStart(5)} (amd64 ${String(amd64[name]?.size ?? '-').padStart(5)})  ${d.length ? 'DIFFERS' : 'byte-exact'}${other ? ', not amd64\'s layout' : ''}`);
+    if (d.length) problems.push(`${name}: ${d.slice(0, 5).join('; ')}`);
+  }
+  assert.deepEqual(problems, []);
+  // the check above means something only where the two architectures' layouts differ
+  assert.ok(differFromAmd64.length >= 3, `arm64 layouts that are not amd64's: ${differFromAmd64.join(', ')}`);
+});
+
+test('arm64: every assert of include/, mm/, net/ passes or is unknown with a reason; no error finding; struct page\'s overlays mapped', async () => {
+  const project = await OverlayProject.open({ srcDir: f.src, buildDir: f.build });
+  const files = project.filesToCheck(['include', 'mm', 'net']);
+  const t0 = performance.now();
+  const r = await project.checkAsync(files);
+  const rel = (p: string) => path.relative(f.src, p);
+  const info = new Map((r.files ?? []).map((x) => [x.file, x]));
+  const built = (file: string) => info.get(file)?.kbuild?.built !== 'n';
+  console.log(`  ${files.length} files, ${r.asserts.length} asserts in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  for (const [cls, s] of Object.entries(classSummary(r.asserts))) console.log(`  ${cls.padEnd(11)} ${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown`);
+  for (const g of unknownGroups(r.asserts)) console.log(`  ${String(g.count).padStart(4)} unknown ${g.cls}: ${g.reason} (e.g. ${rel(g.example.site.at.file)}:${g.example.site.at.line})`);
+  const fails = r.asserts.filter((a) => a.status === 'fail' && built(a.site.at.file));
+  assert.deepEqual(fails.map((a) => `${rel(a.site.at.file)}:${a.site.at.line}: ${a.site.text.slice(0, 100)} (${a.lhs} ${a.op} ${a.rhs})`), []);
+  const decidable = r.asserts.filter((a) => a.class && DECIDABLE_CLASSES.has(a.class));
+  const evaluated = decidable.filter((a) => a.status !== 'unknown').length;
+  assert.ok(decidable.length > 1000 && evaluated / decidable.length >= 0.95, `${evaluated} of ${decidable.length} layout/constant asserts evaluated`);
+  assert.deepEqual(r.findings.filter((x) => x.severity === 'error').map((x) => `${rel(x.file)}:${x.line}: ${x.rule}: ${x.message}`), []);
+  const pairs = r.mirrors.map((m) => `${m.pair.a}◀${m.pair.b}`);
+  for (const b of ['folio', 'slab', 'ptdesc', 'net_iov']) assert.ok(pairs.includes(`page◀${b}`), `page◀${b} in ${pairs.join(', ')}`);
+  assert.deepEqual(r.notes.filter((x) => /not checked/.test(x)), []);
+});
+
+test(`arm64: coverage against its BTF (every ${STRIDE === 1 ? '' : `${STRIDE}th `}struct under include/ and arch/arm64/include)`, async () => {
+  const c = await btfCoverage(dir, STRIDE);
+  printCoverage(c);
+  assert.ok(c.sampled > 200, `${c.sampled} structs sampled`);
+  assert.deepEqual(c.reasons.map(([k]) => k).filter((k) => k.startsWith('DIFFERS')), []);
+  assert.ok(c.exact / (c.sampled - c.collisions) >= 0.98, `${c.exact}/${c.sampled - c.collisions}`);
+});
