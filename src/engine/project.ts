@@ -9,7 +9,7 @@ import { AssertResult } from './checks/asserts';
 import { checkFiles, checkFilesHere, FileCheck, TreeCheckOptions, UnitResult } from './project/tree-check';
 import { Finding, Fix } from './checks/findings';
 import { StructView } from './checks/layout-view';
-import { mirrorMap, MirrorMap } from './checks/mirror-map';
+import { mirrorMap, MirrorMap, pairKey } from './checks/mirror-map';
 import { overhead } from './checks/overhead';
 import { mergePairs, OverlayPair, pairsFromAsserts, pairsFromGroups, parsePairSetting, TagUse } from './checks/overlay-pairs';
 import { CheckReport, assertFindings, assertKey } from './checks/report';
@@ -474,9 +474,11 @@ export class OverlayProject {
     const asserts: AssertResult[] = [];
     const findings: Finding[] = [];
     const mirrors: MirrorMap[] = [];
+    const undecided: string[] = [];
     for (const r of results) {
       notes.push(...r.notes);
       asserts.push(...r.asserts);
+      undecided.push(...(r.undecided ?? []));
     }
     const read = new Map(unitResults.map((u) => [u.main, u.included]));
     for (const r of results) { const inc = read.get(r.via); if (inc) this.checkIncludes.set(r.file, inc); }
@@ -491,11 +493,11 @@ export class OverlayProject {
     let pageUnit: TranslationUnit | undefined;
     for (const pair of pairs) {
       const u = this.unitHolding(pair, units);
-      if (!u) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); continue; }
+      if (!u) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); undecided.push(pairKey(pair)); continue; }
       pageUnit ??= u;
       const la = u.layout(pair.a);
       const lb = u.layout(pair.b);
-      if ('reason' in la || 'reason' in lb) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: unknown, because ${'reason' in la ? la.reason : (lb as { reason: string }).reason}`); continue; }
+      if ('reason' in la || 'reason' in lb) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: unknown, because ${'reason' in la ? la.reason : (lb as { reason: string }).reason}`); undecided.push(pairKey(pair)); continue; }
       const pos = (n: Node) => u.positionOf(n);
       const map = mirrorMap(pair, structView(la, pos), structView(lb, pos), { fixFor: (p, a, b) => this.fixFor(p, a, b) });
       mirrors.push(map);
@@ -528,7 +530,7 @@ export class OverlayProject {
         overheads.push(overhead(s.name, s.size, pageSize, opts.region));
       }
     }
-    return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes, files: results.map((r) => ({ file: r.file, via: r.via, ...(r.kbuild ? { kbuild: r.kbuild } : {}), asserts: r.asserts.length })) };
+    return { root: this.config.srcDir, configLabel: this.config.label, asserts, findings, mirrors, overheads, notes, ...(undecided.length ? { undecided: [...new Set(undecided)] } : {}), files: results.map((r) => ({ file: r.file, via: r.via, ...(r.kbuild ? { kbuild: r.kbuild } : {}), asserts: r.asserts.length })) };
   }
 
   /** Pairs (A, B) where B embeds a struct_group_tagged() group of base A by its tag, from the units that define A. */

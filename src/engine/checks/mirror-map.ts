@@ -138,6 +138,9 @@ function overlaidFields(a: StructView, region: Region | undefined, start: number
   return out;
 }
 
+/** What every finding of a pair's mirror map is keyed under (a field's path follows). */
+export const pairKey = (pair: { a: string; b: string }) => `${pair.a}:${pair.b}:`;
+
 function finding(rule: RuleInfo, pos: SourcePosition, message: string, key: string, fix?: Fix, related: Related[] = []): Finding {
   return { rule: rule.id, severity: rule.severity, file: pos.file, line: pos.line, column: pos.column, message, key, ...(fix ? { fix } : {}), ...(related.length ? { related } : {}) };
 }
@@ -199,7 +202,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     rows.push(row);
     const pos = f.decl ?? fallback;
     const where = `${b.name}.${f.path} (offset ${s}, ${e - s} bytes)`;
-    const key = `${pair.a}:${pair.b}:${f.path}`;
+    const key = `${pairKey(pair)}${f.path}`;
 
     if (isWhole(f) && s % a.size === 0) {
       row.status = 'whole';

@@ -18,6 +18,12 @@ export interface CheckReport {
   notes: string[];
   /** sweep: the configurations checked */
   sweep?: string[];
+  /**
+   * Keys (or key prefixes, a pair's `A:B:`) of findings this run could not decide either way: an
+   * overlay pair it could not lay out, a tag check whose alignment is unknown. A sweep reads a
+   * finding's absence from such a run as unknown, not as "not under" it.
+   */
+  undecided?: string[];
   /** the files checked, the unit that read each, and whether kbuild compiles it under this configuration */
   files?: CheckedFile[];
 }

@@ -2,14 +2,35 @@
 // A finding seen under only some of them is the interesting kind (a layout
 // that breaks on i386 or with CONFIG_MEMCG off): it is kept once, with the
 // list of configurations that have it.
+import type { AssertResult } from './asserts';
 import { Finding, RULES } from './findings';
+import { assertKey } from './report';
 
-export interface SweepRun<T extends { findings: Finding[] }> {
+export interface SweepRun<T extends SweepResult> {
   label: string;
   result: T;
 }
 
-export function mergeSweep<T extends { findings: Finding[] }>(runs: SweepRun<T>[]): Finding[] {
+export interface SweepResult {
+  findings: Finding[];
+  asserts?: AssertResult[];
+  /** keys and key prefixes of what the run could not decide (CheckReport.undecided) */
+  undecided?: string[];
+}
+
+/** Whether `run` could not decide `f` either way: its pair unknown, its tag check unknown, its assert unknown. */
+function undecidedIn(run: SweepResult, f: Finding): boolean {
+  if (run.undecided?.some((k) => f.key.startsWith(k))) return true;
+  return f.key.startsWith('assert:') && !!run.asserts?.some((a) => a.status === 'unknown' && assertKey(a) === f.key);
+}
+
+/**
+ * One finding per key. Under every configuration that decided it: as it is (a
+ * configuration that could not decide it is named, "unknown under"). Under some
+ * and not others: overlay/config-dependent, naming both. A configuration that
+ * could not lay the structs out says nothing either way: that is not "fine there".
+ */
+export function mergeSweep<T extends SweepResult>(runs: SweepRun<T>[]): Finding[] {
   const seen = new Map<string, { f: Finding; labels: string[] }>();
   for (const run of runs) {
     for (const f of run.result.findings) {
@@ -19,12 +40,15 @@ export function mergeSweep<T extends { findings: Finding[] }>(runs: SweepRun<T>[
       else seen.set(key, { f, labels: [run.label] });
     }
   }
-  const all = runs.length;
   const out: Finding[] = [];
   for (const { f, labels } of seen.values()) {
-    if (labels.length === all) out.push(f);
+    const rest = runs.filter((r) => !labels.includes(r.label));
+    const unknown = rest.filter((r) => undecidedIn(r.result, f)).map((r) => r.label);
+    const without = rest.filter((r) => !unknown.includes(r.label)).map((r) => r.label);
+    const unknownNote = unknown.length ? `unknown under: ${unknown.join(', ')}` : '';
+    if (without.length === 0) out.push(unknownNote ? { ...f, message: `${f.message} [${unknownNote}]` } : f);
     // its own rule id would read as if every configuration had it: overlay/config-dependent, at the finding's own severity
-    else out.push({ ...f, rule: RULES.configOnly.id, onlyUnder: labels, message: `${f.message} [only under: ${labels.join(', ')}; not under: ${runs.map((r) => r.label).filter((l) => !labels.includes(l)).join(', ')}]` });
+    else out.push({ ...f, rule: RULES.configOnly.id, onlyUnder: labels, message: `${f.message} [only under: ${labels.join(', ')}; not under: ${without.join(', ')}${unknownNote ? `; ${unknownNote}` : ''}]` });
   }
   return out;
 }

@@ -272,6 +272,9 @@ export interface TagAlignmentResult {
   reason?: string;
 }
 
+/** The key of a tag-alignment finding (one per tag and struct). */
+export const tagKey = (tag: string, struct: string) => `tag:${tag}:${struct}`;
+
 export function checkTagAlignment(input: TagAlignmentInput): { results: TagAlignmentResult[]; findings: Finding[] } {
   const results: TagAlignmentResult[] = [];
   const findings: Finding[] = [];
@@ -287,7 +290,7 @@ export function checkTagAlignment(input: TagAlignmentInput): { results: TagAlign
       const at = input.declOf(st) ?? seen;
       findings.push({
         rule: RULES.taggedAlign.id, severity: RULES.taggedAlign.severity, file: at.file, line: at.line, column: at.column,
-        key: `tag:${scheme.tag}:${st}`,
+        key: tagKey(scheme.tag, st),
         message: `struct ${st} pointers carry the tag ${scheme.tag} (mask 0x${input.mask.toString(16)}) in ${scheme.carrier}, but _Alignof(struct ${st}) is ${al}: an aligned pointer may already have the tag bit set`,
         related: [{ ...seen, message: `struct ${st} * converted to/from ${scheme.carrier} here` }, { ...scheme.at, message: `${scheme.tag} used as a tag here` }],
       });

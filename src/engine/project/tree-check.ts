@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { AssertResult } from '../checks/asserts';
 import { Finding } from '../checks/findings';
 import { pairsFromUnions, TagUse, tagUses } from '../checks/overlay-pairs';
-import { checkTagAlignment } from '../checks/tagged-pointers';
+import { checkTagAlignment, tagKey } from '../checks/tagged-pointers';
 import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
 import { KbuildObject, KbuildObjects } from '../config/kbuild-objects';
@@ -45,6 +45,8 @@ export interface FileCheck {
   /** members of structs defined here typed `struct X`: where a struct_group_tagged() group of a base may be embedded */
   tagUses: TagUse[];
   tags: Finding[];
+  /** keys of findings this file's checks could not decide either way (a tag check whose alignment is unknown) */
+  undecided: string[];
 }
 
 export interface UnitJob {
@@ -98,7 +100,7 @@ export function runUnitJob(project: OverlayProject, job: UnitJob, kbuild: Kbuild
     } catch (e) {
       // one file the checker trips on is reported, and the rest of the run goes on
       const why = e instanceof Error ? e.message : String(e);
-      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tagUses: [], tags: [] });
+      files.push({ file, via: job.main, asserts: [], notes: [`${path.relative(project.config.srcDir, file)}: not checked: internal error: ${why}`], unions: [], tagUses: [], tags: [], undecided: [] });
     }
   }
   const parse = u.declarations.parseMs;
@@ -153,19 +155,26 @@ function checkFileIn(project: OverlayProject, u: TranslationUnit, unitAsserts: U
     uses.push(...d.uses);
   }
   const tags: Finding[] = [];
+  const undecided: string[] = [];
   const text = project.files.read(file);
   if (text !== undefined && text.length <= 2 << 20 && MASKS_A_TAG.test(text)) {
     const schemes = project.taggedSchemes(file, text);
     for (const scheme of schemes) {
       const mv = u.pp.macroValue(scheme.tag);
-      tags.push(...checkTagAlignment({
+      const checked = checkTagAlignment({
         scheme, mask: 'value' in mv ? mv.value : mv,
         alignOf: (st) => { const l = u.layout(st); return 'reason' in l ? l : l.align; },
         declOf: (st) => { const r = u.table.record(st); return r ? u.positionOf(r.node) : undefined; },
-      }).findings);
+      });
+      tags.push(...checked.findings);
+      // said, and kept apart: a sweep must not read "no finding here" as "fine here"
+      for (const t of checked.results.filter((x) => x.reason !== undefined)) {
+        undecided.push(tagKey(scheme.tag, t.struct));
+        notes.push(`${path.relative(project.config.srcDir, file)}: tag ${scheme.tag} on struct ${t.struct} pointers: alignment unknown, because ${t.reason}`);
+      }
     }
   }
-  return { file, via, ...(obj ? { kbuild: { built: obj.built, why: obj.why } } : {}), asserts, notes, unions, tagUses: uses, tags };
+  return { file, via, ...(obj ? { kbuild: { built: obj.built, why: obj.why } } : {}), asserts, notes, unions, tagUses: uses, tags, undecided };
 }
 
 export interface TreeCheckOptions {
@@ -290,7 +299,7 @@ class Plan {
       const r = this.byFile.get(f);
       if (r) return r;
       const failed = this.units.find((u) => u.main === f && u.error);
-      return { file: f, via: f, asserts: [], notes: [`${path.relative(this.project.config.srcDir, f)}: not checked: ${failed?.error ?? 'no unit read it'}`], unions: [], tagUses: [], tags: [] };
+      return { file: f, via: f, asserts: [], notes: [`${path.relative(this.project.config.srcDir, f)}: not checked: ${failed?.error ?? 'no unit read it'}`], unions: [], tagUses: [], tags: [], undecided: [] };
     });
     return { results, units: this.units };
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { view, pageSpec, netIovSpec, mirrorExpr } from './views';
 import { StructView, findMember } from '../../../src/engine/checks/layout-view';
-import { AssertSite, evaluateAsserts } from '../../../src/engine/checks/asserts';
+import { AssertResult, AssertSite, evaluateAsserts } from '../../../src/engine/checks/asserts';
 import { pairsFromAsserts, pairsFromGroups, pairsFromUnions, mirrorAssertOf, taggedGroups, tagUses } from '../../../src/engine/checks/overlay-pairs';
 import { mirrorMap } from '../../../src/engine/checks/mirror-map';
 import { EvalContext } from '../../../src/engine/eval/evaluate';
@@ -264,6 +264,33 @@ test('sweep: findings present under some configurations only are labelled with t
     { label: 'i386+CONFIG_SMP=n', arch: 'i386', overrides: { CONFIG_SMP: null } },
   ]);
   assert.ok('error' in (parseSweep('bogus item!') as object));
+});
+
+test('sweep: a configuration that could not decide a finding (its pair or assert unknown) is "unknown under", never "not under"', () => {
+  const mk = (rule: string, key: string) => ({ rule, severity: 'warning' as const, file: 'include/net/netmem.h', line: 27, column: 2, message: 'net_iov.owner overlays page._pp_mapping_pad', key });
+  const unasserted = mk('overlay/unasserted-field', 'page:net_iov:owner');
+  const assertSite = sites([['pp', 'pp']])[0];
+  const failing = mk('overlay/assert-fails', `assert:${assertSite.at.file}:${assertSite.text}`);
+  const result = (status: 'pass' | 'fail' | 'unknown') => ({ site: assertSite, status, terms: [] }) as unknown as AssertResult;
+  const merged = mergeSweep([
+    { label: 'tree', result: { findings: [unasserted, failing], asserts: [result('fail')] } },
+    // an arch whose generated headers are missing: struct page not laid out, the assert unknown
+    { label: 'arm64', result: { findings: [], asserts: [result('unknown')], undecided: ['page:net_iov:'] } },
+    { label: 'i386', result: { findings: [unasserted], asserts: [result('pass')] } },
+  ]);
+  const u = merged.find((f) => f.key === unasserted.key)!;
+  assert.equal(u.rule, 'overlay/unasserted-field', 'every configuration that decided it has it');
+  assert.equal(u.onlyUnder, undefined);
+  assert.match(u.message, /\[unknown under: arm64\]$/);
+  const a = merged.find((f) => f.key === failing.key)!;
+  assert.equal(a.rule, 'overlay/config-dependent', 'i386 decided the assert, and it passes there');
+  assert.match(a.message, /only under: tree; not under: i386; unknown under: arm64\]$/);
+  // without the undecided keys the same runs read as "not under: arm64" (the old answer, a false claim)
+  const blind = mergeSweep([
+    { label: 'tree', result: { findings: [unasserted] } },
+    { label: 'arm64', result: { findings: [] } },
+  ]);
+  assert.match(blind[0].message, /not under: arm64/);
 });
 
 test('struct_group_tagged(): a descriptor that embeds a group of struct page by its tag is paired with it, and a group moved is an error', () => {
