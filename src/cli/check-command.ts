@@ -5,7 +5,7 @@ import { flag, oneOf, parseArgs, UsageError } from './args';
 import { openProject, TREE_FLAGS } from './tree-options';
 import { CheckReport, failed, toJson, toSarif, toText } from '../engine/checks/report';
 import { parseSize } from '../engine/checks/overhead';
-import { mergeSweep, parseSweep } from '../engine/checks/sweep';
+import { mergeSweep, parseSweep, sweepConfig } from '../engine/checks/sweep';
 import { kbuildCompileSettings } from '../engine/config/kbuild';
 import type { OverlayProject } from '../engine/project';
 import { defaultCacheDir, KeptUnits } from '../engine/project/kept-answers';
@@ -22,7 +22,9 @@ PATH: files or directories (default: include/linux/mm_types.h, include/net/netme
                                          than 8 files keeps in ~/.cache/overlay-lens/check (or under
                                          $XDG_CACHE_HOME), reused while every file a unit read is unchanged
 --sweep tree,memcg-off,i386,CONFIG_X=n   check under several configurations; findings seen
-                                         under only some of them name which
+                                         under only some of them name which. O=DIR is another
+                                         build dir of this source (its .config, generated headers
+                                         and arch): --sweep tree,O=../build-arm64
 --region 10M                             price each descriptor array for this much memory
 --pair page:net_iov                      an extra overlay pair to check
 Exit: 1 when an assert fails or an error-severity finding exists, else 0; 2 usage/environment.`;
@@ -66,7 +68,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if ('error' in items) throw new UsageError(`--sweep: ${items.error}`);
     const runs = [];
     for (const item of items) {
-      const p = item.arch || Object.keys(item.overrides).length ? await project.withConfig({ arch: item.arch ?? project.options.arch, overrides: item.overrides }) : project;
+      const change = sweepConfig(item, project.options, (dir) => path.resolve(dir));
+      const p = change ? await project.withConfig(change) : project;
       runs.push({ label: item.label, result: await p.checkAsync(args.positional, { region, workers, progress, keptUnits: cacheFor(p) }) });
     }
     const first = runs[0].result;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Ctx } from './context';
 import { diagnosticsByFile, OverlayDiagnostics } from './diagnostics';
+import { sweepSpecs } from './config';
 
 /** Read-only documents holding pahole-style layouts: overlay-lens-layout:/struct page.pahole */
 export const LAYOUT_SCHEME = 'overlay-lens-layout';
@@ -49,7 +50,9 @@ export function activateCommands(context: vscode.ExtensionContext, ctx: Ctx, dia
       const root = ctx.treeRoot();
       if (!root) return;
       const files = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'].map((f) => vscode.Uri.joinPath(vscode.Uri.file(root), f));
-      const sweep = ctx.settings().sweepConfigs.filter((x) => x.trim());
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root));
+      const { specs: sweep, dropped } = folder ? sweepSpecs(folder, ctx.settings()) : { specs: [], dropped: [] };
+      if (dropped.length) ctx.log(`sweep: not run under ${dropped.join(', ')}: a build dir outside the workspace, which is not trusted`);
       const steps = files.length + (sweep.length ? 1 : 0);
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Overlay Lens: checking the overlay headers', cancellable: true }, async (progress, token) => {
         const found: string[] = [];

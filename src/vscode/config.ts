@@ -39,3 +39,27 @@ export function engineConfig(folder: vscode.WorkspaceFolder, s: Settings): Engin
   const inside = (p?: string) => (p && (vscode.workspace.isTrusted || p.startsWith(root + path.sep)) ? p : undefined);
   return { srcDir: root, buildDir: inside(resolve(s.buildDir)), configFile: inside(resolve(s.configFile)), arch: s.arch, extraPairs: s.extraOverlayPairs, keepAnswers: s.keepAnswers };
 }
+
+/**
+ * overlayLens.sweepConfigs with every O=DIR made absolute (against the workspace folder, as
+ * buildDir is). In an untrusted workspace an item whose build dir lies outside the folder is
+ * dropped, and said so: the same rule as for buildDir.
+ */
+export function sweepSpecs(folder: vscode.WorkspaceFolder, s: Settings): { specs: string[]; dropped: string[] } {
+  const root = folder.uri.fsPath;
+  const specs: string[] = [];
+  const dropped: string[] = [];
+  for (const spec of s.sweepConfigs.map((x) => x.trim()).filter(Boolean)) {
+    let ok = true;
+    const parts = spec.split('+').map((part) => {
+      const m = /^\s*O=(.+?)\s*$/.exec(part);
+      if (!m) return part;
+      const dir = path.resolve(root, m[1].replace(/\$\{workspaceFolder\}/g, root));
+      if (!vscode.workspace.isTrusted && !dir.startsWith(root + path.sep)) ok = false;
+      return `O=${dir}`;
+    });
+    if (ok) specs.push(parts.join('+'));
+    else dropped.push(spec);
+  }
+  return { specs, dropped };
+}

@@ -18,7 +18,7 @@ import { macroCall } from '../engine/checks/asserts';
 import { findMember } from '../engine/checks/layout-view';
 import { MirrorMap, regionFields } from '../engine/checks/mirror-map';
 import { overhead } from '../engine/checks/overhead';
-import { mergeSweep, parseSweep } from '../engine/checks/sweep';
+import { mergeSweep, parseSweep, sweepConfig } from '../engine/checks/sweep';
 import { Finding } from '../engine/checks/findings';
 import { CheckResult, RequestMessage, Requests, ResponseMessage, StaleMessage, WireFinding, WireMember, WireMirror, WireStruct } from './protocol';
 
@@ -244,7 +244,9 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     if ('error' in items) throw new Error(`overlayLens.sweepConfigs: ${items.error}`);
     const runs = [];
     for (const item of items) {
-      const q = item.arch || Object.keys(item.overrides).length ? await pr.withConfig({ arch: item.arch ?? pr.options.arch, overrides: item.overrides }) : pr;
+      // O=DIR arrives resolved and vetted against Workspace Trust by the extension (config.ts sweepSpecs)
+      const change = sweepConfig(item, pr.options, (dir) => path.resolve(pr.config.srcDir, dir));
+      const q = change ? await pr.withConfig(change) : pr;
       q.prepareCheck(p.files);
       await q.ready;
       runs.push({ label: item.label, result: q.check(p.files) });

@@ -9,10 +9,12 @@
 // struct the headers define is byte-exact at ≥ 98%.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OverlayProject } from '../../src/engine/project';
 import { classSummary, unknownGroups } from '../../src/engine/checks/report';
 import { DECIDABLE_CLASSES } from '../../src/engine/checks/typed-asserts';
+import { mergeSweep, parseSweep, sweepConfig } from '../../src/engine/checks/sweep';
 import { btfCoverage, printCoverage } from '../support/btf-coverage';
 import { arm64FixtureDir, diffLayouts, fixtureDir, fixturePaths, loadBtfLayouts } from '../support/fixture';
 
@@ -71,4 +73,38 @@ test(`arm64: coverage against its BTF (every ${STRIDE === 1 ? '' : `${STRIDE}th 
   assert.ok(c.sampled > 200, `${c.sampled} structs sampled`);
   assert.deepEqual(c.reasons.map(([k]) => k).filter((k) => k.startsWith('DIFFERS')), []);
   assert.ok(c.exact / (c.sampled - c.collisions) >= 0.98, `${c.exact}/${c.sampled - c.collisions}`);
+});
+
+test('sweep over two real build dirs (--sweep tree,O=ARM64_BUILD from the amd64 tree): the unmutated headers agree; a field only one arch compiles is named with it', async () => {
+  const amd = fixturePaths(fixtureDir());
+  const netmem = path.join(amd.src, 'include/net/netmem.h');
+  const items = parseSweep(`tree,O=${f.build}`);
+  assert.ok(!('error' in items));
+  const base = await OverlayProject.open({ srcDir: amd.src, buildDir: amd.build });
+  const run = async (text: string | undefined) => {
+    base.setFileText(netmem, text);
+    try {
+      const runs = [];
+      for (const item of items) {
+        const change = sweepConfig(item, base.options, (d) => path.resolve(d));
+        const p = change ? await base.withConfig(change) : base;
+        assert.equal(p.config.arch, item.buildDir ? 'arm64' : 'x86_64', 'O=DIR brings the arch of its own .config');
+        runs.push({ label: item.label, result: p.check([netmem]) });
+      }
+      return mergeSweep(runs);
+    } finally {
+      base.setFileText(netmem, undefined);
+    }
+  };
+  const clean = await run(undefined);
+  assert.deepEqual(clean.filter((x) => x.rule === 'overlay/config-dependent' || x.severity === 'error').map((x) => x.message), []);
+  assert.ok(clean.some((x) => x.rule === 'overlay/unasserted-field' && /net_iov\.owner/.test(x.message) && !/unknown under/.test(x.message)), 'both arches decide net_iov.owner');
+  const original = fs.readFileSync(netmem, 'utf8');
+  for (const [symbol, only] of [['CONFIG_ARM64', `O=${f.build}`], ['CONFIG_X86_64', 'tree']]) {
+    const mutated = original.replace('\tstruct page_pool *pp;', `#ifdef ${symbol}\n\tunsigned long only_here;\n#endif\n\tstruct page_pool *pp;`);
+    assert.notEqual(mutated, original);
+    const e = (await run(mutated)).filter((x) => x.severity === 'error');
+    assert.ok(e.length > 0, `${symbol}: a failing mirror assert expected`);
+    assert.ok(e.every((x) => x.rule === 'overlay/config-dependent' && x.onlyUnder?.join() === only), JSON.stringify(e.map((x) => [x.rule, x.message, x.onlyUnder])));
+  }
 });

@@ -5,6 +5,7 @@
 import type { AssertResult } from './asserts';
 import { Finding, RULES } from './findings';
 import { assertKey } from './report';
+import type { TreeConfigInput } from '../config/tree-config';
 
 export interface SweepRun<T extends SweepResult> {
   label: string;
@@ -54,12 +55,16 @@ export function mergeSweep<T extends SweepResult>(runs: SweepRun<T>[]): Finding[
 }
 
 /**
- * "tree" | "memcg-off" | "i386" | "arm64" | "CONFIG_X=n" ... separated by commas:
- * each item is one run, items joined with '+' combine ("i386+CONFIG_MEMCG=n").
+ * "tree" | "memcg-off" | "i386" | "arm64" | "CONFIG_X=n" | "O=DIR" ... separated by commas:
+ * each item is one run, items joined with '+' combine ("i386+CONFIG_MEMCG=n",
+ * "O=../build-arm64+CONFIG_MEMCG=n"). O=DIR is another build dir of the same source
+ * (kbuild's O=): its .config, its generated headers, the arch it was configured for.
  */
 export interface SweepItem {
   label: string;
   arch?: string;
+  /** O=DIR as written (the caller resolves it: against the working directory, or the workspace folder) */
+  buildDir?: string;
   overrides: Record<string, string | null>;
 }
 
@@ -71,12 +76,24 @@ export function parseSweep(spec: string): SweepItem[] | { error: string } {
       let m: RegExpExecArray | null;
       if (part === 'tree' || part === 'config') continue;
       if (/^(x86_64|i386|arm64|arm|riscv64)$/.test(part)) item.arch = part;
+      else if ((m = /^O=(.+)$/.exec(part))) item.buildDir = m[1];
       else if ((m = /^(?:CONFIG_)?([A-Z0-9_]+)=(y|m|n|".*"|\S+)$/.exec(part))) item.overrides[`CONFIG_${m[1]}`] = m[2] === "n" ? null : m[2];
       else if ((m = /^([a-z0-9_]+)-(off|on)$/.exec(part))) item.overrides[`CONFIG_${m[1].toUpperCase()}`] = m[2] === "off" ? null : "y";
-      else return { error: `sweep item '${part}': expected tree, an arch (x86_64, i386, arm64, arm, riscv64), CONFIG_X=y|n|VALUE or name-off/name-on` };
+      else return { error: `sweep item '${part}': expected tree, an arch (x86_64, i386, arm64, arm, riscv64), O=BUILD_DIR, CONFIG_X=y|n|VALUE or name-off/name-on` };
     }
     items.push(item);
   }
   if (items.length === 0) return { error: 'empty sweep' };
   return items;
+}
+
+/**
+ * The configuration an item runs under, as changes to the tree's (`base`), or undefined for the tree
+ * as it is. Another build dir brings its own .config and arch: the tree's --config and --arch are not
+ * carried over to it (an item can still name an arch). `resolve` makes O=DIR absolute.
+ */
+export function sweepConfig(item: SweepItem, base: Pick<TreeConfigInput, 'arch'>, resolve: (dir: string) => string): Partial<TreeConfigInput> | undefined {
+  if (item.buildDir !== undefined) return { buildDir: resolve(item.buildDir), configFile: undefined, arch: item.arch, overrides: item.overrides };
+  if (item.arch || Object.keys(item.overrides).length) return { arch: item.arch ?? base.arch, overrides: item.overrides };
+  return undefined;
 }

@@ -7,7 +7,7 @@ import { pairsFromAsserts, pairsFromGroups, pairsFromUnions, mirrorAssertOf, tag
 import { mirrorMap } from '../../../src/engine/checks/mirror-map';
 import { EvalContext } from '../../../src/engine/eval/evaluate';
 import { overhead, parseSize } from '../../../src/engine/checks/overhead';
-import { mergeSweep, parseSweep } from '../../../src/engine/checks/sweep';
+import { mergeSweep, parseSweep, SweepItem, sweepConfig } from '../../../src/engine/checks/sweep';
 
 function ctxOf(...views: StructView[]): EvalContext {
   const byName = (t: string) => views.find((v) => `struct ${v.name}` === t.trim());
@@ -263,6 +263,12 @@ test('sweep: findings present under some configurations only are labelled with t
     { label: 'memcg-off', overrides: { CONFIG_MEMCG: null } },
     { label: 'i386+CONFIG_SMP=n', arch: 'i386', overrides: { CONFIG_SMP: null } },
   ]);
+  // another build dir: its own .config and arch, the tree's --arch not carried over; the tree itself changes nothing
+  const [tree, other] = parseSweep('tree,O=../build-arm64+CONFIG_MEMCG=n') as SweepItem[];
+  assert.deepEqual(other, { label: 'O=../build-arm64+CONFIG_MEMCG=n', buildDir: '../build-arm64', overrides: { CONFIG_MEMCG: null } });
+  assert.deepEqual(sweepConfig(other, { arch: 'x86_64' }, (d) => `/abs/${d}`), { buildDir: '/abs/../build-arm64', configFile: undefined, arch: undefined, overrides: { CONFIG_MEMCG: null } });
+  assert.equal(sweepConfig(tree, { arch: 'x86_64' }, (d) => d), undefined);
+  assert.deepEqual(sweepConfig({ label: 'i386', arch: 'i386', overrides: {} }, { arch: 'x86_64' }, (d) => d), { arch: 'i386', overrides: {} });
   assert.ok('error' in (parseSweep('bogus item!') as object));
 });
 
