@@ -89,6 +89,6 @@ for (const tier of tiers) {
 }
 
 console.log('\n=== summary');
-for (const [name, what] of results) console.log(`  ${name.padEnd(11)} ${what}`);
+for (const [name, what] of results) console.log(`  ${name.padEnd(14)} ${what}`);
 console.log(`tests: ${total.pass} passed, ${total.fail} failed`);
 process.exit(total.fail ? 1 : 0);

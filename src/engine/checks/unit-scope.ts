@@ -411,6 +411,14 @@ export class UnitScopes {
  * costs as much per space as per character of code. `places`: offsets in
  * `text`, ascending; undefined when none is inside the body. Expanded
  * text: no comments; literals are stepped over.
+ *
+ * A `_Static_assert(...);` inside a block is cut too, places in it or not
+ * (container_of's, most of what is kept otherwise: its pointer argument
+ * spelled twice over): its operand is never evaluated and declares nothing
+ * unless it holds a statement expression, so a lookup inside it sees what
+ * its start sees, and the part still answers for it. So is compiletime_assert's
+ * `if (!(COND)) __compiletime_assert_N();` (every BUILD_BUG_ON): a statement
+ * without braces declares nothing.
  */
 export function visiblePart(text: string, places: readonly number[], isTypeName: (name: string) => boolean): VisiblePart | undefined {
   const n = text.length;
@@ -423,11 +431,12 @@ export function visiblePart(text: string, places: readonly number[], isTypeName:
     while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid] <= a) lo = mid + 1; else hi = mid; }
     return lo < at.length && at[lo] < b;
   };
-  // ranges cut out, in order; a later cut that covers earlier ones replaces them
-  const cuts: Array<[number, number]> = [];
-  const cut = (a: number, b: number) => {
+  // ranges cut out, in order; a later cut that covers earlier ones replaces them.
+  // `seeThrough`: a lookup inside it sees what its start sees (a static assert's operand)
+  const cuts: Array<[number, number, boolean]> = [];
+  const cut = (a: number, b: number, seeThrough = false) => {
     while (cuts.length && cuts[cuts.length - 1][0] >= a) cuts.pop();
-    if (a < b) cuts.push([a, b]);
+    if (a < b) cuts.push([a, b, seeThrough]);
   };
   // the open brackets after the body's `{`: where each opened, and whether a brace opened a statement's block
   const opens: number[] = [], kinds: number[] = [];
@@ -442,6 +451,14 @@ export function visiblePart(text: string, places: readonly number[], isTypeName:
   for (let i = body + 1; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 || c === 39) { i = literalEnd(text, i); continue; }
+    if (c === 95 && opens.length > 0 && text.startsWith('_Static_assert', i) && !isWordChar(text.charCodeAt(i - 1))) {
+      const e = staticAssertEnd(text, i);
+      if (e > 0) { cut(i, e, true); i = e - 1; continue; }
+    }
+    if (c === 105 && opens.length > 0 && text.startsWith('if', i) && !isWordChar(text.charCodeAt(i - 1)) && !isWordChar(text.charCodeAt(i + 2))) {
+      const e = compiletimeAssertEnd(text, i);
+      if (e > 0) { cut(i, e, true); i = e - 1; continue; }
+    }
     if (c === 40 || c === 91 || c === 123) {
       opens.push(i);
       // a block right in the body: a compound statement, or a struct/union/enum body or an initializer
@@ -468,12 +485,44 @@ export function visiblePart(text: string, places: readonly number[], isTypeName:
 }
 
 /**
+ * Past the `;` of the `_Static_assert ( ... ) ;` at `i`, or -1: its parentheses unbalanced, no `;`
+ * right after them, or a brace inside (a statement expression may declare names).
+ */
+function staticAssertEnd(text: string, i: number): number {
+  const j = braceFreeParens(text, i + '_Static_assert'.length);
+  const m = j < 0 ? null : /^\s*;/.exec(text.slice(j, j + 16));
+  return m ? j + m[0].length : -1;
+}
+
+/** Past the `;` of compiletime_assert's `if ( ! ( COND ) ) __compiletime_assert_N ( ) ;` at `i`, or -1 (as staticAssertEnd). */
+function compiletimeAssertEnd(text: string, i: number): number {
+  const j = braceFreeParens(text, i + 2);
+  const m = j < 0 ? null : /^\s*__compiletime_assert_\d+\s*\(\s*\)\s*;/.exec(text.slice(j, j + 64));
+  return m ? j + m[0].length : -1;
+}
+
+/** After whitespace from `j`, a parenthesized text holding no brace: just past its `)`, or -1. */
+function braceFreeParens(text: string, j: number): number {
+  while (j < text.length && /\s/.test(text[j])) j++;
+  if (text[j] !== '(') return -1;
+  for (let depth = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34 || c === 39) { j = literalEnd(text, j); continue; }
+    if (c === 123 || c === 125) return -1;
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/**
  * The part visiblePart keeps, the offset map back, and where it answers: at
  * an offset of the body's kept text before `to`, every declaration visible
  * there is in the part (the blocks holding that offset are the body or hold
- * a place; the cut statements declare nothing).
+ * a place; the cut statements declare nothing), and so inside a static
+ * assert cut out (it sees what its start sees).
  */
-function joinCuts(text: string, cuts: Array<[number, number]>, body: number, to: number): VisiblePart {
+function joinCuts(text: string, cuts: Array<[number, number, boolean]>, body: number, to: number): VisiblePart {
   const parts: string[] = [];
   const starts: number[] = [], gone: number[] = [];
   let p = 0, removed = 0;
@@ -493,7 +542,7 @@ function joinCuts(text: string, cuts: Array<[number, number]>, body: number, to:
   const answers = (x: number): boolean => {
     if (x <= body || x >= to) return false;
     let lo = 0, hi = cuts.length - 1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (cuts[mid][1] <= x) lo = mid + 1; else if (cuts[mid][0] > x) hi = mid - 1; else return false; }
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (cuts[mid][1] <= x) lo = mid + 1; else if (cuts[mid][0] > x) hi = mid - 1; else return cuts[mid][2]; }
     return true;
   };
   return { text: parts.join(''), answers, original };
