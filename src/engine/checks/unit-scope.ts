@@ -418,7 +418,8 @@ export class UnitScopes {
  * unless it holds a statement expression, so a lookup inside it sees what
  * its start sees, and the part still answers for it. So is compiletime_assert's
  * `if (!(COND)) __compiletime_assert_N();` (every BUILD_BUG_ON): a statement
- * without braces declares nothing.
+ * without braces declares nothing; and the associations of READ_ONCE's
+ * _Generic before its `default`.
  */
 export function visiblePart(text: string, places: readonly number[], isTypeName: (name: string) => boolean): VisiblePart | undefined {
   const n = text.length;
@@ -458,6 +459,10 @@ export function visiblePart(text: string, places: readonly number[], isTypeName:
     if (c === 105 && opens.length > 0 && text.startsWith('if', i) && !isWordChar(text.charCodeAt(i - 1)) && !isWordChar(text.charCodeAt(i + 2))) {
       const e = compiletimeAssertEnd(text, i);
       if (e > 0) { cut(i, e, true); i = e - 1; continue; }
+    }
+    if (c === 95 && opens.length > 0 && text.startsWith('_Generic', i) && !isWordChar(text.charCodeAt(i - 1)) && !isWordChar(text.charCodeAt(i + 8))) {
+      const g = genericAssociations(text, i);
+      if (g) { cut(g[0], g[1], true); i = g[2] - 1; continue; }
     }
     if (c === 40 || c === 91 || c === 123) {
       opens.push(i);
@@ -499,6 +504,26 @@ function compiletimeAssertEnd(text: string, i: number): number {
   const j = braceFreeParens(text, i + 2);
   const m = j < 0 ? null : /^\s*__compiletime_assert_\d+\s*\(\s*\)\s*;/.exec(text.slice(j, j + 64));
   return m ? j + m[0].length : -1;
+}
+
+/**
+ * READ_ONCE's `_Generic ( (x) , char : (char) 0 , ... , default : (x) )` at `i`: the associations before
+ * `default` ([from, to), cut: a brace-free _Generic declares nothing) and the end of the whole; undefined
+ * when it has no default or holds a brace.
+ */
+function genericAssociations(text: string, i: number): [number, number, number] | undefined {
+  const end = braceFreeParens(text, i + '_Generic'.length);
+  if (end < 0) return undefined;
+  let from = -1, to = -1;
+  for (let j = text.indexOf('(', i) + 1, depth = 0; j < end - 1; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34 || c === 39) { j = literalEnd(text, j); continue; }
+    if (c === 40) depth++;
+    else if (c === 41) depth--;
+    else if (depth === 0 && c === 44 && from < 0) from = j + 1;
+    else if (depth === 0 && from >= 0 && c === 100 && text.startsWith('default', j) && !isWordChar(text.charCodeAt(j - 1)) && /^default\s*:/.test(text.slice(j, j + 12))) to = j;
+  }
+  return from >= 0 && to > from ? [from, to, end] : undefined;
 }
 
 /** After whitespace from `j`, a parenthesized text holding no brace: just past its `)`, or -1. */

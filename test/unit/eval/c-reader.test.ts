@@ -224,6 +224,7 @@ test('visiblePart: the part of a function read for lookups at its asserts declar
 		{ int closed; closed = 0; }
 		do { int z; if (!(sizeof(p->a) == 8)) h(); } while (0);
 		do { extern void __compiletime_assert_7(void); if (!(!(sizeof(*x) != 4))) __compiletime_assert_7(); } while (0);
+		u32 once = (*(const volatile typeof(_Generic((q), char: (char)0, unsigned int: (unsigned int)0, default: (q))) *)&(q));
 		x = ({ int in = 3; BUILD_BUG_ON(sizeof(in) != 4); in; });
 		T *y = ({ void *__mptr = (void *)(x); _Static_assert(__builtin_types_compatible_p(typeof(*(x)), typeof(((T *)0)->m)) || 0, "pointer type mismatch"); ((T *)(__mptr - 8)); });
 		{ _Static_assert(({ int sneaky = 1; sneaky; }), "declares"); }
@@ -233,13 +234,13 @@ test('visiblePart: the part of a function read for lookups at its asserts declar
 	r = ({ int tail = 4; tail; });
 	return q;
 }`;
-  const places = ['sizeof(p->a)', 'sizeof(*x) != 4', 'BUILD_BUG_ON(sizeof(in)', '__builtin_types_compatible_p(typeof(*(x))', 'sneaky;', 'sizeof(data)'].map((s) => text.indexOf(s));
+  const places = ['sizeof(p->a)', 'sizeof(*x) != 4', 'unsigned int: (unsigned int)0', 'BUILD_BUG_ON(sizeof(in)', '__builtin_types_compatible_p(typeof(*(x))', 'sneaky;', 'sizeof(data)'].map((s) => text.indexOf(s));
   const part = visiblePart(text, places, (x) => TYPES.has(x))!;
   assert.ok(part.text.length < text.length * 0.6, `the part keeps ${part.text.length} of ${text.length} characters`);
-  // container_of's static assert and BUILD_BUG_ON's if are cut, places and all; a static assert holding a statement
-  // expression may declare, and stays, as does an if that is not compiletime_assert's
-  for (const gone of ['early', 'other', 'closed', 'later', 'tail', 'g(q)', 'q += i', 'pointer type mismatch', 'sizeof(*x) != 4']) assert.ok(!part.text.includes(gone), `${gone} is cut`);
-  for (const kept of ['__mptr', 'sneaky', '"declares"', 'sizeof(p->a)', 'extern void __compiletime_assert_7']) assert.ok(part.text.includes(kept), `${kept} is kept`);
+  // container_of's static assert, BUILD_BUG_ON's if and READ_ONCE's _Generic associations are cut, places and all;
+  // a static assert holding a statement expression may declare, and stays, as does an if that is not compiletime_assert's
+  for (const gone of ['early', 'other', 'closed', 'later', 'tail', 'g(q)', 'q += i', 'pointer type mismatch', 'sizeof(*x) != 4', 'char: (char)0']) assert.ok(!part.text.includes(gone), `${gone} is cut`);
+  for (const kept of ['__mptr', 'sneaky', '"declares"', 'sizeof(p->a)', 'extern void __compiletime_assert_7', 'u32 once', '_Generic((q),default: (q))']) assert.ok(part.text.includes(kept), `${kept} is kept`);
   const whole = readFunction(text, names)!, read = readFunction(part.text, names)!;
   assert.deepEqual(read.params.map((x) => x.name), whole.params.map((x) => x.name));
   // the locals visible at an offset as UnitScopes.localAt sees them: after the declarator, before the block's `}`
