@@ -41,25 +41,22 @@ export function engineConfig(folder: vscode.WorkspaceFolder, s: Settings): Engin
 }
 
 /**
- * overlayLens.sweepConfigs with every O=DIR made absolute (against the workspace folder, as
- * buildDir is). In an untrusted workspace an item whose build dir lies outside the folder is
- * dropped, and said so: the same rule as for buildDir.
+ * overlayLens.sweepConfigs as written (the engine resolves an O=DIR against the tree, as buildDir
+ * is), `${workspaceFolder}` put in. In an untrusted workspace an item whose build dir lies outside
+ * the folder is dropped, and said so: the same rule as for buildDir.
  */
 export function sweepSpecs(folder: vscode.WorkspaceFolder, s: Settings): { specs: string[]; dropped: string[] } {
   const root = folder.uri.fsPath;
   const specs: string[] = [];
   const dropped: string[] = [];
-  for (const spec of s.sweepConfigs.map((x) => x.trim()).filter(Boolean)) {
-    let ok = true;
-    const parts = spec.split('+').map((part) => {
+  for (const raw of s.sweepConfigs.map((x) => x.trim()).filter(Boolean)) {
+    const spec = raw.replace(/\$\{workspaceFolder\}/g, root);
+    const outside = spec.split('+').some((part) => {
       const m = /^\s*O=(.+?)\s*$/.exec(part);
-      if (!m) return part;
-      const dir = path.resolve(root, m[1].replace(/\$\{workspaceFolder\}/g, root));
-      if (!vscode.workspace.isTrusted && !dir.startsWith(root + path.sep)) ok = false;
-      return `O=${dir}`;
+      return !!m && !path.resolve(root, m[1]).startsWith(root + path.sep);
     });
-    if (ok) specs.push(parts.join('+'));
-    else dropped.push(spec);
+    if (outside && !vscode.workspace.isTrusted) dropped.push(raw);
+    else specs.push(spec);
   }
   return { specs, dropped };
 }

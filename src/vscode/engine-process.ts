@@ -244,7 +244,7 @@ const handlers: { [M in keyof Requests]: (p: Requests[M]['params']) => Promise<R
     if ('error' in items) throw new Error(`overlayLens.sweepConfigs: ${items.error}`);
     const runs = [];
     for (const item of items) {
-      // O=DIR arrives resolved and vetted against Workspace Trust by the extension (config.ts sweepSpecs)
+      // O=DIR: relative to the tree, as buildDir; vetted against Workspace Trust by the extension (config.ts sweepSpecs)
       const change = sweepConfig(item, pr.options, (dir) => path.resolve(pr.config.srcDir, dir));
       const q = change ? await pr.withConfig(change) : pr;
       q.prepareCheck(p.files);

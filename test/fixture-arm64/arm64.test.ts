@@ -10,10 +10,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../src/engine/project';
 import { mergeSweep, parseSweep, sweepConfig } from '../../src/engine/checks/sweep';
 import { btfCoverage, printCoverage } from '../support/btf-coverage';
+import { session } from '../support/engine-session';
 import { mappedPairs, wholeTreeTruth } from '../support/whole-tree-truth';
 import { arm64FixtureDir, diffLayouts, fixtureDir, fixturePaths, loadBtfLayouts } from '../support/fixture';
 
@@ -88,5 +90,24 @@ test('sweep over two real build dirs (--sweep tree,O=ARM64_BUILD from the amd64 
     const e = (await run(mutated)).filter((x) => x.severity === 'error');
     assert.ok(e.length > 0, `${symbol}: a failing mirror assert expected`);
     assert.ok(e.every((x) => x.rule === 'overlay/config-dependent' && x.onlyUnder?.join() === only), JSON.stringify(e.map((x) => [x.rule, x.message, x.onlyUnder])));
+  }
+});
+
+test('the extension\'s sweep (engine process, overlayLens.sweepConfigs) with O= relative to the tree: labels as written, the arm64-only field named under it', async () => {
+  const amd = fixturePaths(fixtureDir());
+  const netmem = path.join(amd.src, 'include/net/netmem.h');
+  const other = `O=${path.relative(amd.src, f.build)}`;
+  const one = session(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-sweep-store-')));
+  try {
+    await one.request('open', { srcDir: amd.src, buildDir: amd.build });
+    const original = fs.readFileSync(netmem, 'utf8');
+    await one.request('setFileText', { file: netmem, text: original.replace('\tstruct page_pool *pp;', '#ifdef CONFIG_ARM64\n\tunsigned long only_here;\n#endif\n\tstruct page_pool *pp;') });
+    const r = await one.request<{ labels: string[]; findings: Array<{ rule: string; severity: string; message: string; onlyUnder?: string[] }> }>('sweep', { files: [netmem], specs: ['tree', other] });
+    assert.deepEqual(r.labels, ['tree', other]);
+    const e = r.findings.filter((x) => x.severity === 'error');
+    assert.ok(e.length > 0 && e.every((x) => x.rule === 'overlay/config-dependent' && x.onlyUnder?.join() === other), JSON.stringify(e));
+    assert.match(e[0].message, new RegExp(`\\[only under: ${other.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; not under: tree\\]$`));
+  } finally {
+    await one.close();
   }
 });

@@ -4,36 +4,13 @@
 // no longer matches the real check (here: tampered with on disk) is corrected by a 'stale' event.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import type { CheckResult } from '../../../src/vscode/protocol';
 import { agedSampleCopy } from '../../support/sample-tree';
-
-const REPO = path.resolve(__dirname, '../../../..');
-/** One engine session: forked as engine-client.ts forks it, with its kept answers in `cacheDir`. */
-function session(cacheDir: string) {
-  const c: ChildProcess = fork(path.join(REPO, 'dist/engine-process.js'), [], { serialization: 'advanced', env: { ...process.env, OVERLAY_LENS_CACHE_DIR: cacheDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  let id = 0;
-  const pending = new Map<number, (m: { result?: unknown; error?: string }) => void>();
-  const events: Array<{ event: string; files: string[] }> = [];
-  c.on('message', (m: { id?: number; event?: string; files?: string[]; result?: unknown; error?: string }) => {
-    if (m.event) { events.push(m as { event: string; files: string[] }); return; }
-    const p = pending.get(m.id!); pending.delete(m.id!); p?.(m);
-  });
-  const request = <T>(method: string, params: unknown) => new Promise<T>((resolve, reject) => {
-    const i = ++id;
-    pending.set(i, (m) => (m.error ? reject(new Error(m.error)) : resolve(m.result as T)));
-    c.send({ id: i, method, params });
-  });
-  return {
-    request, events,
-    check: (file: string) => request<CheckResult>('check', { files: [file] }),
-    close: () => new Promise<void>((r) => { c.once('exit', () => r()); c.kill(); }),
-  };
-}
+import { session } from '../../support/engine-session';
 
 const summary = (r: CheckResult) => JSON.stringify([r.findings.map((f) => [f.rule, f.line, f.message]), r.asserts.map((a) => [a.line, a.status])]);
 // the store is written under a temporary name, then renamed (KeptAnswers.save): only the renamed file is complete
