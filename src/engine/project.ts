@@ -177,7 +177,6 @@ export class OverlayProject {
     if (this.files.read(abs) !== was) this.units.touched(abs);
   }
 
-  /** The translation unit of a header (a probe that includes it) or of a .c file. */
   /** `fn` of `file`'s layout unit; a unit built for it is dropped after, unless `keep` (a batch over many files: memory). */
   private withUnit<T>(file: string, keep: boolean, fn: (u: TranslationUnit) => T, prelude = ''): T {
     const key = `${path.resolve(this.config.srcDir, file)}\0false\0${prelude}`;
@@ -190,6 +189,7 @@ export class OverlayProject {
     }
   }
 
+  /** The translation unit of a header (a probe that includes it) or of a .c file. */
   unit(file: string, keepBodies = false, prelude = ''): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
     const key = `${abs}\0${keepBodies}\0${prelude}`;

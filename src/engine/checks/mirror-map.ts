@@ -138,6 +138,16 @@ function overlaidFields(a: StructView, region: Region | undefined, start: number
   return out;
 }
 
+/** What a field overlays, for a message: A's fields, or its bytes when it overlays none. */
+function overlaid(a: StructView, overlays: OverlaidField[], s: number, e: number): string {
+  return overlays.length ? overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s}..${e} of struct ${a.name}`;
+}
+
+/** A region of A as messages name it: its label and bytes, counted from the A at `base`. */
+function regionText(a: StructView, region: Region, base: number): string {
+  return `${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name}`;
+}
+
 /** What every finding of a pair's mirror map is keyed under (a field's path follows). */
 export const pairKey = (pair: { a: string; b: string }) => `${pair.a}:${pair.b}:`;
 
@@ -275,15 +285,15 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     if (!inRegion && region && e <= region.start) {
       row.status = 'unasserted';
       row.note = `in front of the region it mirrors (${region.label})`;
-      const over = row.overlays.length ? row.overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s - base}..${e - base} of struct ${a.name}`;
+      const over = overlaid(a, row.overlays, s - base, e - base);
       findings.push(finding({ ...RULES.unasserted, severity: 'info' }, pos!,
-        `${where} overlays ${over}, in front of the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name}), with no assert`, key, undefined,
+        `${where} overlays ${over}, in front of the region it mirrors (${regionText(a, region, base)}), with no assert`, key, undefined,
         overlaidDecls(a, row.overlays)));
       continue;
     }
     if (!inRegion) {
       row.status = 'outside-region';
-      const what = region ? `the region it mirrors (${region.label}, bytes ${region.start - base}..${region.end - base} of struct ${a.name})` : `any part of struct ${a.name} that has asserts`;
+      const what = region ? `the region it mirrors (${regionText(a, region, base)})` : `any part of struct ${a.name} that has asserts`;
       const over = row.overlays.length ? `; it overlays ${row.overlays.map((o) => `${a.name}.${o.path}`).join(', ')}` : '';
       findings.push(finding(RULES.spills, pos!, `${where} lies outside ${what}${over}`, key, undefined,
         [...declared(a, region?.member, 'the region it mirrors: '), ...overlaidDecls(a, row.overlays)]));
@@ -292,7 +302,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
     row.status = 'unasserted';
     const same = row.overlays.find((o) => o.start === s - base && o.end === e - base) ?? row.overlays.find((o) => o.start === s - base);
     const fix = same && opts.fixFor?.(pair, same.path, f.path);
-    const over = row.overlays.length ? row.overlays.map((o) => `${a.name}.${o.path}`).join(', ') : `bytes ${s - base}..${e - base} of struct ${a.name}`;
+    const over = overlaid(a, row.overlays, s - base, e - base);
     // A descriptor that owns all of struct A (slab, ptdesc, folio's tail pages) reuses A's fields by
     // design; one that mirrors a sub-struct (net_iov in 6.12), or spells A's fields again beside the
     // whole A it starts with (net_iov's netmem_desc in 6.17), must assert every field.
@@ -306,7 +316,7 @@ export function mirrorMap(pair: OverlayPair, a: StructView, b: StructView, opts:
   if (b.size > maxEnd && !extendsA && !rows.some((r) => r.status === 'outside-region' && r.end > maxEnd) && fallback) {
     const last = [...regions.values()].find((r) => r.end === maxEnd);
     findings.push(finding(RULES.tooLarge, fallback,
-      `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pair.a}:${pair.b}:size`, undefined, declared(a, last?.member, 'the region it overlays: ')));
+      `sizeof(struct ${b.name}) is ${b.size} bytes but the region it overlays in struct ${a.name} ends at byte ${maxEnd}`, `${pairKey(pair)}size`, undefined, declared(a, last?.member, 'the region it overlays: ')));
   }
   return { pair, a, b, regions: [...regions.values()].sort((x, y) => x.start - y.start), rows, findings, failing: failingMirrors(pair, a, b) };
 }

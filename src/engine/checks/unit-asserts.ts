@@ -22,6 +22,8 @@ export interface AssertUnit {
   };
   syntax: UnitSyntax;
   table: TypeTable;
+  /** the unit's own scopes (TranslationUnit.scopes), shared with its layouts' array bounds */
+  scopes?: UnitScopes;
   /** the unit's declarations with text from `file` (its own or a macro invoked there) */
   declarationsFrom?(file: string): Set<number>;
   declarations?: { list: { starts: number[]; ends: number[] } };
@@ -38,7 +40,7 @@ export class UnitAsserts {
   /** `files`: the files whose asserts will be asked for; only their declarations are searched (the rest of a 2–5 MB unit is not). */
   constructor(private readonly u: AssertUnit, files?: string[]) {
     this.text = u.pp.source ?? u.pp.text;
-    this.scopes = new UnitScopes(this.text, u.syntax, u.table);
+    this.scopes = u.scopes ?? new UnitScopes(this.text, u.syntax, u.table);
     this.raws = files && u.declarationsFrom && u.declarations ? this.rawsIn(files) : findRawAsserts(u.pp.text);
     // a function's locals are read once for all its asserts' conditions (and their guards)
     const offsets = this.raws.map((r) => r.offset);

@@ -85,8 +85,7 @@ export class TranslationUnit {
     const unit = new TranslationUnit(config, parser, main, pp, declarations, table, model, { preprocessMs, indexMs: performance.now() - t0 });
     unit.snippets = snippets;
     // array bounds the plain evaluator cannot read are read with types (neighbour.ha's ALIGN(), edac's sizeof(" or "))
-    let scopes: UnitScopes | undefined;
-    table.arraySizeFallback = (size) => typedArraySize((scopes ??= new UnitScopes(pp.source ?? pp.text, unit.syntax, table)), size);
+    table.arraySizeFallback = (size) => typedArraySize(unit.scopes, size);
     return unit;
   }
 
@@ -147,6 +146,13 @@ export class TranslationUnit {
   }
 
   private syntaxView?: UnitSyntax;
+
+  /** Names in scope at an offset, read once per unit for the array bounds its layouts need and for its asserts. */
+  get scopes(): UnitScopes {
+    return (this.scopesView ??= new UnitScopes(this.pp.source ?? this.pp.text, this.syntax, this.table));
+  }
+
+  private scopesView?: UnitScopes;
 
   /** Structs and unions defined (maybe) in text that came from `file`, without parsing the unit's other declarations. */
   recordNamesFrom(file: string): string[] {
