@@ -22,7 +22,7 @@ import { FileSystem } from './preprocess/preprocessor';
 import { DeclarationParses } from './parse/declaration-parses';
 import { HeaderMemo } from './preprocess/header-memo';
 import { StructIndex } from './project/struct-index';
-import { includerOf } from './project/private-headers';
+import { includerOf, sameNamedIncluders } from './project/private-headers';
 import { KbuildObjects } from './config/kbuild-objects';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
@@ -303,11 +303,26 @@ export class OverlayProject {
     const ctx = wanting ? this.includerContext(abs) : undefined;
     if (ctx) u = this.unit(ctx);
     const out: LayoutAnswer[] = [];
+    // a public header's records its probe cannot lay out: as the .c file of its name reads them
+    let sources: TranslationUnit[] | undefined;
+    const fromSources = (name: string, kind: 'struct' | 'union'): LayoutAnswer | undefined => {
+      sources ??= this.sourceIncluders(abs).map((c) => this.unit(c));
+      for (const v of sources) {
+        if (!this.definedIn(v, name, kind, abs)) continue;
+        const rec = v.table.record(name)!;
+        return { ok: true, name, kind, layout: v.layout(name, kind) as RecordLayout, unit: v, file: abs, line: v.positionOf(rec.node)!.line };
+      }
+      return undefined;
+    };
     for (const name of u.recordNamesFrom(abs)) {
       const rec = u.table.record(name);
       const pos = rec && u.positionOf(rec.node);
       if (!rec || pos?.file !== abs) continue;
       const l = u.layout(name, rec.kind);
+      if ('reason' in l && !ctx && LEANS_ON_INCLUDER.test(l.reason)) {
+        const a = fromSources(name, rec.kind);
+        if (a) { out.push(a); continue; }
+      }
       out.push('reason' in l ? { ok: false, name, kind: rec.kind, reason: l.reason } : { ok: true, name, kind: rec.kind, layout: l, unit: u, file: abs, line: pos.line });
     }
     return out.sort((a, b) => (a.ok && b.ok ? a.line - b.line : 0));
@@ -357,6 +372,15 @@ export class OverlayProject {
       const still = out.get(name);
       if (still && 'error' in still && LEANS_ON_INCLUDER.test(still.error)) {
         for (const inc of this.includingHeaders(files[0])) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
+      }
+      // or as the .c file of its name reads it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c)
+      const yet = out.get(name);
+      if (yet && 'error' in yet && LEANS_ON_INCLUDER.test(yet.error)) {
+        const home = path.resolve(this.config.srcDir, files[0]);
+        for (const c of this.sourceIncluders(home)) {
+          const got = this.withUnit(c, false, (u) => { const rec = u.table.record(name); return rec && this.definedIn(u, name, rec.kind, home) ? flatten(u.layout(name, rec.kind) as RecordLayout) : undefined; });
+          if (got) { out.set(name, got); break; }
+        }
       }
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
       progress?.(out.size, total);
@@ -604,7 +628,27 @@ export class OverlayProject {
       const lv = v.table.record(name) ? v.layout(name, kind) : undefined;
       if (lv && !('reason' in lv)) return v;
     }
+    // or as the .c file of its name reads it (mm/hugetlb_cgroup.c for hugetlb_cgroup.h)
+    const abs = path.resolve(this.config.srcDir, file);
+    for (const c of this.sourceIncluders(abs)) {
+      const v = this.unit(c);
+      if (this.definedIn(v, name, kind, abs)) return v;
+    }
     return u;
+  }
+
+  /** Whether `u` lays out `name` from its definition in `file` (not a same-named one of an includer's own). */
+  private definedIn(u: TranslationUnit, name: string, kind: 'struct' | 'union', file: string): boolean {
+    const rec = u.table.record(name);
+    if (!rec || rec.kind !== kind || u.positionOf(rec.node)?.file !== file) return false;
+    return !('reason' in u.layout(name, kind));
+  }
+
+  /** For a public header that is not self-contained, the .c files of its own name that include it (private-headers.ts). */
+  private sourceIncluders(abs: string): string[] {
+    this.kbuildObjects ??= new KbuildObjects(this.config.srcDir, this.config.kconfig);
+    const kb = this.kbuildObjects;
+    return sameNamedIncluders(this.config.srcDir, abs, (b) => this.index.sourcesNamed(b, this.config.srcArch), (c) => this.files.read(c), (c) => kb.object(c).built !== 'n');
   }
 
   /**

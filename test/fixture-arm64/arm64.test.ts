@@ -21,7 +21,9 @@ import { arm64FixtureDir, diffLayouts, fixtureDir, fixturePaths, loadBtfLayouts 
 
 const dir = arm64FixtureDir();
 const f = fixturePaths(dir);
-const NAMES = ['page', 'folio', 'slab', 'ptdesc', 'net_iov', 'page_pool', 'page_pool_params', 'sk_buff', 'skb_shared_info', 'net_device', 'zone', 'address_space', 'mm_struct', 'task_struct'];
+const NAMES = ['page', 'folio', 'slab', 'ptdesc', 'net_iov', 'page_pool', 'page_pool_params', 'sk_buff', 'skb_shared_info', 'net_device', 'zone', 'address_space', 'mm_struct', 'task_struct',
+  // read as mm/hugetlb_cgroup.c reads it (HUGE_MAX_HSTATE comes from arm64's asm/pgtable.h through its includes)
+  'hugetlb_cgroup'];
 const STRIDE = Number(process.env.OVERLAY_LENS_COVERAGE_STRIDE ?? 16);
 
 test('arm64: the architecture comes from the .config; the structs overlays are about are byte-exact against the arm64 BTF, where it differs from amd64 too', async () => {

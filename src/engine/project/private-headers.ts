@@ -27,3 +27,23 @@ export function includerOf(srcDir: string, header: string, read: (file: string) 
   const rank = (c: string): [number, number] => [Number(!built(c)), read(c)?.length ?? 0];
   return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
 }
+
+/**
+ * For a public header (include/linux/hugetlb_cgroup.h) that is not self-contained: the .c files of
+ * the same name that include it (mm/hugetlb_cgroup.c), kbuild-compiled first, then the smallest.
+ * hugetlb_cgroup.h takes struct cgroup_subsys_state and HUGE_MAX_HSTATE from what its includers
+ * include before it; a probe of the header alone cannot lay struct hugetlb_cgroup out.
+ */
+export function sameNamedIncluders(srcDir: string, header: string, named: (base: string) => string[], read: (file: string) => string | undefined, built: (c: string) => boolean): string[] {
+  const rel = path.relative(srcDir, header).split(path.sep);
+  const inc = rel.indexOf('include');
+  if (isPrivateHeader(srcDir, header) || inc < 0 || !header.endsWith('.h')) return [];
+  // the spellings that reach it: <linux/x.h>, and <x.h> under include/uapi/ as well
+  const specs = [rel.slice(inc + 1).join('/')];
+  if (rel[inc + 1] === 'uapi') specs.push(rel.slice(inc + 2).join('/'));
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\s*#\\s*include\\s*<(?:${specs.map(esc).join('|')})>`, 'm');
+  const includers = named(path.basename(header).replace(/\.h$/, '.c')).filter((c) => re.test(read(c) ?? ''));
+  const rank = (c: string): [number, number] => [Number(!built(c)), read(c)?.length ?? 0];
+  return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1)).slice(0, 2);
+}

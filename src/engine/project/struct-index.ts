@@ -46,6 +46,9 @@ export function scanDefinitions(file: string, text: string): StructLocation[] {
 
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm;
 
+/** Top-level directories whose .c files are not kernel code built against the tree's include/ (or not code). */
+const NOT_KERNEL_SOURCES = new Set(['tools', 'scripts', 'samples', 'Documentation', 'usr', '.git']);
+
 export class StructIndex {
   private byName = new Map<string, StructLocation[]>();
   private scanned = false;
@@ -135,6 +138,36 @@ export class StructIndex {
   }
   private readonly extraScanned = new Set<string>();
   private includesScanned = false;
+
+  /**
+   * The tree's .c files named `base` ('hugetlb_cgroup.c'): a public header that leans on its includers
+   * (include/linux/hugetlb_cgroup.h) is usually read first by the .c file of its own name. The names
+   * are walked once, on the first question (~0.35 s of directory reads on 6.12 once cached), skipping
+   * what kbuild does not compile against this tree's headers (tools/ has headers of its own) and other
+   * architectures' directories.
+   */
+  sourcesNamed(base: string, srcArch: string): string[] {
+    if (!this.sourceNames) {
+      const names = (this.sourceNames = new Map<string, string[]>());
+      const walk = (rel: string) => {
+        let entries: fs.Dirent[];
+        try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
+        for (const e of entries) {
+          if (e.isDirectory()) {
+            if (!rel && NOT_KERNEL_SOURCES.has(e.name)) continue;
+            if (rel === 'arch' && e.name !== srcArch) continue;
+            walk(rel ? `${rel}/${e.name}` : e.name);
+          } else if (e.isFile() && e.name.endsWith('.c')) {
+            if (!names.has(e.name)) names.set(e.name, []);
+            names.get(e.name)!.push(path.join(this.srcDir, rel, e.name));
+          }
+        }
+      };
+      walk('');
+    }
+    return this.sourceNames.get(base) ?? [];
+  }
+  private sourceNames?: Map<string, string[]>;
 
   /** Candidate definitions of `struct name` (or union), best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): StructLocation[] {

@@ -55,3 +55,35 @@ test('a private header that includes nothing is laid out and paired where a .c f
     assert.ok(r.mirrors.some((m) => m.pair.a === 'page' && m.pair.b === 'slab'), `pairs: ${r.mirrors.map((m) => `${m.pair.a}◀${m.pair.b}`).join(', ')}; notes: ${r.notes.filter((n) => /overlay/.test(n)).join('; ')}`);
   });
 });
+
+test('a public header that is not self-contained is laid out as the .c file of its own name reads it (hugetlb_cgroup.h and mm/hugetlb_cgroup.c)', async () => {
+  await withSampleCopy('ol-leaner-', async (tree) => {
+    const header = path.join(tree, 'include/linux/leaner.h');
+    writeTreeFiles(tree, {
+      // no #include of its own: struct list_head and LEANER_MAX come from its includer
+      'include/linux/leaner.h': '#ifndef LEANER_H\n#define LEANER_H\nstruct leaner {\n\tstruct list_head node;\n\tunsigned long usage[LEANER_MAX];\n};\nstruct self_contained { int x; };\n#endif\n',
+      'lib/leaner.c': '#include <linux/types.h>\n#define LEANER_MAX 3\n#include <linux/leaner.h>\n/* longer than tools/leaner.c: the smaller includer would win if tools/ counted */\n',
+      // same names that must not answer: one that does not include it, one under tools/ (its own headers)
+      'drivers/leaner.c': '#include <linux/types.h>\n#define LEANER_MAX 5\n',
+      'tools/leaner.c': '#include <linux/types.h>\n#define LEANER_MAX 7\n#include <linux/leaner.h>\n',
+    });
+    const p = await OverlayProject.open({ srcDir: tree });
+    const alone = p.unit(header).layout('leaner', 'struct');
+    assert.ok('reason' in alone, 'the probe of the header alone cannot lay it out');
+
+    const l = p.layout('leaner');
+    assert.ok(l.ok, l.ok ? '' : l.reason);
+    assert.deepEqual([l.layout.size, l.file], [16 + 3 * 8, header], 'LEANER_MAX as lib/leaner.c defines it, reported in the header');
+    const inFile = p.layoutsInFile(header);
+    assert.deepEqual(inFile.map((a) => [a.name, a.ok && a.layout.size]), [['leaner', 40], ['self_contained', 4]]);
+    const inProbe = inFile.find((a) => a.name === 'self_contained');
+    assert.ok(inProbe?.ok && inProbe.unit === p.unit(header), 'a struct the probe lays out is answered from the probe');
+    const many = (await OverlayProject.open({ srcDir: tree })).layoutsOf(['leaner'], undefined, []).get('leaner');
+    assert.ok(many && !('error' in many) && many.size === 40, JSON.stringify(many));
+
+    // with no .c of its name that includes it, the answer stays unknown, with the probe's reason
+    fs.rmSync(path.join(tree, 'lib/leaner.c'));
+    const none = (await OverlayProject.open({ srcDir: tree })).layout('leaner');
+    assert.ok(!none.ok && /LEANER_MAX|list_head/.test(none.reason), none.ok ? 'laid out from nothing' : none.reason);
+  });
+});
