@@ -22,7 +22,7 @@ import { FileSystem } from './preprocess/preprocessor';
 import { DeclarationParses } from './parse/declaration-parses';
 import { HeaderMemo } from './preprocess/header-memo';
 import { StructIndex } from './project/struct-index';
-import { includerOf, sameNamedIncluders } from './project/private-headers';
+import { includerOf, sourceIncluders } from './project/private-headers';
 import { KbuildObjects } from './config/kbuild-objects';
 import { TranslationUnit } from './project/translation-unit';
 import { dataModel } from './abi/data-models';
@@ -303,11 +303,11 @@ export class OverlayProject {
     const ctx = wanting ? this.includerContext(abs) : undefined;
     if (ctx) u = this.unit(ctx);
     const out: LayoutAnswer[] = [];
-    // a public header's records its probe cannot lay out: as the .c file of its name reads them
-    let sources: TranslationUnit[] | undefined;
+    // a public header's records its probe cannot lay out: as a .c file that includes it reads them
+    let sources: string[] | undefined;
     const fromSources = (name: string, kind: 'struct' | 'union'): LayoutAnswer | undefined => {
-      sources ??= this.sourceIncluders(abs).map((c) => this.unit(c));
-      for (const v of sources) {
+      for (const c of (sources ??= this.sourceIncluders(abs))) {
+        const v = this.unit(c);
         if (!this.definedIn(v, name, kind, abs)) continue;
         const rec = v.table.record(name)!;
         return { ok: true, name, kind, layout: v.layout(name, kind) as RecordLayout, unit: v, file: abs, line: v.positionOf(rec.node)!.line };
@@ -354,6 +354,26 @@ export class OverlayProject {
         }
       }, prelude);
     };
+    // A .c unit read for one struct of a header answers that header's other structs too (bluetooth's hci.h
+    // has ~100 that lean on what net/bluetooth/*.c include first): by name, those not answered yet.
+    const sourceAnswers = new Map<string, Map<string, FlatLayout>>();
+    const fromSource = (c: string, home: string) => {
+      const key = `${c}\0${home}`;
+      let m = sourceAnswers.get(key);
+      if (m) return m;
+      const got = new Map<string, FlatLayout>();
+      sourceAnswers.set(key, (m = got));
+      this.withUnit(c, false, (u) => {
+        for (const n of u.recordNamesFrom(home)) {
+          const have = out.get(n);
+          const rec = u.table.record(n);
+          if (!wanted.has(n) || (have && !('error' in have)) || !rec || u.positionOf(rec.node)?.file !== home) continue;
+          const l = u.layout(n, rec.kind);
+          if (!('reason' in l)) got.set(n, flatten(l));
+        }
+      });
+      return m;
+    };
     const total = wanted.size;
     for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }
     for (const name of names) {
@@ -373,13 +393,13 @@ export class OverlayProject {
       if (still && 'error' in still && LEANS_ON_INCLUDER.test(still.error)) {
         for (const inc of this.includingHeaders(files[0])) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
       }
-      // or as the .c file of its name reads it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c)
+      // or as a .c file that includes it reads it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c)
       const yet = out.get(name);
       if (yet && 'error' in yet && LEANS_ON_INCLUDER.test(yet.error)) {
         const home = path.resolve(this.config.srcDir, files[0]);
         for (const c of this.sourceIncluders(home)) {
-          const got = this.withUnit(c, false, (u) => { const rec = u.table.record(name); return rec && this.definedIn(u, name, rec.kind, home) ? flatten(u.layout(name, rec.kind) as RecordLayout) : undefined; });
-          if (got) { out.set(name, got); break; }
+          const a = fromSource(c, home).get(name);
+          if (a) { out.set(name, a); break; }
         }
       }
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
@@ -628,7 +648,7 @@ export class OverlayProject {
       const lv = v.table.record(name) ? v.layout(name, kind) : undefined;
       if (lv && !('reason' in lv)) return v;
     }
-    // or as the .c file of its name reads it (mm/hugetlb_cgroup.c for hugetlb_cgroup.h)
+    // or as a .c file that includes it reads it (mm/hugetlb_cgroup.c for hugetlb_cgroup.h)
     const abs = path.resolve(this.config.srcDir, file);
     for (const c of this.sourceIncluders(abs)) {
       const v = this.unit(c);
@@ -644,11 +664,13 @@ export class OverlayProject {
     return !('reason' in u.layout(name, kind));
   }
 
-  /** For a public header that is not self-contained, the .c files of its own name that include it (private-headers.ts). */
+  /** For a public header that is not self-contained, .c files that include it, best first (private-headers.ts). */
   private sourceIncluders(abs: string): string[] {
     this.kbuildObjects ??= new KbuildObjects(this.config.srcDir, this.config.kconfig);
     const kb = this.kbuildObjects;
-    return sameNamedIncluders(this.config.srcDir, abs, (b) => this.index.sourcesNamed(b, this.config.srcArch), (c) => this.files.read(c), (c) => kb.object(c).built !== 'n');
+    // candidates are read past the project's file cache: hundreds of .c files of which one or two are used
+    const peek = (c: string) => { const held = this.files.held(c); if (held !== undefined) return held; try { return fs.readFileSync(c, 'latin1'); } catch { return undefined; } };
+    return sourceIncluders(this.config.srcDir, abs, this.index.sources(this.config.srcArch), peek, (c) => kb.object(c).built !== 'n');
   }
 
   /**

@@ -5,6 +5,7 @@
 // header is read from one of those .c files, as the compiler reads it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { SourceFiles } from './struct-index';
 
 /** Whether `file` is private to its directory's .c files (not under include/ or arch/ARCH/include). */
 export function isPrivateHeader(srcDir: string, file: string): boolean {
@@ -28,13 +29,19 @@ export function includerOf(srcDir: string, header: string, read: (file: string) 
   return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
 }
 
+/** Directory names of include/ that say nothing about where the header's .c files are. */
+const GENERIC_DIRS = new Set(['include', 'linux', 'uapi', 'asm', 'asm-generic', 'generated', 'interface', 'trace', 'events']);
+
 /**
- * For a public header (include/linux/hugetlb_cgroup.h) that is not self-contained: the .c files of
- * the same name that include it (mm/hugetlb_cgroup.c), kbuild-compiled first, then the smallest.
- * hugetlb_cgroup.h takes struct cgroup_subsys_state and HUGE_MAX_HSTATE from what its includers
- * include before it; a probe of the header alone cannot lay struct hugetlb_cgroup out.
+ * For a public header that is not self-contained, the .c files that include it, best first: the
+ * one of the header's own name (mm/hugetlb_cgroup.c for include/linux/hugetlb_cgroup.h, which takes
+ * struct cgroup_subsys_state and HUGE_MAX_HSTATE from what its includers include before it), then
+ * those in a directory named as the header or one of its directories (net/bluetooth/*.c for
+ * include/net/bluetooth/hci.h, net/handshake/*.c for include/net/handshake.h, drivers/xen/*.c for
+ * include/xen/interface/memory.h); among each, kbuild-compiled first, then the smallest. At most
+ * `max`; a directory's files are read only up to a bound (a hover may ask this).
  */
-export function sameNamedIncluders(srcDir: string, header: string, named: (base: string) => string[], read: (file: string) => string | undefined, built: (c: string) => boolean): string[] {
+export function sourceIncluders(srcDir: string, header: string, sources: SourceFiles, read: (file: string) => string | undefined, built: (c: string) => boolean, max = 3): string[] {
   const rel = path.relative(srcDir, header).split(path.sep);
   const inc = rel.indexOf('include');
   if (isPrivateHeader(srcDir, header) || inc < 0 || !header.endsWith('.h')) return [];
@@ -43,7 +50,15 @@ export function sameNamedIncluders(srcDir: string, header: string, named: (base:
   if (rel[inc + 1] === 'uapi') specs.push(rel.slice(inc + 2).join('/'));
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`^\\s*#\\s*include\\s*<(?:${specs.map(esc).join('|')})>`, 'm');
-  const includers = named(path.basename(header).replace(/\.h$/, '.c')).filter((c) => re.test(read(c) ?? ''));
-  const rank = (c: string): [number, number] => [Number(!built(c)), read(c)?.length ?? 0];
-  return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1)).slice(0, 2);
+  const stem = path.basename(header, '.h');
+  const texts = new Map<string, string>();
+  const text = (c: string) => { let t = texts.get(c); if (t === undefined) texts.set(c, (t = read(c) ?? '')); return t; };
+  const rank = (c: string): [number, number] => [Number(!built(c)), text(c).length];
+  const best = (cs: string[]) => cs.filter((c) => re.test(text(c))).sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1));
+  const dirNames = [stem, ...rel.slice(inc + 1, -1).reverse().filter((d) => !GENERIC_DIRS.has(d))];
+  const inDirs = [...new Set(dirNames.flatMap((d) => sources.byDirName.get(d) ?? []))].slice(0, MAX_READ);
+  return [...new Set([...best(sources.byName.get(`${stem}.c`) ?? []), ...best(inDirs)])].slice(0, max);
 }
+
+/** .c files read to look for a header's includers in the directories named after it. */
+const MAX_READ = 400;

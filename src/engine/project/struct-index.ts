@@ -49,6 +49,12 @@ const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm;
 /** Top-level directories whose .c files are not kernel code built against the tree's include/ (or not code). */
 const NOT_KERNEL_SOURCES = new Set(['tools', 'scripts', 'samples', 'Documentation', 'usr', '.git']);
 
+/** The tree's .c files (absolute paths), by file name and by the name of the directory holding them. */
+export interface SourceFiles {
+  byName: Map<string, string[]>;
+  byDirName: Map<string, string[]>;
+}
+
 export class StructIndex {
   private byName = new Map<string, StructLocation[]>();
   private scanned = false;
@@ -140,15 +146,16 @@ export class StructIndex {
   private includesScanned = false;
 
   /**
-   * The tree's .c files named `base` ('hugetlb_cgroup.c'): a public header that leans on its includers
-   * (include/linux/hugetlb_cgroup.h) is usually read first by the .c file of its own name. The names
-   * are walked once, on the first question (~0.35 s of directory reads on 6.12 once cached), skipping
-   * what kbuild does not compile against this tree's headers (tools/ has headers of its own) and other
-   * architectures' directories.
+   * The tree's .c files, by file name ('hugetlb_cgroup.c') and by the name of their directory
+   * ('bluetooth': net/bluetooth/*.c, drivers/bluetooth/*.c): where the includers of a public header
+   * that leans on them are looked for (private-headers.ts). Walked once, on the first question
+   * (~0.35 s of directory reads on 6.12 once cached), skipping what kbuild does not compile
+   * against this tree's headers (tools/ has headers of its own) and other architectures' directories.
    */
-  sourcesNamed(base: string, srcArch: string): string[] {
-    if (!this.sourceNames) {
-      const names = (this.sourceNames = new Map<string, string[]>());
+  sources(srcArch: string): SourceFiles {
+    if (!this.sourceFiles) {
+      const files: SourceFiles = (this.sourceFiles = { byName: new Map(), byDirName: new Map() });
+      const add = (m: Map<string, string[]>, k: string, v: string) => { if (!m.has(k)) m.set(k, []); m.get(k)!.push(v); };
       const walk = (rel: string) => {
         let entries: fs.Dirent[];
         try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
@@ -158,16 +165,17 @@ export class StructIndex {
             if (rel === 'arch' && e.name !== srcArch) continue;
             walk(rel ? `${rel}/${e.name}` : e.name);
           } else if (e.isFile() && e.name.endsWith('.c')) {
-            if (!names.has(e.name)) names.set(e.name, []);
-            names.get(e.name)!.push(path.join(this.srcDir, rel, e.name));
+            const abs = path.join(this.srcDir, rel, e.name);
+            add(files.byName, e.name, abs);
+            add(files.byDirName, path.basename(rel), abs);
           }
         }
       };
       walk('');
     }
-    return this.sourceNames.get(base) ?? [];
+    return this.sourceFiles;
   }
-  private sourceNames?: Map<string, string[]>;
+  private sourceFiles?: SourceFiles;
 
   /** Candidate definitions of `struct name` (or union), best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): StructLocation[] {

@@ -56,7 +56,7 @@ test('a private header that includes nothing is laid out and paired where a .c f
   });
 });
 
-test('a public header that is not self-contained is laid out as the .c file of its own name reads it (hugetlb_cgroup.h and mm/hugetlb_cgroup.c)', async () => {
+test('a public header that is not self-contained is laid out as a .c file that includes it reads it: the one of its own name (hugetlb_cgroup.h, mm/hugetlb_cgroup.c), else one in a directory of its name (net/bluetooth/*.c)', async () => {
   await withSampleCopy('ol-leaner-', async (tree) => {
     const header = path.join(tree, 'include/linux/leaner.h');
     writeTreeFiles(tree, {
@@ -80,6 +80,16 @@ test('a public header that is not self-contained is laid out as the .c file of i
     assert.ok(inProbe?.ok && inProbe.unit === p.unit(header), 'a struct the probe lays out is answered from the probe');
     const many = (await OverlayProject.open({ srcDir: tree })).layoutsOf(['leaner'], undefined, []).get('leaner');
     assert.ok(many && !('error' in many) && many.size === 40, JSON.stringify(many));
+
+    // a directory named as one of the header's: include/net/bluetooth/hci_like.h through net/bluetooth/*.c
+    writeTreeFiles(tree, {
+      'include/net/bluetooth/hci_like.h': 'struct hci_like { bdaddr_t addr; unsigned char op; };\n',
+      'net/bluetooth/core.c': '#include <linux/types.h>\ntypedef struct { unsigned char b[6]; } bdaddr_t;\n#include <net/bluetooth/hci_like.h>\n',
+      'net/bluetooth/other.c': '#include <linux/types.h>\n',
+    });
+    const bt = await OverlayProject.open({ srcDir: tree });
+    const hci = bt.layout('hci_like');
+    assert.ok(hci.ok && hci.layout.size === 7 && hci.file === path.join(tree, 'include/net/bluetooth/hci_like.h'), hci.ok ? `${hci.layout.size} ${hci.file}` : hci.reason);
 
     // with no .c of its name that includes it, the answer stays unknown, with the probe's reason
     fs.rmSync(path.join(tree, 'lib/leaner.c'));
