@@ -175,6 +175,7 @@ export class OverlayProject {
     const was = this.files.read(abs);
     this.files.set(abs, text);
     if (this.files.read(abs) !== was) this.units.touched(abs);
+    if (abs.endsWith('.c')) this.sourceIncluderMemo.clear();
   }
 
   /** `fn` of `file`'s layout unit; a unit built for it is dropped after, unless `keep` (a batch over many files: memory). */
@@ -666,6 +667,17 @@ export class OverlayProject {
 
   /** For a public header that is not self-contained, .c files that include it, best first (private-headers.ts). */
   private sourceIncluders(abs: string): string[] {
+    // asked again on every edit of a header that has such a struct (its hovers): the search is made once
+    const known = this.sourceIncluderMemo.get(abs);
+    if (known) return known;
+    const found = this.findSourceIncluders(abs);
+    this.sourceIncluderMemo.set(abs, found);
+    return found;
+  }
+  /** sourceIncluders' answers; forgotten when a .c file's text is set (an #include may have come or gone) */
+  private readonly sourceIncluderMemo = new Map<string, string[]>();
+
+  private findSourceIncluders(abs: string): string[] {
     this.kbuildObjects ??= new KbuildObjects(this.config.srcDir, this.config.kconfig);
     const kb = this.kbuildObjects;
     // candidates are read past the project's file cache: hundreds of .c files of which one or two are used
