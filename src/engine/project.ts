@@ -360,10 +360,10 @@ export class OverlayProject {
     const sourceAnswers = new Map<string, Map<string, FlatLayout>>();
     const fromSource = (c: string, home: string) => {
       const key = `${c}\0${home}`;
-      let m = sourceAnswers.get(key);
-      if (m) return m;
+      const known = sourceAnswers.get(key);
+      if (known) return known;
       const got = new Map<string, FlatLayout>();
-      sourceAnswers.set(key, (m = got));
+      sourceAnswers.set(key, got);
       this.withUnit(c, false, (u) => {
         for (const n of u.recordNamesFrom(home)) {
           const have = out.get(n);
@@ -373,7 +373,7 @@ export class OverlayProject {
           if (!('reason' in l)) got.set(n, flatten(l));
         }
       });
-      return m;
+      return got;
     };
     const total = wanted.size;
     for (const f of umbrellas) { harvest(f); progress?.(out.size, total); }

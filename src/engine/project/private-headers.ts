@@ -29,6 +29,9 @@ export function includerOf(srcDir: string, header: string, read: (file: string) 
   return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
 }
 
+/** .c files read to look for a header's includers in the directories named after it. */
+const MAX_READ = 400;
+
 /** Directory names of include/ that say nothing about where the header's .c files are. */
 const GENERIC_DIRS = new Set(['include', 'linux', 'uapi', 'asm', 'asm-generic', 'generated', 'interface', 'trace', 'events']);
 
@@ -59,6 +62,3 @@ export function sourceIncluders(srcDir: string, header: string, sources: SourceF
   const inDirs = [...new Set(dirNames.flatMap((d) => sources.byDirName.get(d) ?? []))].slice(0, MAX_READ);
   return [...new Set([...best(sources.byName.get(`${stem}.c`) ?? []), ...best(inDirs)])].slice(0, max);
 }
-
-/** .c files read to look for a header's includers in the directories named after it. */
-const MAX_READ = 400;
