@@ -146,3 +146,13 @@ test('Show Struct Layout from the palette: struct net_iov as pahole prints it, e
   }
   assert.match(text, new RegExp(`size:\\s${loadBtfLayouts().net_iov.size},`));
 });
+
+test('hover on struct hugetlb_cgroup, in a header that leans on mm/hugetlb_cgroup.c for its types: the size BTF gives, not unknown', { skip, timeout: 120000 }, async () => {
+  const H = 'include/linux/hugetlb_cgroup.h';
+  const size = loadBtfLayouts().hugetlb_cgroup.size;
+  const line = fs.readFileSync(path.join(F.src, H), 'utf8').split('\n').findIndex((l) => /^struct hugetlb_cgroup \{/.test(l)) + 1;
+  await quickOpen(s.page, H, 30000);
+  await goToLine(s.page, line);
+  const text = await hoverWord(s.page, 'hugetlb_cgroup', /^struct hugetlb_cgroup \{/, /struct hugetlb_cgroup · size \d+/, 60000);
+  assert.match(text, new RegExp(`struct hugetlb_cgroup · size ${size} ·`));
+});
