@@ -59,5 +59,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `overlay-lens layout page | head`: a reader that stops early is not an error (as for cat and pahole)
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -95,6 +95,9 @@ const PRELUDE = '#include <linux/kernel.h>\n#include <linux/types.h>\n#include <
 /** Headers that pull in most of the kernel's core types: built first by layoutsOf(). */
 const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linux/netdevice.h', 'include/linux/fs.h', 'include/linux/sched.h', 'include/linux/mm.h', 'include/net/page_pool/helpers.h', 'include/linux/blkdev.h', 'include/linux/bpf.h', 'include/linux/perf_event.h', 'include/linux/kvm_host.h', 'include/linux/acpi.h'];
 
+/** The file name a header's probe unit is read as (in the build dir, never written). */
+const PROBE_FILE = '.overlay-lens-probe.c';
+
 const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
 
 /** A file a directory walk checks: it spells an assert (files named on their own are always checked). */
@@ -200,7 +203,7 @@ export class OverlayProject {
     if (abs.endsWith('.c')) {
       u = TranslationUnit.build(this.config, this.files, this.parser, { path: abs }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
     } else {
-      const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
+      const probe = path.join(this.config.objDir, PROBE_FILE);
       // asm-generic/X.h is meant to come through the arch's <asm/X.h>, which may set it up (packing, sizes)
       const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
       if (generic && !prelude) {
@@ -276,7 +279,7 @@ export class OverlayProject {
     const key = `probe\0${text}`;
     let u = this.units.get(key);
     if (!u) {
-      u = TranslationUnit.build(this.config, this.files, this.parser, { path: path.join(this.config.objDir, '.overlay-lens-probe.c'), text }, { elideFunctionBodies: true, parses: this.parses });
+      u = TranslationUnit.build(this.config, this.files, this.parser, { path: path.join(this.config.objDir, PROBE_FILE), text }, { elideFunctionBodies: true, parses: this.parses });
       this.units.set(key, u);
     }
     return u;
@@ -286,8 +289,20 @@ export class OverlayProject {
     return answer.ok ? flatten(answer.layout) : { error: answer.reason };
   }
 
+  /**
+   * The .c file a header's struct was read through (its header leans on what that file includes first:
+   * hugetlb_cgroup.h through mm/hugetlb_cgroup.c), relative to the tree; undefined when the header was read
+   * on its own or from a header. The layout is that compile's: said beside it, never silently.
+   */
+  readAs(answer: LayoutAnswer): string | undefined {
+    if (!answer.ok || answer.file.endsWith('.c') || !answer.unit.main.endsWith('.c') || path.basename(answer.unit.main) === PROBE_FILE) return undefined;
+    return path.relative(this.config.srcDir, answer.unit.main);
+  }
+
   pahole(answer: LayoutAnswer): string {
-    return answer.ok ? pahole(answer.layout) : `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
+    const via = this.readAs(answer);
+    const note = via ? `/* as ${via} includes ${path.relative(this.config.srcDir, (answer as { file: string }).file)}: the header alone leans on what it includes first */\n` : '';
+    return answer.ok ? note + pahole(answer.layout) : `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
   }
 
   view(answer: LayoutAnswer): StructView | undefined {
@@ -453,7 +468,7 @@ export class OverlayProject {
     const key = `check\0${text}\0${keep.join('\0')}`;
     const have = opts.cache ? this.units.get(key) : undefined;
     if (have) return have;
-    const probe = path.join(this.config.objDir, '.overlay-lens-probe.c');
+    const probe = path.join(this.config.objDir, PROBE_FILE);
     // a kept unit is updated in place after edits: it must have its own checkpoints, not replayed headers
     const headerMemo = opts.cache ? undefined : opts.headerMemo;
     const u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text }, { elideFunctionBodies: true, keepBodiesIn: keep, parses: this.parses, headerMemo });

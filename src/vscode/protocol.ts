@@ -73,6 +73,8 @@ export interface WireStruct {
   holes?: number;
   members?: WireMember[];
   pahole?: string;
+  /** the .c file (tree-relative) the struct's header was read through, when the header alone leans on its includes */
+  readAs?: string;
   error?: string;
 }
 

@@ -158,4 +158,6 @@ test('hover on struct hugetlb_cgroup, in a header that leans on mm/hugetlb_cgrou
   // Monaco renders a line's spaces as no-break spaces: \s matches both
   const text = await hoverWord(s.page, 'hugetlb_cgroup', /^struct\s+hugetlb_cgroup\s*\{/, /struct\s+hugetlb_cgroup\s+·\s+size\s+\d+/, 60000);
   assert.match(text, new RegExp(`struct\\s+hugetlb_cgroup\\s+·\\s+size\\s+${size}\\s+·`));
+  // and says which compile it is
+  assert.match(text, /as\s+mm\/hugetlb_cgroup\.c\s+includes this header/);
 });
