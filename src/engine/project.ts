@@ -300,9 +300,10 @@ export class OverlayProject {
   }
 
   pahole(answer: LayoutAnswer): string {
+    if (!answer.ok) return `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
     const via = this.readAs(answer);
-    const note = via ? `/* as ${via} includes ${path.relative(this.config.srcDir, (answer as { file: string }).file)}: the header alone leans on what it includes first */\n` : '';
-    return answer.ok ? note + pahole(answer.layout) : `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
+    const note = via ? `/* as ${via} includes ${path.relative(this.config.srcDir, answer.file)}: the header alone leans on what it includes first */\n` : '';
+    return note + pahole(answer.layout);
   }
 
   view(answer: LayoutAnswer): StructView | undefined {
