@@ -384,9 +384,8 @@ export class OverlayProject {
         for (const n of u.recordNamesFrom(home)) {
           const have = out.get(n);
           const rec = u.table.record(n);
-          if (!wanted.has(n) || (have && !('error' in have)) || !rec || u.positionOf(rec.node)?.file !== home) continue;
-          const l = u.layout(n, rec.kind);
-          if (!('reason' in l)) got.set(n, flatten(l));
+          if (!wanted.has(n) || (have && !('error' in have)) || !rec || !this.definedIn(u, n, rec.kind, home)) continue;
+          got.set(n, flatten(u.layout(n, rec.kind) as RecordLayout));
         }
       });
       return got;

@@ -13,6 +13,8 @@ export function isPrivateHeader(srcDir: string, file: string): boolean {
   return !file.endsWith('.c') && rel[0] !== '..' && rel[0] !== 'include' && !(rel[0] === 'arch' && rel[2] === 'include');
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * The .c file beside a private header that includes it ("name.h"): one kbuild compiles before one it
  * does not, then the smallest (its unit is built for this header alone), then by name; undefined for a
@@ -21,12 +23,19 @@ export function isPrivateHeader(srcDir: string, file: string): boolean {
 export function includerOf(srcDir: string, header: string, read: (file: string) => string | undefined, built: (c: string) => boolean): string | undefined {
   if (!isPrivateHeader(srcDir, header)) return undefined;
   const dir = path.dirname(header);
-  const re = new RegExp(`^\\s*#\\s*include\\s*"${path.basename(header).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`, 'm');
+  const re = new RegExp(`^\\s*#\\s*include\\s*"${escape(path.basename(header))}"`, 'm');
   let names: string[];
   try { names = fs.readdirSync(dir).filter((n) => n.endsWith('.c')).sort(); } catch { return undefined; }
-  const includers = names.map((n) => path.join(dir, n)).filter((c) => re.test(read(c) ?? ''));
-  const rank = (c: string): [number, number] => [Number(!built(c)), read(c)?.length ?? 0];
-  return includers.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1))[0];
+  return includersBestFirst(names.map((n) => path.join(dir, n)), re, read, built)[0];
+}
+
+
+/** Of `candidates`, those whose text has an `include` line, best first: kbuild-compiled, then the smallest, then by name. */
+function includersBestFirst(candidates: string[], include: RegExp, read: (file: string) => string | undefined, built: (c: string) => boolean): string[] {
+  const texts = new Map<string, string>();
+  const text = (c: string) => { let t = texts.get(c); if (t === undefined) texts.set(c, (t = read(c) ?? '')); return t; };
+  const rank = (c: string): [number, number] => [Number(!built(c)), text(c).length];
+  return candidates.filter((c) => include.test(text(c))).sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1));
 }
 
 /** .c files read to look for a header's includers in the directories named after it. */
@@ -51,13 +60,9 @@ export function sourceIncluders(srcDir: string, header: string, sources: SourceF
   // the spellings that reach it: <linux/x.h>, and <x.h> under include/uapi/ as well
   const specs = [rel.slice(inc + 1).join('/')];
   if (rel[inc + 1] === 'uapi') specs.push(rel.slice(inc + 2).join('/'));
-  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^\\s*#\\s*include\\s*<(?:${specs.map(esc).join('|')})>`, 'm');
+  const re = new RegExp(`^\\s*#\\s*include\\s*<(?:${specs.map(escape).join('|')})>`, 'm');
   const stem = path.basename(header, '.h');
-  const texts = new Map<string, string>();
-  const text = (c: string) => { let t = texts.get(c); if (t === undefined) texts.set(c, (t = read(c) ?? '')); return t; };
-  const rank = (c: string): [number, number] => [Number(!built(c)), text(c).length];
-  const best = (cs: string[]) => cs.filter((c) => re.test(text(c))).sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || (a < b ? -1 : 1));
+  const best = (cs: string[]) => includersBestFirst(cs, re, read, built);
   const dirNames = [stem, ...rel.slice(inc + 1, -1).reverse().filter((d) => !GENERIC_DIRS.has(d))];
   const inDirs = [...new Set(dirNames.flatMap((d) => sources.byDirName.get(d) ?? []))].slice(0, MAX_READ);
   return [...new Set([...best(sources.byName.get(`${stem}.c`) ?? []), ...best(inDirs)])].slice(0, max);

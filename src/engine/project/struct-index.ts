@@ -68,17 +68,19 @@ export class StructIndex {
   /** Headers under the index's directories, relative paths. */
   headers(): string[] {
     const out: string[] = [];
-    const walk = (rel: string) => {
-      let entries: fs.Dirent[];
-      try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
-      for (const e of entries) {
-        const r = path.join(rel, e.name);
-        if (e.isDirectory()) walk(r);
-        else if (e.isFile() && e.name.endsWith('.h')) out.push(r);
-      }
-    };
-    for (const d of this.dirs) walk(d);
+    for (const d of this.dirs) this.walk(d, '.h', () => true, (rel) => out.push(rel));
     return out.sort();
+  }
+
+  /** Files under `rel` (tree-relative) whose names end in `ext`, each given as tree-relative; `enter` says which directories to go into. */
+  private walk(rel: string, ext: string, enter: (parent: string, name: string) => boolean, found: (rel: string) => void): void {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) { if (enter(rel, e.name)) this.walk(r, ext, enter, found); }
+      else if (e.isFile() && e.name.endsWith(ext)) found(r);
+    }
   }
 
   private scanAll(): void {
@@ -156,22 +158,12 @@ export class StructIndex {
     if (!this.sourceFiles) {
       const files: SourceFiles = (this.sourceFiles = { byName: new Map(), byDirName: new Map() });
       const add = (m: Map<string, string[]>, k: string, v: string) => { if (!m.has(k)) m.set(k, []); m.get(k)!.push(v); };
-      const walk = (rel: string) => {
-        let entries: fs.Dirent[];
-        try { entries = fs.readdirSync(path.join(this.srcDir, rel), { withFileTypes: true }); } catch { return; }
-        for (const e of entries) {
-          if (e.isDirectory()) {
-            if (!rel && NOT_KERNEL_SOURCES.has(e.name)) continue;
-            if (rel === 'arch' && e.name !== srcArch) continue;
-            walk(rel ? `${rel}/${e.name}` : e.name);
-          } else if (e.isFile() && e.name.endsWith('.c')) {
-            const abs = path.join(this.srcDir, rel, e.name);
-            add(files.byName, e.name, abs);
-            add(files.byDirName, path.basename(rel), abs);
-          }
-        }
-      };
-      walk('');
+      const enter = (parent: string, name: string) => !(parent === '' && NOT_KERNEL_SOURCES.has(name)) && !(parent === 'arch' && name !== srcArch);
+      this.walk('', '.c', enter, (rel) => {
+        const abs = path.join(this.srcDir, rel);
+        add(files.byName, path.basename(rel), abs);
+        add(files.byDirName, path.basename(path.dirname(rel)), abs);
+      });
     }
     return this.sourceFiles;
   }
