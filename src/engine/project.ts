@@ -208,10 +208,12 @@ export class OverlayProject {
       const generic = /\/include\/(uapi\/)?asm-generic\/(.+)$/.exec(abs);
       if (generic && !prelude) {
         u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `#include <asm/${generic[2]}>\n#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
+        this.probes.set(u, { file: abs, prelude: '' });
         this.units.set(key, u);
         return u;
       }
       u = TranslationUnit.build(this.config, this.files, this.parser, { path: probe, text: `${prelude}#include "${abs}"\n` }, { elideFunctionBodies: true, keepBodiesIn: keepBodies ? [abs] : [], parses: this.parses });
+      this.probes.set(u, { file: abs, prelude });
     }
     this.units.set(key, u);
     return u;
@@ -290,19 +292,30 @@ export class OverlayProject {
   }
 
   /**
-   * The .c file a header's struct was read through (its header leans on what that file includes first:
-   * hugetlb_cgroup.h through mm/hugetlb_cgroup.c), relative to the tree; undefined when the header was read
-   * on its own or from a header. The layout is that compile's: said beside it, never silently.
+   * How a header's struct was read when the header alone leans on what its includers bring first
+   * (readingsOf): through a file that includes it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c, xen's
+   * event_channel.h through a header that includes it), tree-relative, or after the common kernel
+   * headers (`after`); undefined when the header was read on its own. The layout is that compile's:
+   * said beside it, never silently.
    */
-  readAs(answer: LayoutAnswer): string | undefined {
-    if (!answer.ok || answer.file.endsWith('.c') || !answer.unit.main.endsWith('.c') || path.basename(answer.unit.main) === PROBE_FILE) return undefined;
-    return path.relative(this.config.srcDir, answer.unit.main);
+  readAs(answer: LayoutAnswer): { includer: string } | { after: string[] } | undefined {
+    if (!answer.ok || answer.file.endsWith('.c')) return undefined;
+    const main = answer.unit.main;
+    if (path.basename(main) !== PROBE_FILE) return main.endsWith('.c') ? { includer: path.relative(this.config.srcDir, main) } : undefined;
+    const probe = this.probes.get(answer.unit);
+    if (!probe) return undefined;
+    if (probe.prelude) return { after: [...probe.prelude.matchAll(/#include <([^>]+)>/g)].map((m) => m[1]) };
+    return probe.file !== answer.file ? { includer: path.relative(this.config.srcDir, probe.file) } : undefined;
   }
+  /** The header (and prelude) each header's probe unit includes, for readAs. */
+  private readonly probes = new WeakMap<TranslationUnit, { file: string; prelude: string }>();
 
   pahole(answer: LayoutAnswer): string {
     if (!answer.ok) return `/* ${answer.kind} ${answer.name}: unknown, because ${answer.reason} */\n`;
     const via = this.readAs(answer);
-    const note = via ? `/* as ${via} includes ${path.relative(this.config.srcDir, answer.file)}: the header alone leans on what it includes first */\n` : '';
+    const header = path.relative(this.config.srcDir, answer.file);
+    const how = !via ? '' : 'includer' in via ? `as ${via.includer} includes ${header}` : `${header} read after ${via.after.map((h) => `<${h}>`).join(', ')}`;
+    const note = how ? `/* ${how}: the header alone leans on what its includers bring first */\n` : '';
     return note + pahole(answer.layout);
   }
 
@@ -320,11 +333,10 @@ export class OverlayProject {
     const ctx = wanting ? this.includerContext(abs) : undefined;
     if (ctx) u = this.unit(ctx);
     const out: LayoutAnswer[] = [];
-    // a public header's records its probe cannot lay out: as a .c file that includes it reads them
-    let sources: string[] | undefined;
-    const fromSources = (name: string, kind: 'struct' | 'union'): LayoutAnswer | undefined => {
-      for (const c of (sources ??= this.sourceIncluders(abs))) {
-        const v = this.unit(c);
+    // a public header's records its probe cannot lay out: as its includers read them (readingsOf)
+    const asIncludersRead = (name: string, kind: 'struct' | 'union'): LayoutAnswer | undefined => {
+      for (const r of this.readingsOf(abs)) {
+        const v = this.unit(r.file, false, r.prelude);
         if (!this.definedIn(v, name, kind, abs)) continue;
         const rec = v.table.record(name)!;
         return { ok: true, name, kind, layout: v.layout(name, kind) as RecordLayout, unit: v, file: abs, line: v.positionOf(rec.node)!.line };
@@ -337,7 +349,7 @@ export class OverlayProject {
       if (!rec || pos?.file !== abs) continue;
       const l = u.layout(name, rec.kind);
       if ('reason' in l && !ctx && LEANS_ON_INCLUDER.test(l.reason)) {
-        const a = fromSources(name, rec.kind);
+        const a = asIncludersRead(name, rec.kind);
         if (a) { out.push(a); continue; }
       }
       out.push('reason' in l ? { ok: false, name, kind: rec.kind, reason: l.reason } : { ok: true, name, kind: rec.kind, layout: l, unit: u, file: abs, line: pos.line });
@@ -400,22 +412,19 @@ export class OverlayProject {
       if (!files.length) { out.set(name, { error: `no definition found under include/ or arch/${this.config.srcArch}/include` }); continue; }
       // the first candidate that defines it answers (an umbrella's error stands until one does)
       for (const f of files.slice(0, 3)) { harvest(f); if (out.has(name) && out.get(name) !== had) break; }
-      // Headers that are not self-contained lean on what their includers bring along.
+      // a header that is not self-contained, as its includers read it (readingsOf: the order layout and the hovers try)
       const got = out.get(name);
-      if (got && 'error' in got && LEANS_ON_INCLUDER.test(got.error)) harvest(files[0], PRELUDE);
-      // a header that is not self-contained, as the headers that include it read it (xen's physdev.h
-      // through asm/xen/hypercall.h, which brings domid_t and GUEST_HANDLE first)
-      const still = out.get(name);
-      if (still && 'error' in still && LEANS_ON_INCLUDER.test(still.error)) {
-        for (const inc of this.includingHeaders(files[0])) { harvest(inc); const now = out.get(name); if (now && !('error' in now)) break; }
-      }
-      // or as a .c file that includes it reads it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c)
-      const yet = out.get(name);
-      if (yet && 'error' in yet && LEANS_ON_INCLUDER.test(yet.error)) {
+      if (got && 'error' in got && LEANS_ON_INCLUDER.test(got.error)) {
         const home = path.resolve(this.config.srcDir, files[0]);
-        for (const c of this.sourceIncluders(home)) {
-          const a = fromSource(c, home).get(name);
-          if (a) { out.set(name, a); break; }
+        for (const r of this.readingsOf(home)) {
+          if (r.source) {
+            const a = fromSource(r.file, home).get(name);
+            if (a) { out.set(name, a); break; }
+            continue;
+          }
+          harvest(r.file, r.prelude);
+          const now = out.get(name);
+          if (now && !('error' in now)) break;
         }
       }
       if (!out.has(name)) out.set(name, { error: `${path.relative(this.config.srcDir, files[0])} does not define struct ${name} under this configuration` });
@@ -655,22 +664,30 @@ export class OverlayProject {
     const rec = u.table.record(name);
     const l = rec ? u.layout(name, kind) : undefined;
     if (rec && !(l && 'reason' in l && LEANS_ON_INCLUDER.test(l.reason))) return u;
-    const ctx = this.includerContext(path.resolve(this.config.srcDir, file));
-    if (ctx) return this.unit(ctx);
-    // a public header that is not self-contained: as a header that includes it reads it
-    if (!rec) return u;
-    for (const inc of this.includingHeaders(file)) {
-      const v = this.unit(inc);
-      const lv = v.table.record(name) ? v.layout(name, kind) : undefined;
-      if (lv && !('reason' in lv)) return v;
-    }
-    // or as a .c file that includes it reads it (mm/hugetlb_cgroup.c for hugetlb_cgroup.h)
     const abs = path.resolve(this.config.srcDir, file);
-    for (const c of this.sourceIncluders(abs)) {
-      const v = this.unit(c);
+    const ctx = this.includerContext(abs);
+    if (ctx) return this.unit(ctx);
+    // a public header that is not self-contained: as its includers read it
+    if (!rec) return u;
+    for (const r of this.readingsOf(abs)) {
+      const v = this.unit(r.file, false, r.prelude);
       if (this.definedIn(v, name, kind, abs)) return v;
     }
     return u;
+  }
+
+  /**
+   * Where a public header's struct is read when the header's probe cannot lay it out (it leans on what
+   * its includers bring first), in the one order `layout`, the hovers' per-file layouts and `layoutsOf`
+   * (`--all-headers`) all try, so that the three give the same answer: the probe after linux/kernel.h,
+   * types.h and slab.h; the headers that include it (xen's event_channel.h through a header that brings
+   * uint32_t first); the .c files that include it (hugetlb_cgroup.h through mm/hugetlb_cgroup.c). Lazy:
+   * the .c candidates come from a walk of the tree's .c names, made only when the headers did not answer.
+   */
+  private *readingsOf(abs: string): Generator<{ file: string; prelude: string; source: boolean }> {
+    yield { file: abs, prelude: PRELUDE, source: false };
+    for (const inc of this.includingHeaders(abs)) yield { file: inc, prelude: '', source: false };
+    for (const c of this.sourceIncluders(abs)) yield { file: c, prelude: '', source: true };
   }
 
   /** Whether `u` lays out `name` from its definition in `file` (not a same-named one of an includer's own). */

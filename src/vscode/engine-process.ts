@@ -63,8 +63,9 @@ function wireStruct(a: LayoutAnswer): WireStruct {
   let holes = 0;
   const walk = (xs: WireMember[]) => { for (const x of xs) { if (x.holeAfter) holes++; if (x.children) walk(x.children); } };
   walk(ms);
-  const readAs = project?.readAs(a);
-  return { name: a.name, kind: a.kind, file: a.file, line: a.line, endLine: end?.line ?? a.line, size: a.layout.size, align: a.layout.align, holes, members: ms, pahole: pahole(a.layout), ...(readAs ? { readAs } : {}) };
+  const via = project?.readAs(a);
+  const readAs = via && ('includer' in via ? { readAs: via.includer } : { readAfter: via.after });
+  return { name: a.name, kind: a.kind, file: a.file, line: a.line, endLine: end?.line ?? a.line, size: a.layout.size, align: a.layout.align, holes, members: ms, pahole: pahole(a.layout), ...readAs };
 }
 
 /**

@@ -99,7 +99,8 @@ export class LayoutHover implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     if (word === s.name && line === s.line) {
       md.appendMarkdown(`**${s.kind} ${s.name}** · size ${s.size} · align ${s.align} · ${Math.ceil((s.size ?? 0) / 64)} cacheline(s) · ${s.holes} hole(s)\n`);
-      if (s.readAs) md.appendMarkdown(`\n\nas \`${s.readAs}\` includes this header (it leans on what that file includes first)\n`);
+      if (s.readAs) md.appendMarkdown(`\n\nas \`${s.readAs}\` includes this header (alone, it leans on what its includers bring first)\n`);
+      else if (s.readAfter) md.appendMarkdown(`\n\nread after ${s.readAfter.map((h) => `\`<${h}>\``).join(', ')} (alone, this header leans on what its includers bring first)\n`);
       md.appendCodeblock(s.pahole ?? '', 'c');
       const o = this.overheadOf(s.name);
       if (o) overheadMarkdown(md, o);

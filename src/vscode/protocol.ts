@@ -73,8 +73,10 @@ export interface WireStruct {
   holes?: number;
   members?: WireMember[];
   pahole?: string;
-  /** the .c file (tree-relative) the struct's header was read through, when the header alone leans on its includes */
+  /** the file (tree-relative) that includes the struct's header and was read to lay it out, when the header alone leans on its includers */
   readAs?: string;
+  /** or the headers included before it to lay it out (<linux/kernel.h>, ...), for the same reason */
+  readAfter?: string[];
   error?: string;
 }
 

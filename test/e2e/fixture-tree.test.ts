@@ -161,3 +161,15 @@ test('hover on struct hugetlb_cgroup, in a header that leans on mm/hugetlb_cgrou
   // and says which compile it is
   assert.match(text, /as\s+mm\/hugetlb_cgroup\.c\s+includes this header/);
 });
+
+test('hover on struct evtchn_status, in xen\'s event_channel.h that has no uint32_t of its own: the size BTF gives, read after the common kernel headers, as layout reads it', { skip, timeout: 120000 }, async () => {
+  const H = 'include/xen/interface/event_channel.h';
+  const size = loadBtfLayouts().evtchn_status.size;
+  const line = fs.readFileSync(path.join(F.src, H), 'utf8').split('\n').findIndex((l) => /^struct evtchn_status \{/.test(l)) + 1;
+  await s.page.keyboard.press('Control+1');
+  await quickOpen(s.page, H, 30000);
+  await goToLine(s.page, line);
+  const text = await hoverWord(s.page, 'evtchn_status', /^struct\s+evtchn_status\s*\{/, /struct\s+evtchn_status\s+·\s+size\s+\d+/, 60000);
+  assert.match(text, new RegExp(`struct\\s+evtchn_status\\s+·\\s+size\\s+${size}\\s+·`));
+  assert.match(text, /read\s+after\s+<linux\/kernel\.h>,\s+<linux\/types\.h>,\s+<linux\/slab\.h>/);
+});

@@ -97,3 +97,49 @@ test('a public header that is not self-contained is laid out as a .c file that i
     assert.ok(!none.ok && /LEANER_MAX|list_head/.test(none.reason), none.ok ? 'laid out from nothing' : none.reason);
   });
 });
+
+test('a public header that leans on its includers is read in one order by layout, the hovers\' per-file layouts and layoutsOf: after the common kernel headers, then as a header that includes it reads it, then a .c file', async () => {
+  await withSampleCopy('ol-readings-', async (tree) => {
+    const wants = path.join(tree, 'include/linux/wants_u32.h');
+    const child = path.join(tree, 'include/linux/child_like.h');
+    writeTreeFiles(tree, {
+      // the prelude's headers (linux/kernel.h, linux/types.h, linux/slab.h); types.h is the sample's, with u32 and u64
+      'include/linux/kernel.h': '/* the prelude\'s first */\n',
+      'include/linux/slab.h': '/* the prelude\'s last */\n',
+      // no #include of its own: u32/u64 come from whatever was included first
+      'include/linux/wants_u32.h': 'struct wants_u32 {\n\tu32 a;\n\tu64 b;\n};\n',
+      // parent_word_t is only in the header that includes it: no prelude header has it, no .c includes it
+      'include/linux/child_like.h': 'struct child_like {\n\tparent_word_t w;\n\tchar c;\n};\n',
+      'include/linux/parent_like.h': 'typedef unsigned long parent_word_t;\n#include <linux/child_like.h>\nstruct parent_like { int x; };\n',
+    });
+    const p = await OverlayProject.open({ srcDir: tree });
+    for (const [file, name] of [[wants, 'wants_u32'], [child, 'child_like']]) {
+      const alone = p.unit(file).layout(name, 'struct');
+      assert.ok('reason' in alone, `the probe of ${path.basename(file)} alone cannot lay out struct ${name}`);
+    }
+
+    const w = p.layout('wants_u32');
+    assert.ok(w.ok, w.ok ? '' : w.reason);
+    assert.deepEqual([w.layout.size, w.file, p.readAs(w)], [16, wants, { after: ['linux/kernel.h', 'linux/types.h', 'linux/slab.h'] }]);
+    assert.match(p.pahole(w), /^\/\* include\/linux\/wants_u32\.h read after <linux\/kernel\.h>, <linux\/types\.h>, <linux\/slab\.h>: .*\*\/\nstruct wants_u32 \{/);
+
+    const c = p.layout('child_like');
+    assert.ok(c.ok, c.ok ? '' : c.reason);
+    assert.deepEqual([c.layout.size, c.file, p.readAs(c)], [16, child, { includer: 'include/linux/parent_like.h' }]);
+    assert.match(p.pahole(c), /^\/\* as include\/linux\/parent_like\.h includes include\/linux\/child_like\.h: .*\*\/\n/);
+
+    // the hover's per-file layouts give the same answers as layout (before, only a .c includer was tried there)
+    for (const [file, name] of [[wants, 'wants_u32'], [child, 'child_like']]) {
+      const inFile = p.layoutsInFile(file).find((a) => a.name === name);
+      assert.ok(inFile?.ok, inFile && !inFile.ok ? inFile.reason : `no answer for struct ${name}`);
+      assert.equal(inFile.layout.size, 16);
+      assert.deepEqual(p.readAs(inFile), name === 'child_like' ? { includer: 'include/linux/parent_like.h' } : { after: ['linux/kernel.h', 'linux/types.h', 'linux/slab.h'] });
+    }
+    // a struct the header it came through defines itself is read on its own: no such note
+    const own = p.layoutsInFile(path.join(tree, 'include/linux/parent_like.h')).find((a) => a.name === 'parent_like');
+    assert.ok(own?.ok && p.readAs(own) === undefined);
+    // and layoutsOf (--all-headers), a fresh project that keeps no unit
+    const many = (await OverlayProject.open({ srcDir: tree })).layoutsOf(['wants_u32', 'child_like'], undefined, []);
+    assert.deepEqual(['wants_u32', 'child_like'].map((n) => { const l = many.get(n); return l && !('error' in l) ? l.size : l; }), [16, 16]);
+  });
+});
