@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OverlayProject } from '../../src/engine/project';
+import { FlatLayout } from '../../src/engine/layout/presenters';
 import { mergeSweep, parseSweep, sweepConfig } from '../../src/engine/checks/sweep';
 import { btfCoverage, printCoverage } from '../support/btf-coverage';
 import { session } from '../support/engine-session';
@@ -112,4 +113,23 @@ test('the extension\'s sweep (engine process, overlayLens.sweepConfigs) with O= 
   } finally {
     await one.close();
   }
+});
+
+test('arm64: the hover\'s per-file layouts of xen\'s event_channel.h, physdev.h and vcpu.h (no uint32_t of their own) read them as layout does, byte-exact where the arm64 BTF has the struct', async () => {
+  const project = await OverlayProject.open({ srcDir: f.src, buildDir: f.build });
+  const btf = loadBtfLayouts(dir);
+  let answered = 0, exact = 0;
+  for (const h of ['include/xen/interface/event_channel.h', 'include/xen/interface/physdev.h', 'include/xen/interface/vcpu.h']) {
+    for (const a of project.layoutsInFile(path.join(f.src, h))) {
+      assert.ok(a.ok, `${h}: struct ${a.name}: ${a.ok ? '' : a.reason}`);
+      answered++;
+      const one = project.layout(a.name, a.kind);
+      assert.ok(one.ok && one.layout.size === a.layout.size, `${a.name}: layout says ${one.ok ? one.layout.size : one.reason}, the hover ${a.layout.size}`);
+      if (!btf[a.name]) continue;
+      assert.deepEqual(diffLayouts(project.json(a) as FlatLayout, btf[a.name]), [], a.name);
+      exact++;
+    }
+  }
+  assert.ok(exact >= 20, `only ${exact} of them in the arm64 BTF`);
+  console.log(`  ${answered} structs answered on hover, as layout answers them; the ${exact} in the arm64 BTF byte-exact`);
 });
