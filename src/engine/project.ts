@@ -655,9 +655,10 @@ export class OverlayProject {
   }
 
   /**
-   * The unit `file` is laid out from for `name`: its own (a probe of a header), unless it is a private
-   * header that leans on its includer (6.1's mm/slab.h includes nothing, so struct slab's rcu_head is
-   * incomplete in a probe of it alone): then the unit of the .c file beside it that includes it.
+   * The unit `file` is laid out from for `name`: its own (a probe of a header), unless the header leans on
+   * its includers: for a private one (6.1's mm/slab.h includes nothing, so struct slab's rcu_head is
+   * incomplete in a probe of it alone) the unit of the .c file beside it that includes it, for a public
+   * one the first of readingsOf that lays out its own definition.
    */
   private layoutUnit(file: string, name: string, kind: 'struct' | 'union'): TranslationUnit {
     const u = this.unit(file);

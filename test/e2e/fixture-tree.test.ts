@@ -147,32 +147,31 @@ test('Show Struct Layout from the palette: struct net_iov as pahole prints it, e
   assert.match(text, new RegExp(`size:\\s${loadBtfLayouts().net_iov.size},`));
 });
 
-test('hover on struct hugetlb_cgroup, in a header that leans on mm/hugetlb_cgroup.c for its types: the size BTF gives, not unknown', { skip, timeout: 120000 }, async () => {
-  const H = 'include/linux/hugetlb_cgroup.h';
-  const size = loadBtfLayouts().hugetlb_cgroup.size;
-  const line = fs.readFileSync(path.join(F.src, H), 'utf8').split('\n').findIndex((l) => /^struct hugetlb_cgroup \{/.test(l)) + 1;
-  // in the first editor group, where goToLine looks (the tests before opened others beside it)
+/**
+ * The hover on `struct NAME {` in header H, in the first editor group (where goToLine looks; the tests before
+ * opened others beside it), once the struct's lens shows BTF's size: a hover asked while the lenses go in can
+ * stay hidden (Monaco keeps its empty answer for that spot). Asserts the hover gives BTF's size too.
+ */
+async function structNameHover(H: string, name: string): Promise<string> {
+  const size = loadBtfLayouts()[name].size;
+  const line = fs.readFileSync(path.join(F.src, H), 'utf8').split('\n').findIndex((l) => new RegExp(`^struct ${name} \\{`).test(l)) + 1;
   await s.page.keyboard.press('Control+1');
   await quickOpen(s.page, H, 30000);
   await goToLine(s.page, line);
-  await waitLens(s.page, new RegExp(`struct hugetlb_cgroup: ${size} bytes`), true, 60000);
+  await waitLens(s.page, new RegExp(`struct ${name}: ${size} bytes`), true, 60000);
   // Monaco renders a line's spaces as no-break spaces: \s matches both
-  const text = await hoverWord(s.page, 'hugetlb_cgroup', /^struct\s+hugetlb_cgroup\s*\{/, /struct\s+hugetlb_cgroup\s+·\s+size\s+\d+/, 60000);
-  assert.match(text, new RegExp(`struct\\s+hugetlb_cgroup\\s+·\\s+size\\s+${size}\\s+·`));
+  const text = await hoverWord(s.page, name, new RegExp(`^struct\\s+${name}\\s*\\{`), new RegExp(`struct\\s+${name}\\s+·\\s+size\\s+\\d+`), 60000);
+  assert.match(text, new RegExp(`struct\\s+${name}\\s+·\\s+size\\s+${size}\\s+·`));
+  return text;
+}
+
+test('hover on struct hugetlb_cgroup, in a header that leans on mm/hugetlb_cgroup.c for its types: the size BTF gives, not unknown', { skip, timeout: 120000 }, async () => {
+  const text = await structNameHover('include/linux/hugetlb_cgroup.h', 'hugetlb_cgroup');
   // and says which compile it is
   assert.match(text, /as\s+mm\/hugetlb_cgroup\.c\s+includes this header/);
 });
 
 test('hover on struct evtchn_status, in xen\'s event_channel.h that has no uint32_t of its own: the size BTF gives, read after the common kernel headers, as layout reads it', { skip, timeout: 120000 }, async () => {
-  const H = 'include/xen/interface/event_channel.h';
-  const size = loadBtfLayouts().evtchn_status.size;
-  const line = fs.readFileSync(path.join(F.src, H), 'utf8').split('\n').findIndex((l) => /^struct evtchn_status \{/.test(l)) + 1;
-  await s.page.keyboard.press('Control+1');
-  await quickOpen(s.page, H, 30000);
-  await goToLine(s.page, line);
-  // the lens over it first: a hover asked while the lenses go in can stay hidden (Monaco keeps its empty answer for that spot)
-  await waitLens(s.page, new RegExp(`struct evtchn_status: ${size} bytes`), true, 60000);
-  const text = await hoverWord(s.page, 'evtchn_status', /^struct\s+evtchn_status\s*\{/, /struct\s+evtchn_status\s+·\s+size\s+\d+/, 60000);
-  assert.match(text, new RegExp(`struct\\s+evtchn_status\\s+·\\s+size\\s+${size}\\s+·`));
+  const text = await structNameHover('include/xen/interface/event_channel.h', 'evtchn_status');
   assert.match(text, /read\s+after\s+<linux\/kernel\.h>,\s+<linux\/types\.h>,\s+<linux\/slab\.h>/);
 });

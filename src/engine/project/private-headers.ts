@@ -29,7 +29,6 @@ export function includerOf(srcDir: string, header: string, read: (file: string) 
   return includersBestFirst(names.map((n) => path.join(dir, n)), re, read, built)[0];
 }
 
-
 /** Of `candidates`, those whose text has an `include` line, best first: kbuild-compiled, then the smallest, then by name. */
 function includersBestFirst(candidates: string[], include: RegExp, read: (file: string) => string | undefined, built: (c: string) => boolean): string[] {
   const texts = new Map<string, string>();
