@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AssertResult } from '../checks/asserts';
 import { Finding } from '../checks/findings';
-import { pairsFromUnions, TagUse, tagUses } from '../checks/overlay-pairs';
+import type { MirrorMap } from '../checks/mirror-map';
+import { OverlayPair, pairsFromUnions, TagUse, tagUses } from '../checks/overlay-pairs';
 import { checkTagAlignment, tagKey } from '../checks/tagged-pointers';
 import { UnitAsserts } from '../checks/unit-asserts';
 import { unclosedAssert } from '../checks/typed-asserts';
@@ -66,6 +67,27 @@ export interface UnitResult {
   ms: { preprocess: number; parse: number; index: number; check: number };
   error?: string;
 }
+
+/** Where the overlay half of a check starts from (OverlayProject.overlayQuestion): plain data, for a worker. */
+export interface OverlayQuestion {
+  byPair: OverlayPair[];
+  unionPairs: OverlayPair[];
+  extra: OverlayPair[];
+  bases: string[];
+  tagUses: TagUse[];
+}
+
+/** The overlay half's answer (OverlayProject.overlays): the pairs mapped, what could not be, PAGE_SIZE for the overheads. */
+export interface OverlayAnswer {
+  mirrors: MirrorMap[];
+  notes: string[];
+  undecided: string[];
+  /** PAGE_SIZE in the first pair's unit; undefined when no pair had a unit */
+  pageSize?: { value: number } | { reason: string };
+}
+
+/** A message to a check worker: a unit to build, or the overlay half of the run. */
+export type WorkerRequest = { job: UnitJob } | { overlays: OverlayQuestion };
 
 /** Any struct may be the overlaid one at this stage; the caller keeps only its bases. */
 const ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
@@ -318,7 +340,7 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
  * units. With kept units (kept-answers.ts), a unit whose kept answer still
  * holds is not built at all (no worker is started when none need building).
  */
-export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}): Promise<{ results: FileCheck[]; units: UnitResult[] }> {
+export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}, overlaysOf?: (results: FileCheck[]) => OverlayQuestion): Promise<{ results: FileCheck[]; units: UnitResult[]; overlays?: OverlayAnswer }> {
   const plan = new Plan(project, files, opts);
   const since = Date.now();
   const cache = opts.keptUnits && project.files.unsaved().length === 0 ? opts.keptUnits : undefined;
@@ -339,19 +361,22 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
     }
     return [...kept, ...fresh];
   };
+  let overlays: OverlayAnswer | undefined;
   try {
     const phases = plan.phases();
     for (let p = phases.next(); !p.done; p = phases.next(await run(p.value))) { /* each phase's results make the next */ }
+    // the pairs' units are built where V8 has compiled the engine by now; with no pool, the caller builds them
+    if (pool && overlaysOf) overlays = await pool.overlays(overlaysOf(plan.results().results));
   } finally {
     await pool?.close();
   }
   cache?.save();
-  return plan.results();
+  return { ...plan.results(), overlays };
 }
 
 /** Worker threads, each with its own project on the same tree and unsaved buffers, answering one unit job at a time. */
 class WorkerPool {
-  private readonly slots: Array<{ worker: Worker; ready: Promise<void>; answer?: (m: { result?: UnitResult; error?: string }) => void }> = [];
+  private readonly slots: Array<{ worker: Worker; ready: Promise<void>; answer?: (m: { result?: UnitResult; overlays?: OverlayAnswer; error?: string }) => void }> = [];
 
   constructor(project: OverlayProject, n: number) {
     const script = path.join(__dirname, 'check-worker.js');
@@ -361,7 +386,7 @@ class WorkerPool {
       const worker = new Worker(script, { workerData: init });
       let started!: () => void;
       const slot: (typeof this.slots)[number] = { worker, ready: new Promise<void>((r) => { started = r; }) };
-      worker.on('message', (m: { ready?: true; result?: UnitResult; error?: string }) => {
+      worker.on('message', (m: { ready?: true; result?: UnitResult; overlays?: OverlayAnswer; error?: string }) => {
         if (m.ready) started();
         else slot.answer?.(m);
       });
@@ -377,13 +402,25 @@ class WorkerPool {
     await Promise.all(this.slots.map(async (slot) => {
       await slot.ready;
       for (let job = queue.shift(); job; job = queue.shift()) {
-        const m = await new Promise<{ result?: UnitResult; error?: string }>((resolve) => { slot.answer = resolve; slot.worker.postMessage(job); });
-        slot.answer = undefined;
-        if (m.error) throw new Error(m.error);
+        const m = await this.ask(slot, { job });
         out.push(m.result!);
       }
     }));
     return out;
+  }
+
+  /** The overlay half of the run, from the first worker (idle: the phases are done). */
+  async overlays(q: OverlayQuestion): Promise<OverlayAnswer> {
+    const slot = this.slots[0];
+    await slot.ready;
+    return (await this.ask(slot, { overlays: q })).overlays!;
+  }
+
+  private async ask(slot: (typeof this.slots)[number], request: WorkerRequest): Promise<{ result?: UnitResult; overlays?: OverlayAnswer }> {
+    const m = await new Promise<{ result?: UnitResult; overlays?: OverlayAnswer; error?: string }>((resolve) => { slot.answer = resolve; slot.worker.postMessage(request); });
+    slot.answer = undefined;
+    if (m.error) throw new Error(m.error);
+    return m;
   }
 
   async close(): Promise<void> {
