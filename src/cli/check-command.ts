@@ -78,7 +78,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     report = await project.checkAsync(args.positional, { region, workers, progress, keptUnits: cacheFor(project) });
   }
   if (args.bools.has('verbose')) {
-    for (const c of caches) if (c.hits + c.misses) process.stderr.write(`unit cache: ${c.hits} of ${c.hits + c.misses} units' answers reused (${defaultCacheDir()})${c.loadNote ? `; ${c.loadNote}` : ''}\n`);
+    for (const c of caches) if (c.hits + c.misses) process.stderr.write(`unit cache: ${c.hits} of ${c.hits + c.misses} units' answers reused${c.overlaysReused === undefined ? '' : c.overlaysReused ? ', and the overlay pairs\' maps' : ', the overlay pairs\' maps made again'} (${defaultCacheDir()})${c.loadNote ? `; ${c.loadNote}` : ''}\n`);
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(report), null, 1) + '\n');
   else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(report, version()), null, 1) + '\n');

@@ -38,7 +38,16 @@ export class ProjectFiles implements FileSystem {
   private readonly overlay = new Map<string, string>();
   private readonly cache = new Map<string, string | undefined>();
 
+  /** while set, every file read (that exists) is added: what an answer kept on disk was made from */
+  readLog?: Set<string>;
+
   read(file: string): string | undefined {
+    const text = this.readText(file);
+    if (text !== undefined) this.readLog?.add(file);
+    return text;
+  }
+
+  private readText(file: string): string | undefined {
     const o = this.overlay.get(file);
     if (o !== undefined) return o;
     if (this.cache.has(file)) return this.cache.get(file);
@@ -97,6 +106,12 @@ const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linu
 
 /** The file name a header's probe unit is read as (in the build dir, never written). */
 const PROBE_FILE = '.overlay-lens-probe.c';
+
+/** `struct page` → locate()'s arguments (overlays() logs each struct it locates by kind and name). */
+function locateArgs(key: string): [string, 'struct' | 'union'] {
+  const [kind, name] = key.split(' ');
+  return [name, kind === 'union' ? 'union' : 'struct'];
+}
 
 const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
 
@@ -206,6 +221,13 @@ export class OverlayProject {
 
   /** The translation unit of a header (a probe that includes it) or of a .c file. */
   unit(file: string, keepBodies = false, prelude = ''): TranslationUnit {
+    const u = this.unitNow(file, keepBodies, prelude);
+    // a unit built before overlays() began read its files then: they are part of the answer all the same
+    if (this.files.readLog) for (const f of u.pp.includedFiles) this.files.readLog.add(f);
+    return u;
+  }
+
+  private unitNow(file: string, keepBodies: boolean, prelude: string): TranslationUnit {
     const abs = path.resolve(this.config.srcDir, file);
     const key = `${abs}\0${keepBodies}\0${prelude}`;
     // a unit that kept the file's function bodies (the check's) answers layouts as well
@@ -247,7 +269,9 @@ export class OverlayProject {
 
   /** Where `struct name` is defined: candidate files, best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): string[] {
-    return this.index.locate(name, kind).map((l) => l.file);
+    const files = this.index.locate(name, kind).map((l) => l.file);
+    this.located?.set(`${kind} ${name}`, files);
+    return files;
   }
 
   layout(name: string, kind: 'struct' | 'union' = 'struct'): LayoutAnswer {
@@ -525,7 +549,18 @@ export class OverlayProject {
   async checkAsync(paths: string[] = [], opts: CheckOptions & TreeCheckOptions = {}): Promise<CheckReport> {
     const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
     if (files.length <= 8 && !opts.workers) return this.check(paths, opts);
-    const { results, units, overlays } = await checkFiles(this, files, opts, (rs) => this.overlayQuestion(rs));
+    // kept answers hold only for the disk as it is (checkFiles reads the same way)
+    const cache = opts.keptUnits && this.files.unsaved().length === 0 ? opts.keptUnits : undefined;
+    const since = Date.now();
+    const { results, units, overlays } = await checkFiles(this, files, opts, async (rs, ask) => {
+      const q = this.overlayQuestion(rs);
+      const key = cache?.overlayKey(q);
+      const kept = key !== undefined ? cache!.getOverlays(key, (name) => this.locate(...locateArgs(name))) : undefined;
+      if (kept) return kept;
+      const answer = ask ? await ask(q) : this.overlays(q, []);
+      if (key !== undefined) cache!.putOverlays(key, answer, since);
+      return answer;
+    });
     return this.assemble(results, units, [], opts, overlays);
   }
 
@@ -620,14 +655,38 @@ export class OverlayProject {
    * mapped; plain data, so a worker thread can answer it for the main one.
    */
   overlays(q: OverlayQuestion, units: TranslationUnit[]): OverlayAnswer {
+    // what the answer is made from, for keeping it on disk: every file read, every unit's files, every struct located
+    const read = new Set<string>();
+    const located = new Map<string, string[]>();
+    const outer = { readLog: this.files.readLog, located: this.located, leaned: this.leaned };
+    this.files.readLog = read;
+    this.located = located;
+    this.leaned = false;
+    try {
+      const a = this.overlaysNow(q, units, read);
+      return { ...a, from: { files: [...read].sort(), located: [...located], keepable: !this.leaned } };
+    } finally {
+      this.files.readLog = outer.readLog;
+      this.located = outer.located;
+      this.leaned = outer.leaned || this.leaned;
+    }
+  }
+  /** set while overlays() runs: each struct it locates, and where */
+  private located?: Map<string, string[]>;
+  /** set when overlays() read a struct through a leaning header's includers (found by walks of the tree no file records) */
+  private leaned = false;
+
+  private overlaysNow(q: OverlayQuestion, units: TranslationUnit[], read: Set<string>): Omit<OverlayAnswer, 'from'> {
+    const used = (u: TranslationUnit) => { for (const f of u.pp.includedFiles) read.add(f); return u; };
     const notes: string[] = [];
     const undecided: string[] = [];
     const mirrors: MirrorMap[] = [];
     const pairs = mergePairs(q.byPair, mergePairs(q.unionPairs), this.groupPairs(new Set(q.bases), q.tagUses, units), q.extra);
     let pageUnit: TranslationUnit | undefined;
     for (const pair of pairs) {
-      const u = this.unitHolding(pair, units);
-      if (!u) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); undecided.push(pairKey(pair)); continue; }
+      const found = this.unitHolding(pair, units);
+      if (!found) { notes.push(`overlay ${pair.a} ◀ ${pair.b}: no unit defines both structs`); undecided.push(pairKey(pair)); continue; }
+      const u = used(found);
       pageUnit ??= u;
       const la = u.layout(pair.a);
       const lb = u.layout(pair.b);
@@ -726,6 +785,7 @@ export class OverlayProject {
    */
   private *readingsOf(abs: string): Generator<{ file: string; prelude: string; source: boolean }> {
     yield { file: abs, prelude: PRELUDE, source: false };
+    this.leaned = true;
     for (const inc of this.includingHeaders(abs)) yield { file: inc, prelude: '', source: false };
     for (const c of this.sourceIncluders(abs)) yield { file: c, prelude: '', source: true };
   }

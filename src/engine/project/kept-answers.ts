@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import type { KbuildObject } from '../config/kbuild-objects';
 import type { TreeConfig } from '../config/tree-config';
-import type { UnitJob, UnitResult } from './tree-check';
+import type { OverlayAnswer, OverlayQuestion, UnitJob, UnitResult } from './tree-check';
 
 const FORMAT = 1;
 /**
@@ -136,6 +136,12 @@ export class KeptAnswers<V> {
     return undefined;
   }
 
+  /** As get(), without counting a hit or a miss. */
+  peek(key: string): V | undefined {
+    const e = this.entries.get(key);
+    return e && e.paths.every((p, i) => this.sig(p) === e.sigs[i]) ? e.value : undefined;
+  }
+
   /**
    * Keeps `value`, made from `from` (every file read) by a reading that began at `since` (ms since
    * the epoch), unless one of them changed after since - RACY_MS. Each path is stat'ed once per run
@@ -183,9 +189,9 @@ export class KeptAnswers<V> {
   }
 }
 
-/** A whole-tree check's units: the answer of each job, made from the files the unit read. */
+/** A whole-tree check's units: the answer of each job, made from the files the unit read; and the run's overlay half. */
 export class KeptUnits {
-  private constructor(private readonly kept: KeptAnswers<Omit<UnitResult, 'included'> & { mainRead: boolean }>) {}
+  private constructor(private readonly kept: KeptAnswers<(Omit<UnitResult, 'included'> & { mainRead: boolean }) | OverlayAnswer>) {}
 
   static open(dir: string, config: TreeConfig, includeDirs: string[]): KeptUnits {
     return new KeptUnits(KeptAnswers.open(dir, 'check', config, includeDirs));
@@ -202,7 +208,7 @@ export class KeptUnits {
   /** A kept answer for `job`, if everything it read is as it was. */
   get(job: UnitJob, obj: KbuildObject | undefined): UnitResult | undefined {
     const k = this.kept.get(KeptUnits.jobKey(job, obj));
-    if (!k) return undefined;
+    if (!k || !('mainRead' in k.value)) return undefined;
     // the files a unit read are its answer's `included`, in order (after the job's main file when the unit did not list it)
     const { mainRead, ...value } = k.value;
     return { ...value, included: mainRead ? k.files : k.files.slice(1) };
@@ -214,6 +220,33 @@ export class KeptUnits {
     const { included, ...value } = result;
     const mainRead = included.includes(job.main);
     this.kept.put(KeptUnits.jobKey(job, obj), { ...value, mainRead }, mainRead ? included : [job.main, ...included], since);
+  }
+
+  /**
+   * The key of a run's overlay half: its question (the pairs' asserts, unions, tag uses, the setting's
+   * pairs) as JSON, hashed (not v8.serialize: its bytes depend on which objects are shared, and a kept
+   * unit's answer shares fewer than a fresh one). Overlay hits and misses are not counted with the units'.
+   */
+  overlayKey(q: OverlayQuestion): string {
+    const json = JSON.stringify(q, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    return `overlays ${crypto.createHash('sha256').update(json).digest('hex')}`;
+  }
+
+  /** The overlay half kept under `key`, if every file it was made from is as it was and each struct is found where it was. */
+  getOverlays(key: string, locate: (kindAndName: string) => string[]): OverlayAnswer | undefined {
+    this.overlaysReused = false;
+    const k = this.kept.peek(key);
+    if (!k || 'mainRead' in k) return undefined;
+    for (const [name, files] of k.from.located) { const now = locate(name); if (now.length !== files.length || now.some((f, i) => f !== files[i])) return undefined; }
+    this.overlaysReused = true;
+    return k;
+  }
+  /** whether the last getOverlays() answered (undefined: not asked) */
+  overlaysReused?: boolean;
+
+  /** Keeps the overlay half of a run that began at `since`, unless it read a leaning header through includers found by walking the tree. */
+  putOverlays(key: string, answer: OverlayAnswer, since: number): void {
+    if (answer.from.keepable) this.kept.put(key, answer, answer.from.files, since);
   }
 
   save(): void {

@@ -84,6 +84,12 @@ export interface OverlayAnswer {
   undecided: string[];
   /** PAGE_SIZE in the first pair's unit; undefined when no pair had a unit */
   pageSize?: { value: number } | { reason: string };
+  /**
+   * What it was made from, for keeping it between runs (kept-answers.ts): the files read (the units'
+   * and any other), where each struct was found, and whether that is all (not when a leaning header
+   * was read through includers found by walks of the tree).
+   */
+  from: { files: string[]; located: Array<[string, string[]]>; keepable: boolean };
 }
 
 /** A message to a check worker: a unit to build, or the overlay half of the run. */
@@ -340,7 +346,7 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
  * units. With kept units (kept-answers.ts), a unit whose kept answer still
  * holds is not built at all (no worker is started when none need building).
  */
-export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}, overlaysOf?: (results: FileCheck[]) => OverlayQuestion): Promise<{ results: FileCheck[]; units: UnitResult[]; overlays?: OverlayAnswer }> {
+export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}, overlaysOf?: (results: FileCheck[], ask?: (q: OverlayQuestion) => Promise<OverlayAnswer>) => Promise<OverlayAnswer>): Promise<{ results: FileCheck[]; units: UnitResult[]; overlays?: OverlayAnswer }> {
   const plan = new Plan(project, files, opts);
   const since = Date.now();
   const cache = opts.keptUnits && project.files.unsaved().length === 0 ? opts.keptUnits : undefined;
@@ -365,8 +371,10 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
   try {
     const phases = plan.phases();
     for (let p = phases.next(); !p.done; p = phases.next(await run(p.value))) { /* each phase's results make the next */ }
-    // the pairs' units are built where V8 has compiled the engine by now; with no pool, the caller builds them
-    if (pool && overlaysOf) overlays = await pool.overlays(overlaysOf(plan.results().results));
+    // the overlay half, given a worker to ask while the pool is up: the pairs' units are built where V8 has
+    // compiled the engine by now, replaying its recordings (with no pool, the caller builds them)
+    const p = pool;
+    if (overlaysOf) overlays = await overlaysOf(plan.results().results, p ? (q) => p.overlays(q) : undefined);
   } finally {
     await pool?.close();
   }

@@ -90,6 +90,7 @@ test('overlay-lens check keeps answers between runs of more than 8 files; --no-c
     const first = cli(), second = cli(), none = cli('--no-cache');
     for (const r of [first, second, none]) assert.equal(r.status, 0, r.stderr);
     const reused = (r: typeof first) => /unit cache: (\d+) of (\d+) units' answers reused/.exec(r.stderr);
+    assert.match(second.stderr, /, and the overlay pairs' maps/, 'the second run reuses the overlay half too');
     assert.equal(reused(first)?.[1], '0', first.stderr);
     assert.ok(Number(reused(first)?.[2]) >= 12, first.stderr);
     assert.equal(reused(second)?.[1], reused(first)?.[2], second.stderr);
@@ -101,5 +102,56 @@ test('overlay-lens check keeps answers between runs of more than 8 files; --no-c
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(xdg, { recursive: true, force: true });
+  }
+});
+
+test('unit cache: the overlay half is kept too, and made again when a file it read changes or a struct is found elsewhere', async () => {
+  // a pair from the setting whose descriptor is found by the tree scan (not a well-known home), besides page ◀ net_iov
+  const dir = agedSampleCopy('ol-unit-cache-overlays-', (d) => {
+    fs.mkdirSync(path.join(d, 'net/core'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'net/core/a.c'), '#include <net/netmem.h>\nstatic_assert(sizeof(struct net_iov) % 8 == 0);\n');
+    fs.writeFileSync(path.join(d, 'include/linux/foo_desc.h'), '#include <linux/mm_types.h>\nstruct foo_desc {\n\tunsigned long flags;\n\tvoid *owner;\n};\n');
+  });
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-overlays-store-'));
+  const once = async (store: string) => {
+    const p = await OverlayProject.open({ srcDir: dir, extraPairs: ['page:foo_desc'] });
+    const cache = KeptUnits.open(store, p.config, kbuildCompileSettings(p.config).includeDirs);
+    const r = await p.checkAsync(['include', 'net'], { workers: 1, keptUnits: cache });
+    const report = JSON.stringify({ mirrors: r.mirrors, findings: r.findings, notes: r.notes, overheads: r.overheads });
+    const size = (b: string) => r.mirrors.find((m) => m.b.name === b)?.b.size;
+    return { reused: cache.overlaysReused, report, size, rules: r.findings.map((f) => f.rule) };
+  };
+  const fresh = () => once(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-empty-')));
+  try {
+    const first = await once(cacheDir);
+    assert.equal(first.reused, false, 'nothing kept yet: made');
+    assert.equal(first.size('net_iov'), 48);
+    assert.equal(first.size('foo_desc'), 16);
+    const second = await once(cacheDir);
+    assert.equal(second.reused, true, 'nothing changed: kept');
+    assert.equal(second.report, first.report);
+
+    // a file its units read: net_iov's pp_magic and pp swapped, two mirror asserts fail (only that file's mtime moves)
+    const netmem = path.join(dir, 'include/net/netmem.h');
+    fs.writeFileSync(netmem, fs.readFileSync(netmem, 'utf8').replace(/(\tunsigned long pp_magic;\n)(\tstruct page_pool \*pp;\n)/, '$2$1'));
+    const earlier = new Date(Date.now() - 1800_000);
+    fs.utimesSync(netmem, earlier, earlier);
+    const edited = await once(cacheDir);
+    assert.equal(edited.reused, false, 'netmem.h changed: made again');
+    assert.ok(edited.rules.includes('overlay/assert-fails'), edited.rules.join(' '));
+    assert.equal(edited.report, (await fresh()).report, 'as a run without kept answers');
+    assert.equal((await once(cacheDir)).reused, true, 'and kept again');
+
+    // the same struct now also defined in a header read by nothing the answer was made from, and found there first:
+    // no file of the answer changed (the new file's directories are not among them), the struct's place did
+    fs.mkdirSync(path.join(dir, 'include/aaa'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'include/aaa/foo_desc.h'), '#include <linux/mm_types.h>\nstruct foo_desc {\n\tunsigned long flags;\n\tvoid *owner;\n\tvoid *more;\n};\n');
+    const moved = await once(cacheDir);
+    assert.equal(moved.reused, false, 'foo_desc is found elsewhere: made again');
+    assert.equal(moved.size('foo_desc'), 24, 'laid out from include/aaa/foo_desc.h');
+    assert.equal(moved.report, (await fresh()).report, 'as a run without kept answers');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });

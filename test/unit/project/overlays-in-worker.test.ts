@@ -27,8 +27,10 @@ async function compare(tree: string, broken: boolean): Promise<void> {
   const files = p.filesToCheck(['include', 'net', 'mm']);
   assert.ok(files.length >= 4, files.join(' '));
 
-  // the mechanism: a pool ran, so a worker answered the overlays
-  const asked = await checkFiles(p, files, { workers: 2 }, (rs) => p.overlayQuestion(rs));
+  // the mechanism: a pool ran, so a worker answered the overlays (and what it was made from: the same files, the same structs located)
+  let offered = false;
+  const asked = await checkFiles(p, files, { workers: 2 }, async (rs, ask) => { offered = !!ask; return ask ? ask(p.overlayQuestion(rs)) : p.overlays(p.overlayQuestion(rs), []); });
+  assert.ok(offered, 'a pool ran: the worker was offered');
   assert.ok(asked.overlays, 'a worker answered the overlay half');
   const here = p.overlays(p.overlayQuestion(asked.results), []);
   assert.equal(JSON.stringify(asked.overlays), JSON.stringify(here), 'the worker answers as this thread does');
