@@ -107,12 +107,6 @@ const UMBRELLAS = ['include/linux/skbuff.h', 'include/net/sock.h', 'include/linu
 /** The file name a header's probe unit is read as (in the build dir, never written). */
 const PROBE_FILE = '.overlay-lens-probe.c';
 
-/** `struct page` → locate()'s arguments (overlays() logs each struct it locates by kind and name). */
-function locateArgs(key: string): [string, 'struct' | 'union'] {
-  const [kind, name] = key.split(' ');
-  return [name, kind === 'union' ? 'union' : 'struct'];
-}
-
 const DEFAULT_CHECK_PATHS = ['include/linux/mm_types.h', 'include/net/netmem.h', 'mm/slab.h'];
 
 /** A file a directory walk checks: it spells an assert (files named on their own are always checked). */
@@ -270,7 +264,7 @@ export class OverlayProject {
   /** Where `struct name` is defined: candidate files, best first. */
   locate(name: string, kind: 'struct' | 'union' = 'struct'): string[] {
     const files = this.index.locate(name, kind).map((l) => l.file);
-    this.located?.set(`${kind} ${name}`, files);
+    this.located?.set(`${kind} ${name}`, { name, kind, files });
     return files;
   }
 
@@ -549,16 +543,14 @@ export class OverlayProject {
   async checkAsync(paths: string[] = [], opts: CheckOptions & TreeCheckOptions = {}): Promise<CheckReport> {
     const files = this.expandPaths(paths.length ? paths : DEFAULT_CHECK_PATHS);
     if (files.length <= 8 && !opts.workers) return this.check(paths, opts);
-    // kept answers hold only for the disk as it is (checkFiles reads the same way)
-    const cache = opts.keptUnits && this.files.unsaved().length === 0 ? opts.keptUnits : undefined;
-    const since = Date.now();
-    const { results, units, overlays } = await checkFiles(this, files, opts, async (rs, ask) => {
+    // the overlay half: kept from an earlier run, else a worker's, else this thread's
+    const { results, units, overlays } = await checkFiles(this, files, opts, async (rs, { ask, kept, since }) => {
       const q = this.overlayQuestion(rs);
-      const key = cache?.overlayKey(q);
-      const kept = key !== undefined ? cache!.getOverlays(key, (name) => this.locate(...locateArgs(name))) : undefined;
-      if (kept) return kept;
+      const key = kept?.overlayKey(q);
+      const held = key !== undefined ? kept!.getOverlays(key, (name, kind) => this.locate(name, kind)) : undefined;
+      if (held) return held;
       const answer = ask ? await ask(q) : this.overlays(q, []);
-      if (key !== undefined) cache!.putOverlays(key, answer, since);
+      if (key !== undefined) kept!.putOverlays(key, answer, since);
       return answer;
     });
     return this.assemble(results, units, [], opts, overlays);
@@ -657,14 +649,14 @@ export class OverlayProject {
   overlays(q: OverlayQuestion, units: TranslationUnit[]): OverlayAnswer {
     // what the answer is made from, for keeping it on disk: every file read, every unit's files, every struct located
     const read = new Set<string>();
-    const located = new Map<string, string[]>();
+    const located = new Map<string, { name: string; kind: 'struct' | 'union'; files: string[] }>();
     const outer = { readLog: this.files.readLog, located: this.located, leaned: this.leaned };
     this.files.readLog = read;
     this.located = located;
     this.leaned = false;
     try {
       const a = this.overlaysNow(q, units, read);
-      return { ...a, from: { files: [...read].sort(), located: [...located], keepable: !this.leaned } };
+      return { ...a, from: { files: [...read].sort(), located: [...located.values()], keepable: !this.leaned } };
     } finally {
       this.files.readLog = outer.readLog;
       this.located = outer.located;
@@ -672,7 +664,7 @@ export class OverlayProject {
     }
   }
   /** set while overlays() runs: each struct it locates, and where */
-  private located?: Map<string, string[]>;
+  private located?: Map<string, { name: string; kind: 'struct' | 'union'; files: string[] }>;
   /** set when overlays() read a struct through a leaning header's includers (found by walks of the tree no file records) */
   private leaned = false;
 

@@ -130,16 +130,20 @@ export class KeptAnswers<V> {
 
   /** The answer kept under `key` and the files it was made from, if every one of them (and their directories) is as it was. */
   get(key: string): { value: V; files: string[] } | undefined {
-    const e = this.entries.get(key);
-    if (e && e.paths.every((p, i) => this.sig(p) === e.sigs[i])) { this.hits++; return { value: e.value, files: e.paths.slice(0, e.nFiles) }; }
+    const e = this.holding(key);
+    if (e) { this.hits++; return { value: e.value, files: e.paths.slice(0, e.nFiles) }; }
     this.misses++;
     return undefined;
   }
 
   /** As get(), without counting a hit or a miss. */
   peek(key: string): V | undefined {
+    return this.holding(key)?.value;
+  }
+
+  private holding(key: string): Entry<V> | undefined {
     const e = this.entries.get(key);
-    return e && e.paths.every((p, i) => this.sig(p) === e.sigs[i]) ? e.value : undefined;
+    return e && e.paths.every((p, i) => this.sig(p) === e.sigs[i]) ? e : undefined;
   }
 
   /**
@@ -233,11 +237,11 @@ export class KeptUnits {
   }
 
   /** The overlay half kept under `key`, if every file it was made from is as it was and each struct is found where it was. */
-  getOverlays(key: string, locate: (kindAndName: string) => string[]): OverlayAnswer | undefined {
+  getOverlays(key: string, locate: (name: string, kind: 'struct' | 'union') => string[]): OverlayAnswer | undefined {
     this.overlaysReused = false;
     const k = this.kept.peek(key);
     if (!k || 'mainRead' in k) return undefined;
-    for (const [name, files] of k.from.located) { const now = locate(name); if (now.length !== files.length || now.some((f, i) => f !== files[i])) return undefined; }
+    for (const { name, kind, files } of k.from.located) { const now = locate(name, kind); if (now.length !== files.length || now.some((f, i) => f !== files[i])) return undefined; }
     this.overlaysReused = true;
     return k;
   }

@@ -89,7 +89,15 @@ export interface OverlayAnswer {
    * and any other), where each struct was found, and whether that is all (not when a leaning header
    * was read through includers found by walks of the tree).
    */
-  from: { files: string[]; located: Array<[string, string[]]>; keepable: boolean };
+  from: { files: string[]; located: Array<{ name: string; kind: 'struct' | 'union'; files: string[] }>; keepable: boolean };
+}
+
+/** What checkFiles offers the overlay half: a worker to ask (while its pool is up), the kept answers it uses, when it began. */
+export interface OverlayRun {
+  ask?: (q: OverlayQuestion) => Promise<OverlayAnswer>;
+  /** the run's kept answers (none with unsaved buffers: they hold for the disk as it is) */
+  kept?: KeptUnits;
+  since: number;
 }
 
 /** A message to a check worker: a unit to build, or the overlay half of the run. */
@@ -346,7 +354,7 @@ export function checkFilesHere(project: OverlayProject, files: string[], opts: T
  * units. With kept units (kept-answers.ts), a unit whose kept answer still
  * holds is not built at all (no worker is started when none need building).
  */
-export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}, overlaysOf?: (results: FileCheck[], ask?: (q: OverlayQuestion) => Promise<OverlayAnswer>) => Promise<OverlayAnswer>): Promise<{ results: FileCheck[]; units: UnitResult[]; overlays?: OverlayAnswer }> {
+export async function checkFiles(project: OverlayProject, files: string[], opts: TreeCheckOptions = {}, overlaysOf?: (results: FileCheck[], run: OverlayRun) => Promise<OverlayAnswer>): Promise<{ results: FileCheck[]; units: UnitResult[]; overlays?: OverlayAnswer }> {
   const plan = new Plan(project, files, opts);
   const since = Date.now();
   const cache = opts.keptUnits && project.files.unsaved().length === 0 ? opts.keptUnits : undefined;
@@ -374,7 +382,7 @@ export async function checkFiles(project: OverlayProject, files: string[], opts:
     // the overlay half, given a worker to ask while the pool is up: the pairs' units are built where V8 has
     // compiled the engine by now, replaying its recordings (with no pool, the caller builds them)
     const p = pool;
-    if (overlaysOf) overlays = await overlaysOf(plan.results().results, p ? (q) => p.overlays(q) : undefined);
+    if (overlaysOf) overlays = await overlaysOf(plan.results().results, { ask: p ? (q) => p.overlays(q) : undefined, kept: cache, since });
   } finally {
     await pool?.close();
   }

@@ -85,7 +85,7 @@ test('overlay-lens check keeps answers between runs of more than 8 files; --no-c
   age(dir);
   const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-unit-cache-xdg-'));
   const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, '../../../../dist/cli.js'), 'check', '--verbose', '--format', 'json', '--tree', dir, ...args, 'include', 'net', 'mm'],
-    { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg } });
+    { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg, OVERLAY_LENS_CACHE_DIR: '' } });
   try {
     const first = cli(), second = cli(), none = cli('--no-cache');
     for (const r of [first, second, none]) assert.equal(r.status, 0, r.stderr);

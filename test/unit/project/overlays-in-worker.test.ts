@@ -29,7 +29,7 @@ async function compare(tree: string, broken: boolean): Promise<void> {
 
   // the mechanism: a pool ran, so a worker answered the overlays (and what it was made from: the same files, the same structs located)
   let offered = false;
-  const asked = await checkFiles(p, files, { workers: 2 }, async (rs, ask) => { offered = !!ask; return ask ? ask(p.overlayQuestion(rs)) : p.overlays(p.overlayQuestion(rs), []); });
+  const asked = await checkFiles(p, files, { workers: 2 }, async (rs, { ask }) => { offered = !!ask; return ask ? ask(p.overlayQuestion(rs)) : p.overlays(p.overlayQuestion(rs), []); });
   assert.ok(offered, 'a pool ran: the worker was offered');
   assert.ok(asked.overlays, 'a worker answered the overlay half');
   const here = p.overlays(p.overlayQuestion(asked.results), []);
