@@ -4,7 +4,6 @@
 // for — a struct's layout, the structs of a file, the overlay check.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Node } from 'web-tree-sitter';
 import { AssertResult } from './checks/asserts';
 import { checkFiles, checkFilesHere, FileCheck, OverlayAnswer, OverlayQuestion, TreeCheckOptions, UnitResult } from './project/tree-check';
 import { Finding, Fix } from './checks/findings';
@@ -674,13 +673,12 @@ export class OverlayProject {
     const notes: string[] = [];
     const undecided: string[] = [];
     const mirrors: MirrorMap[] = [];
-    // struct page is the A of most pairs: its member tree is made once per unit, not once per pair
-    const views = new Map<TranslationUnit, Map<RecordLayout, StructView>>();
+    // struct page is the A of most pairs: its member tree is made once, not once per pair (a layout is
+    // of the one unit whose table laid it out, so it alone is the key)
+    const views = new Map<RecordLayout, StructView>();
     const view = (u: TranslationUnit, l: RecordLayout): StructView => {
-      let m = views.get(u);
-      if (!m) views.set(u, (m = new Map()));
-      let v = m.get(l);
-      if (!v) m.set(l, (v = structView(l, (n) => u.positionOf(n))));
+      let v = views.get(l);
+      if (!v) views.set(l, (v = structView(l, (n) => u.positionOf(n))));
       return v;
     };
     const pairs = mergePairs(q.byPair, mergePairs(q.unionPairs), this.groupPairs(new Set(q.bases), q.tagUses, units, view), q.extra);
